@@ -1,0 +1,62 @@
+"""The ``cluster-planner`` command.
+
+``cluster-planner [PLAN]`` opens the app; ``cluster-planner <command> ...`` runs one of
+the headless commands below. Each command lives in its own module exposing
+``add_arguments(parser)`` and ``run(args) -> int``; it is imported only when used, so
+``cluster-planner layers`` never loads Qt.
+
+Exit status: 0 fine, 1 the analysis found warnings or errors, 2 unusable input (one line
+on stderr naming the file and the problem, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from cluster_planner import __version__
+from cluster_planner.core.errors import InputError
+
+COMMANDS = {
+    "layers": "list the region layers and the ecosystem cities resolved onto them",
+    "catalog": "list the industry catalog",
+    "check": "analyse a plan and print its flags",
+    "export": "export a plan by the suffix of OUT (.cplan .gpkg .geojson .csv .png .svg .pdf .html)",
+}
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cluster-planner",
+        description="Plan China's regional industrial layout according to local conditions.",
+    )
+    parser.add_argument("--version", action="version", version=f"cluster-planner {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        module = importlib.import_module(f"cluster_planner.cli.{name}")
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command_parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")) or argv[0] == "--":
+        plan = next((arg for arg in argv if arg != "--"), None)
+        from cluster_planner.app import run_app
+
+        return run_app(plan)
+    args = _build_parser().parse_args(argv)
+    if args.command is None:
+        from cluster_planner.app import run_app
+
+        return run_app(None)
+    module = importlib.import_module(f"cluster_planner.cli.{args.command}")
+    try:
+        return int(module.run(args))
+    except InputError as error:
+        print(f"cluster-planner {args.command}: {error.one_line()}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,31 @@
+"""Errors that reach the user as one line naming the file and the problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Unusable input: a file that is missing, corrupt or invalid.
+
+    ``str(error)`` is a single line: ``<path>: <problem>``. The command line prints
+    it and exits with status 2; the app shows it in a dialog.
+    """
+
+    def __init__(self, path: str | Path | None, problem: str):
+        self.path = None if path is None else Path(path)
+        self.problem = " ".join(str(problem).split())
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        if self.path is None:
+            return self.problem
+        return f"{self.path}: {self.problem}"
+
+
+class DataError(InputError):
+    """A bundled or imported data file (region layer, catalog, conditions) is unusable."""
+
+
+class PlanFileError(InputError):
+    """A plan file cannot be read or written."""

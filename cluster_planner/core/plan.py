@@ -1,0 +1,255 @@
+"""The plan: which regions take which industries, as lead or support.
+
+Every change to a plan is a small value object (an *edit*). :meth:`Plan.apply` applies
+an edit and returns its inverse, so undo and redo are built on the core alone: the Qt
+layer wraps edits in one ``QUndoCommand`` class and never changes a plan directly.
+
+Listeners subscribed with :meth:`Plan.subscribe` are called after each applied edit
+with a :class:`Change` naming the touched ``(region, industry)`` keys, so the analysis
+and the map can update only what an edit touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("lead", "support")
+ROLE_WEIGHT = {"lead": 1.0, "support": 0.5}
+LEVELS = ("province", "prefecture", "county")
+MAX_NOTE_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One region taking one industry."""
+
+    region: str
+    industry: str
+    role: str = "lead"
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.region, self.industry)
+
+    @property
+    def weight(self) -> float:
+        """Portfolio weight: lead 1, support 0.5."""
+        return ROLE_WEIGHT[self.role]
+
+
+@dataclass(frozen=True)
+class Put:
+    """Set the assignment at ``(region, industry)``; ``value=None`` removes it.
+
+    Assign, unassign, change role and change note are all a ``Put``.
+    """
+
+    region: str
+    industry: str
+    value: Assignment | None
+    kind: str = "assign"  # assign | unassign | role | note: names the action for undo text
+
+
+@dataclass(frozen=True)
+class Rename:
+    """Change the plan's name."""
+
+    name: str
+    kind: str = "rename"
+
+
+@dataclass(frozen=True)
+class SetSetting:
+    """Change one analysis setting (``value=None`` restores the default)."""
+
+    key: str
+    value: Any
+    kind: str = "setting"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Several edits applied as one undo step (e.g. one industry to many regions)."""
+
+    edits: tuple[Edit, ...]
+    kind: str = "batch"
+
+
+Edit = Put | Rename | SetSetting | Batch
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an applied edit touched; passed to listeners."""
+
+    keys: frozenset[tuple[str, str]] = frozenset()
+    settings: bool = False
+    name: bool = False
+
+    @property
+    def regions(self) -> frozenset[str]:
+        return frozenset(region for region, _ in self.keys)
+
+    @property
+    def industries(self) -> frozenset[str]:
+        return frozenset(industry for _, industry in self.keys)
+
+    def __or__(self, other: Change) -> Change:
+        return Change(
+            self.keys | other.keys, self.settings or other.settings, self.name or other.name
+        )
+
+
+@dataclass
+class Plan:
+    """A named set of assignments on one region level, plus its analysis settings."""
+
+    name: str = "Untitled plan"
+    level: str = "prefecture"
+    settings: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    _assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict, repr=False)
+    _listeners: list[Callable[[Change], None]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}, not {self.level!r}")
+
+    # -- reading ---------------------------------------------------------------
+    @classmethod
+    def from_assignments(cls, assignments: Iterable[Assignment], **kwargs: Any) -> Plan:
+        plan = cls(**kwargs)
+        for assignment in assignments:
+            plan._assignments[assignment.key] = assignment
+        return plan
+
+    def __len__(self) -> int:
+        return len(self._assignments)
+
+    def __iter__(self) -> Iterator[Assignment]:
+        return iter(list(self._assignments.values()))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._assignments
+
+    @property
+    def assignments(self) -> list[Assignment]:
+        return list(self._assignments.values())
+
+    def get(self, region: str, industry: str) -> Assignment | None:
+        return self._assignments.get((region, industry))
+
+    def industries_of(self, region: str) -> list[Assignment]:
+        return [a for a in self._assignments.values() if a.region == region]
+
+    def regions_with(self, industry: str) -> list[Assignment]:
+        return [a for a in self._assignments.values() if a.industry == industry]
+
+    @property
+    def regions(self) -> list[str]:
+        return sorted({a.region for a in self._assignments.values()})
+
+    @property
+    def industries(self) -> list[str]:
+        return sorted({a.industry for a in self._assignments.values()})
+
+    # -- building edits --------------------------------------------------------
+    def assign_industry(
+        self, region: str, industry: str, role: str = "lead", note: str = ""
+    ) -> Put:
+        """The edit that assigns ``industry`` to ``region`` (keeps an existing note)."""
+        old = self.get(region, industry)
+        if old is not None and not note:
+            note = old.note
+        return Put(region, industry, Assignment(region, industry, role, note), "assign")
+
+    def unassign_industry(self, region: str, industry: str) -> Put:
+        return Put(region, industry, None, "unassign")
+
+    def set_role(self, region: str, industry: str, role: str) -> Put:
+        old = self._require(region, industry)
+        return Put(region, industry, Assignment(region, industry, role, old.note), "role")
+
+    def set_note(self, region: str, industry: str, note: str) -> Put:
+        old = self._require(region, industry)
+        if len(note) > MAX_NOTE_LENGTH:
+            raise ValueError(f"a note holds at most {MAX_NOTE_LENGTH} characters")
+        return Put(region, industry, Assignment(region, industry, old.role, note), "note")
+
+    def _require(self, region: str, industry: str) -> Assignment:
+        old = self.get(region, industry)
+        if old is None:
+            raise KeyError(f"{industry} is not assigned to {region}")
+        return old
+
+    # -- applying edits ----------------------------------------------------------
+    def apply(self, edit: Edit) -> Edit:
+        """Apply ``edit``, notify listeners once, and return the edit that undoes it."""
+        inverse, change = self._apply(edit)
+        for listener in list(self._listeners):
+            listener(change)
+        return inverse
+
+    def _apply(self, edit: Edit) -> tuple[Edit, Change]:
+        if isinstance(edit, Put):
+            key = (edit.region, edit.industry)
+            old = self._assignments.get(key)
+            if edit.value is None:
+                self._assignments.pop(key, None)
+            else:
+                if edit.value.key != key:
+                    raise ValueError("a Put's value must have the Put's region and industry")
+                self._assignments[key] = edit.value
+            inverse_kind = {"assign": "unassign", "unassign": "assign"}.get(edit.kind, edit.kind)
+            if old is None:
+                inverse_kind = "unassign"
+            elif edit.value is None:
+                inverse_kind = "assign"
+            return Put(edit.region, edit.industry, old, inverse_kind), Change(frozenset([key]))
+        if isinstance(edit, Rename):
+            old_name, self.name = self.name, edit.name
+            return Rename(old_name), Change(name=True)
+        if isinstance(edit, SetSetting):
+            old_value = self.settings.get(edit.key)
+            if edit.value is None:
+                self.settings.pop(edit.key, None)
+            else:
+                self.settings[edit.key] = edit.value
+            return SetSetting(edit.key, old_value), Change(settings=True)
+        if isinstance(edit, Batch):
+            inverses: list[Edit] = []
+            change = Change()
+            for sub_edit in edit.edits:
+                inverse, sub_change = self._apply(sub_edit)
+                inverses.append(inverse)
+                change = change | sub_change
+            return Batch(tuple(reversed(inverses))), change
+        raise TypeError(f"not a plan edit: {edit!r}")
+
+    # -- listeners ---------------------------------------------------------------
+    def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
+        """Call ``listener(change)`` after every applied edit; returns an unsubscriber."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def copy(self) -> Plan:
+        """An independent copy with the same content and no listeners."""
+        return Plan.from_assignments(
+            self.assignments,
+            name=self.name,
+            level=self.level,
+            settings=dict(self.settings),
+            metadata=dict(self.metadata),
+        )
