@@ -1,0 +1,813 @@
+"""Plan files: versioned JSON that never loses work.
+
+Format version 1 (the current one, ``.cplan`` by default, UTF-8)::
+
+    {"format": "cluster-planner-plan", "version": 1, "name": "Draft 2026",
+     "level": "prefecture",
+     "assignments": [{"region": "430200", "industry": "rail-transit-equipment",
+                      "role": "lead", "note": ""}],
+     "settings": {}, "metadata": {"created": "...", "modified": "...",
+                                  "app_version": "0.1.0", "region_data": "..."}}
+
+Format version 0 is the pre-release shape, kept readable so that early drafts still
+open (``tests/data/plan_v0_*.json``)::
+
+    {"plan_name": "Draft", "level": "prefecture",
+     "regions": {"430200": ["rail-transit-equipment", "new-materials"]},
+     "saved_at": "2025-11-01T09:30:00Z"}
+
+It has no ``format`` or ``version`` field, every assignment is a lead without a note,
+``level`` is optional (``prefecture``) and ``saved_at`` becomes ``metadata.created``.
+
+Reading: one loader per version in :data:`LOADERS`; a later version of the app reads
+every earlier one. Every problem raises :class:`PlanFileError` whose text is one line,
+``<path>: <problem>``; unknown region codes and industry ids are listed by name, never
+dropped. Nothing in a plan file is ever executed (plain :mod:`json`, no pickle).
+
+Writing: :func:`dumps_plan` gives a normalised text (stable key order, assignments
+sorted by region then industry, one assignment per line so that plans diff well in
+version control); :func:`save_plan` writes it atomically (temp file in the same
+folder, fsync, replace, fsync of the folder) and keeps the previous file as
+``<name>.bak``.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cluster_planner import __version__
+from cluster_planner.core.errors import PlanFileError
+from cluster_planner.core.plan import LEVELS, MAX_NOTE_LENGTH, ROLES, Assignment, Plan
+
+FORMAT = "cluster-planner-plan"
+CURRENT_VERSION = 1
+PLAN_SUFFIX = ".cplan"
+BACKUP_SUFFIX = ".bak"
+#: Plans are small (a county-level plan with five industries a region is ~1 MB); the cap
+#: keeps a mistaken multi-gigabyte file from freezing the app. Checked before reading.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Real plans nest four levels deep (settings may hold a small table); JSON nested
+#: deeper than this is not a plan and would only exhaust the parser's stack.
+MAX_NESTING = 32
+#: How many unknown codes an error message lists before saying "and N more".
+MAX_LISTED = 12
+
+_REGION_CODE = re.compile(r"\d{6}")
+_V1_FIELDS = ("format", "version", "name", "level", "assignments", "settings", "metadata")
+_ASSIGNMENT_FIELDS = ("region", "industry", "role", "note")
+_TIME_FIELDS = ("created", "modified")
+
+PathLike = str | os.PathLike[str]
+LayerSource = Any  # a RegionLayer (has ``index_of``) or a callable ``level -> RegionLayer``
+
+
+# --------------------------------------------------------------------------- reading
+def load_plan(path: PathLike, catalog: Any = None, layer: LayerSource = None) -> Plan:
+    """Read a plan file of any supported version.
+
+    Parameters
+    ----------
+    path
+        The plan file.
+    catalog
+        An industry :class:`~cluster_planner.core.catalog.Catalog`; when given, every
+        industry id must be in ``catalog.by_id``.
+    layer
+        The region layer of the plan's level, or a callable ``level -> RegionLayer``
+        (e.g. :func:`cluster_planner.core.regions.load_layer`) used once the level is
+        known; when given, every region code must be in ``layer.index_of``.
+
+    Returns
+    -------
+    Plan
+        The plan, with the file's metadata in ``plan.metadata``.
+
+    Raises
+    ------
+    PlanFileError
+        ``<path>: <problem>`` for a missing, unreadable, oversized or invalid file.
+    """
+    path = Path(path)
+    data = _read_bytes(path)
+    return _plan_from_bytes(data, path, catalog, layer)
+
+
+def loads_plan(
+    text: str | bytes,
+    source: PathLike = "<plan>",
+    catalog: Any = None,
+    layer: LayerSource = None,
+) -> Plan:
+    """Read a plan from its text (``str``) or its file content (``bytes``).
+
+    ``source`` names the plan in error messages. See :func:`load_plan`.
+    """
+    if isinstance(text, str):
+        if len(text) > MAX_FILE_BYTES:
+            raise PlanFileError(source, _too_large(len(text)))
+        return _plan_from_text(text, source, catalog, layer)
+    if len(text) > MAX_FILE_BYTES:
+        raise PlanFileError(source, _too_large(len(text)))
+    return _plan_from_bytes(bytes(text), source, catalog, layer)
+
+
+def plan_from_data(
+    data: Any, source: PathLike = "<plan>", catalog: Any = None, layer: LayerSource = None
+) -> Plan:
+    """Build a plan from already-parsed JSON data (e.g. embedded in a recovery file)."""
+    _check_nesting(data, source)
+    version = _detect_version(data, source)
+    plan = LOADERS[version](data, source)
+    _check_known(plan, source, catalog, layer)
+    return plan
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        raise PlanFileError(path, "no such file") from None
+    except PermissionError:
+        raise PlanFileError(path, "permission denied") from None
+    except OSError as error:
+        raise PlanFileError(path, f"cannot read: {_os_reason(error)}") from None
+    if path.is_dir():
+        raise PlanFileError(path, "is a folder, not a plan file")
+    if size > MAX_FILE_BYTES:
+        raise PlanFileError(path, _too_large(size))
+    try:
+        with open(path, "rb") as handle:
+            # Read at most one byte past the cap: a file can grow between stat and read.
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise PlanFileError(path, "is a folder, not a plan file") from None
+    except PermissionError:
+        raise PlanFileError(path, "permission denied") from None
+    except OSError as error:
+        raise PlanFileError(path, f"cannot read: {_os_reason(error)}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise PlanFileError(path, _too_large(len(data)))
+    return data
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"the file is {size / 1e6:.1f} MB, more than the {MAX_FILE_BYTES // (1024 * 1024)} MB"
+        " a plan file may have"
+    )
+
+
+def _plan_from_bytes(data: bytes, source: PathLike, catalog: Any, layer: LayerSource) -> Plan:
+    if not data.strip():
+        raise PlanFileError(source, "the file is empty" if not data else "the file is blank")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanFileError(source, "the file is UTF-16 text; plan files are UTF-8")
+    if data.startswith(b"\xef\xbb\xbf"):  # a BOM, as Windows editors add it
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise PlanFileError(
+            source,
+            f"not UTF-8 text: byte 0x{data[error.start]:02x} at line {line}, column {column}"
+            " (save the file as UTF-8)",
+        ) from None
+    return _plan_from_text(text, source, catalog, layer)
+
+
+def _plan_from_text(text: str, source: PathLike, catalog: Any, layer: LayerSource) -> Plan:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise PlanFileError(source, "the file is empty" if not text else "the file is blank")
+    data = _parse_json(text, source)
+    return plan_from_data(data, source, catalog, layer)
+
+
+def _parse_json(text: str, source: PathLike) -> Any:
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_object_without_duplicate_keys,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+        )
+    except json.JSONDecodeError as error:
+        raise PlanFileError(
+            source, f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    except _DuplicateKey as error:
+        raise PlanFileError(source, f"not valid plan JSON: {error}") from None
+    except RecursionError:
+        raise PlanFileError(
+            source, f"not a plan: JSON nested deeper than {MAX_NESTING} levels"
+        ) from None
+    except ValueError as error:  # e.g. an integer with more than 4300 digits, NaN
+        raise PlanFileError(source, f"not valid plan JSON: {_first_line(error)}") from None
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            # json keeps the last value silently; a plan edited by hand could lose data.
+            raise _DuplicateKey(f"the key {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _bounded_int(text: str) -> int:
+    # Python refuses ints over 4300 digits with a long message; no plan needs 100.
+    if len(text) > 100:
+        raise ValueError(f"the number {text[:20]}... has {len(text)} digits, too many")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def _check_nesting(data: Any, source: PathLike) -> None:
+    """Refuse JSON nested too deep, and strings that cannot be written back as UTF-8."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            if depth > MAX_NESTING:
+                break
+            stack.extend((item, depth + 1) for item in value.values())
+            stack.extend((key, depth) for key in value)
+        elif isinstance(value, list):
+            if depth > MAX_NESTING:
+                break
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and not _is_utf8_encodable(value):
+            raise PlanFileError(
+                source, f"the text {_short(value)} holds an invalid character (a lone surrogate)"
+            )
+    else:
+        return
+    raise PlanFileError(source, f"not a plan: JSON nested deeper than {MAX_NESTING} levels")
+
+
+def _is_utf8_encodable(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _detect_version(data: Any, source: PathLike) -> int:
+    if not isinstance(data, dict):
+        raise PlanFileError(
+            source, f"not a plan: the file holds a JSON {_json_type(data)}, not an object"
+        )
+    if "format" not in data:
+        if "plan_name" in data and "regions" in data:
+            return 0
+        if "version" in data or "assignments" in data:
+            raise PlanFileError(source, "not a plan: the field 'format' is missing")
+        raise PlanFileError(source, "not a Cluster Planner plan (no 'format' field)")
+    if data["format"] != FORMAT:
+        raise PlanFileError(
+            source,
+            f"not a Cluster Planner plan (format is {_short(data['format'])}, not {FORMAT!r})",
+        )
+    if "version" not in data:
+        raise PlanFileError(source, "the field 'version' is missing")
+    version = data["version"]
+    if not _is_int(version):
+        raise PlanFileError(source, f"'version' must be a whole number, not {_short(version)}")
+    if version > CURRENT_VERSION:
+        raise PlanFileError(
+            source,
+            f"made by a newer version of Cluster Planner (plan format version {version};"
+            f" this is version {__version__}, which reads up to {CURRENT_VERSION}); update the app",
+        )
+    if version not in LOADERS or version == 0:  # v0 files never had a 'format' field
+        raise PlanFileError(source, f"unknown plan format version {version}")
+    return version
+
+
+def _load_v1(data: dict[str, Any], source: PathLike) -> Plan:
+    """Version 1: the current format (see the module docstring)."""
+    unknown = [key for key in data if key not in _V1_FIELDS]
+    if unknown:
+        raise PlanFileError(source, f"unknown field {_short(unknown[0])} (a typo?)")
+    missing = [key for key in _V1_FIELDS if key not in data]
+    if missing:
+        fields = ", ".join(repr(key) for key in missing)
+        raise PlanFileError(
+            source,
+            f"the field{'s' if len(missing) > 1 else ''} {fields} {'are' if len(missing) > 1 else 'is'} missing",
+        )
+    name = _require_type(data["name"], str, "'name'", "text", source)
+    level = _require_type(data["level"], str, "'level'", "text", source)
+    if level not in LEVELS:
+        raise PlanFileError(
+            source, f"'level' must be one of {', '.join(LEVELS)}, not {_short(level)}"
+        )
+    raw_assignments = _require_type(data["assignments"], list, "'assignments'", "a list", source)
+    settings = _require_type(data["settings"], dict, "'settings'", "an object", source)
+    metadata = _require_type(data["metadata"], dict, "'metadata'", "an object", source)
+    _check_metadata(metadata, source)
+    assignments = _parse_assignments(raw_assignments, source)
+    return Plan.from_assignments(
+        assignments, name=name, level=level, settings=dict(settings), metadata=dict(metadata)
+    )
+
+
+def _load_v0(data: dict[str, Any], source: PathLike) -> Plan:
+    """Version 0: the pre-release shape, upgraded to version 1 and read as such."""
+    known = ("plan_name", "level", "regions", "saved_at")
+    unknown = [key for key in data if key not in known]
+    if unknown:
+        raise PlanFileError(source, f"unknown field {_short(unknown[0])} in a version 0 plan")
+    regions = _require_type(data["regions"], dict, "'regions'", "an object", source)
+    assignments: list[dict[str, Any]] = []
+    for region, industries in regions.items():
+        _require_type(
+            industries, list, f"'regions' entry {_short(region)}", "a list of industry ids", source
+        )
+        assignments.extend(
+            {"region": region, "industry": industry, "role": "lead", "note": ""}
+            for industry in industries
+        )
+    metadata: dict[str, Any] = {}
+    if "saved_at" in data:
+        metadata["created"] = data["saved_at"]
+    upgraded = {
+        "format": FORMAT,
+        "version": 1,
+        "name": data["plan_name"],
+        "level": data.get("level", "prefecture"),
+        "assignments": assignments,
+        "settings": {},
+        "metadata": metadata,
+    }
+    return _load_v1(upgraded, source)
+
+
+#: One loader per format version; each returns a :class:`Plan`. Add a version by adding
+#: a loader here and keeping a file of the old version in ``tests/data/``.
+LOADERS: dict[int, Callable[[dict[str, Any], PathLike], Plan]] = {0: _load_v0, 1: _load_v1}
+
+
+def _parse_assignments(raw: list[Any], source: PathLike) -> list[Assignment]:
+    assignments: list[Assignment] = []
+    first_seen: dict[tuple[str, str], int] = {}
+    for number, item in enumerate(raw, start=1):
+        where = f"assignment {number}"
+        if not isinstance(item, dict):
+            raise PlanFileError(source, f"{where} must be an object, not {_json_type(item)}")
+        unknown = [key for key in item if key not in _ASSIGNMENT_FIELDS]
+        if unknown:
+            raise PlanFileError(source, f"{where} has an unknown field {_short(unknown[0])}")
+        for key in ("region", "industry", "role"):
+            if key not in item:
+                raise PlanFileError(source, f"{where} has no {key!r}")
+        region = item["region"]
+        if not isinstance(region, str) or not _REGION_CODE.fullmatch(region):
+            raise PlanFileError(
+                source,
+                f"{where}: 'region' must be a 6-digit region code as text, not {_short(region)}",
+            )
+        industry = item["industry"]
+        if not isinstance(industry, str) or not industry.strip():
+            raise PlanFileError(
+                source,
+                f"{where}: 'industry' must be an industry id as text, not {_short(industry)}",
+            )
+        where = f"assignment {number} ({region}, {industry})"
+        role = item["role"]
+        if role not in ROLES or not isinstance(role, str):
+            raise PlanFileError(
+                source, f"{where}: 'role' must be 'lead' or 'support', not {_short(role)}"
+            )
+        note = item.get("note", "")
+        if not isinstance(note, str):
+            raise PlanFileError(source, f"{where}: 'note' must be text, not {_json_type(note)}")
+        if len(note) > MAX_NOTE_LENGTH:
+            raise PlanFileError(
+                source,
+                f"{where}: the note has {len(note)} characters, more than the {MAX_NOTE_LENGTH} allowed",
+            )
+        key = (region, industry)
+        if key in first_seen:
+            raise PlanFileError(
+                source,
+                f"{where} repeats assignment {first_seen[key]}: each industry can be assigned"
+                " to a region once",
+            )
+        first_seen[key] = number
+        assignments.append(Assignment(region, industry, role, note))
+    return assignments
+
+
+def _check_metadata(metadata: dict[str, Any], source: PathLike) -> None:
+    for key in _TIME_FIELDS:
+        if key in metadata:
+            value = metadata[key]
+            if not isinstance(value, str) or _parse_time(value) is None:
+                raise PlanFileError(
+                    source, f"metadata.{key} must be an ISO 8601 time, not {_short(value)}"
+                )
+    for key in ("app_version", "region_data"):
+        if key in metadata and not isinstance(metadata[key], str):
+            raise PlanFileError(source, f"metadata.{key} must be text, not {_short(metadata[key])}")
+
+
+def _parse_time(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _check_known(plan: Plan, source: PathLike, catalog: Any, layer: LayerSource) -> None:
+    problems: list[str] = []
+    if layer is not None:
+        region_layer = (
+            layer(plan.level) if callable(layer) and not hasattr(layer, "index_of") else layer
+        )
+        layer_level = getattr(region_layer, "level", None)
+        if isinstance(layer_level, str) and layer_level != plan.level:
+            raise PlanFileError(
+                source, f"the plan is on the {plan.level} level, not on the {layer_level} layer"
+            )
+        index_of = region_layer.index_of
+        unknown_regions = [code for code in plan.regions if code not in index_of]
+        if unknown_regions:
+            problems.append(
+                f"{_count(len(unknown_regions), 'unknown region code')} for the {plan.level}"
+                f" layer: {_listing(unknown_regions)}"
+            )
+    if catalog is not None:
+        by_id = catalog.by_id
+        unknown_industries = [industry for industry in plan.industries if industry not in by_id]
+        if unknown_industries:
+            problems.append(
+                f"{_count(len(unknown_industries), 'unknown industry id')}: {_listing(unknown_industries)}"
+            )
+    if problems:
+        raise PlanFileError(source, "; ".join(problems))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _listing(names: Iterable[str]) -> str:
+    names = list(names)
+    shown = ", ".join(_short(name, quote=False) for name in names[:MAX_LISTED])
+    if len(names) > MAX_LISTED:
+        shown += f" and {len(names) - MAX_LISTED} more"
+    return shown
+
+
+def _require_type(value: Any, kind: type, what: str, expected: str, source: PathLike) -> Any:
+    if not isinstance(value, kind):
+        raise PlanFileError(source, f"{what} must be {expected}, not {_short(value)}")
+    return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _short(value: Any, quote: bool = True, limit: int = 40) -> str:
+    """A value for an error message: one line, at most ``limit`` characters."""
+    if isinstance(value, str):
+        text = value if not quote else repr(value)
+    elif isinstance(value, list | dict):
+        return _json_type(value)
+    else:
+        text = repr(value)
+    text = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --------------------------------------------------------------------------- writing
+def plan_to_data(
+    plan: Plan, *, region_data: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """The version-1 JSON data of ``plan`` with fresh metadata (created kept, modified now)."""
+    stamp = _iso(now)
+    metadata = dict(plan.metadata)
+    metadata.setdefault("created", stamp)
+    metadata["modified"] = stamp
+    metadata["app_version"] = __version__
+    metadata["region_data"] = (
+        region_data or _loaded_region_data(plan) or str(metadata.get("region_data", "unknown"))
+    )
+    assignments = sorted(plan.assignments, key=lambda a: (a.region, a.industry))
+    return {
+        "format": FORMAT,
+        "version": CURRENT_VERSION,
+        "name": plan.name,
+        "level": plan.level,
+        "assignments": [
+            {"region": a.region, "industry": a.industry, "role": a.role, "note": a.note}
+            for a in assignments
+        ],
+        "settings": dict(sorted(plan.settings.items())),
+        "metadata": dict(sorted(metadata.items())),
+    }
+
+
+def dumps_plan(plan: Plan, *, region_data: str | None = None, now: datetime | None = None) -> str:
+    """The normalised text of ``plan`` in the current format.
+
+    Keys in a fixed order, assignments sorted by region then industry and one per line,
+    settings and metadata sorted, non-ASCII text as is (UTF-8), a trailing newline.
+
+    Raises
+    ------
+    PlanFileError
+        When a setting or metadata value cannot be written as JSON.
+    """
+    data = plan_to_data(plan, region_data=region_data, now=now)
+    return _format_plan_data(data, plan.name)
+
+
+def _format_plan_data(data: dict[str, Any], source: str) -> str:
+    def dump(value: Any, indent: int | None = None) -> str:
+        text = json.dumps(
+            value, ensure_ascii=False, allow_nan=False, indent=indent, sort_keys=indent is not None
+        )
+        return text.replace("\n", "\n  ") if indent else text
+
+    try:
+        lines = ["{"]
+        for key in ("format", "version", "name", "level"):
+            lines.append(f"  {dump(key)}: {dump(data[key])},")
+        if data["assignments"]:
+            lines.append('  "assignments": [')
+            rows = [f"    {dump(row)}" for row in data["assignments"]]
+            lines.append(",\n".join(rows))
+            lines.append("  ],")
+        else:
+            lines.append('  "assignments": [],')
+        lines.append(f'  "settings": {dump(data["settings"], indent=2)},')
+        lines.append(f'  "metadata": {dump(data["metadata"], indent=2)}')
+        lines.append("}")
+        text = "\n".join(lines) + "\n"
+        text.encode("utf-8")
+    except (TypeError, ValueError) as error:
+        raise PlanFileError(source, f"cannot be saved: {_first_line(error)}") from None
+    return text
+
+
+def _iso(moment: datetime | None) -> str:
+    moment = moment or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _loaded_region_data(plan: Plan) -> str | None:
+    """The version of the region data this process uses, if it has loaded any.
+
+    Saving never loads the layers (they pull in geopandas); a process that has not
+    touched them keeps the version already in the plan's metadata.
+    """
+    regions = sys.modules.get("cluster_planner.core.regions")
+    data_version = getattr(regions, "data_version", None)
+    if data_version is None:
+        return None
+    try:
+        return str(data_version())
+    except Exception:  # a missing data folder must not stop a save
+        return None
+
+
+def save_plan(
+    plan: Plan,
+    path: PathLike,
+    *,
+    keep_backup: bool = True,
+    region_data: str | None = None,
+    now: datetime | None = None,
+) -> Path:
+    """Write ``plan`` to ``path`` atomically, keeping the previous file as ``<name>.bak``.
+
+    The target is always either the old complete file or the new complete file, even if
+    the process is killed or the disk fills up midway. On success ``plan.metadata``
+    holds the metadata written (so ``created`` survives later saves).
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    PlanFileError
+        The folder is missing or read-only, the disk is full, ...; the old file is then
+        untouched and no temporary file is left behind.
+    """
+    path = Path(path)
+    data = plan_to_data(plan, region_data=region_data, now=now)
+    text = _format_plan_data(data, str(path))
+    atomic_write_bytes(path, text.encode("utf-8"), keep_backup=keep_backup, error=PlanFileError)
+    plan.metadata.clear()
+    plan.metadata.update(data["metadata"])
+    return path
+
+
+def backup_path(path: PathLike) -> Path:
+    """Where :func:`save_plan` keeps the previous version of ``path``."""
+    path = Path(path)
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def atomic_write_bytes(
+    path: PathLike,
+    data: bytes,
+    *,
+    keep_backup: bool = False,
+    error: type[Exception] = PlanFileError,
+) -> Path:
+    """Replace ``path`` by ``data`` atomically (temp file, fsync, ``os.replace``)."""
+
+    def write(temp: Path) -> None:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+
+    return atomic_write(path, write, keep_backup=keep_backup, error=error)
+
+
+def atomic_write(
+    path: PathLike,
+    writer: Callable[[Path], None],
+    *,
+    keep_backup: bool = False,
+    error: type[Exception] = PlanFileError,
+) -> Path:
+    """Create ``path`` through ``writer(temp_path)`` and move it into place atomically.
+
+    ``writer`` writes a new file at ``temp_path``, a path with the same name inside a
+    fresh hidden folder beside ``path`` (so writers that add side files or infer the
+    format from the suffix, like GDAL, work unchanged). The file is fsynced, renamed
+    onto ``path`` with :func:`os.replace` and the folder fsynced. With ``keep_backup``
+    the previous ``path`` stays as ``<name>.bak``. On any failure ``path`` is untouched,
+    the temporary folder removed, and ``error(path, problem)`` raised.
+    """
+    path = Path(path)
+    if path.is_symlink():  # write through a link to the file it names, keep the link
+        path = Path(os.path.realpath(path))
+    folder = path.parent
+    if path.is_dir():
+        raise error(path, "is a folder; choose a file name")
+    if not folder.exists():
+        raise error(path, f"cannot save: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise error(path, f"cannot save: {folder} is a file, not a folder")
+    try:
+        temp_folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".saving", dir=folder))
+    except OSError as failure:
+        raise error(path, f"cannot save: {_os_reason(failure)}") from None
+    temp = temp_folder / path.name
+    try:
+        writer(temp)
+        _fsync_file(temp)
+        _match_permissions(temp, path)
+        if keep_backup and path.is_file():
+            _keep_backup(path, temp_folder)
+        os.replace(temp, path)
+        _fsync_folder(folder)
+    except error:
+        raise
+    except OSError as failure:
+        raise error(path, f"cannot save: {_os_reason(failure)}") from None
+    finally:
+        _remove_tree(temp_folder)
+    return path
+
+
+def _keep_backup(path: Path, temp_folder: Path) -> None:
+    # A hard link to the current file, renamed onto .bak: the old content is never
+    # copied, and .bak is replaced atomically too. Fall back to a copy where the file
+    # system has no hard links.
+    staged = temp_folder / (path.name + BACKUP_SUFFIX)
+    try:
+        os.link(path, staged)
+    except OSError:
+        import shutil
+
+        shutil.copy2(path, staged)
+        _fsync_file(staged)
+    os.replace(staged, backup_path(path))
+
+
+def _fsync_file(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; not possible on every platform (Windows).
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _match_permissions(temp: Path, path: Path) -> None:
+    # mkdtemp/ open give private modes; a saved plan keeps the target's mode, or the
+    # default a new file would get.
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        os.chmod(temp, mode)
+    except OSError:
+        pass
+
+
+def _remove_tree(folder: Path) -> None:
+    try:
+        for child in folder.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                _remove_tree(child)
+            else:
+                child.unlink(missing_ok=True)
+        folder.rmdir()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        pass
+
+
+def _os_reason(error: OSError) -> str:
+    reasons = {
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the folder is read-only",
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EFBIG: "the file is too large for this disk or account",
+        errno.ENOENT: "no such file or folder",
+        errno.ENOTDIR: "a part of the path is not a folder",
+        errno.EISDIR: "is a folder",
+        errno.ENAMETOOLONG: "the file name is too long",
+    }
+    return reasons.get(error.errno, error.strerror or type(error).__name__)
