@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import pickle
 from datetime import UTC, datetime
 from pathlib import Path
@@ -438,52 +437,8 @@ def test_an_oversized_file_is_refused_before_it_is_read(tmp_path):
         load_plan(path)
 
 
-def test_a_file_the_user_may_not_read(tmp_path):
-    path = tmp_path / "secret.cplan"
-    save_plan(sample_plan(), path)
-    path.chmod(0o000)
-    assert run_as_unprivileged_user(lambda: _load_message(path)) == f"{path}: permission denied"
-
-
 def test_a_pickle_is_never_unpickled(tmp_path):
     path = tmp_path / "evil.cplan"
     path.write_bytes(pickle.dumps({"format": FORMAT}))
     with pytest.raises(PlanFileError, match="not UTF-8 text|not valid JSON"):
         load_plan(path)
-
-
-def _load_message(path: Path) -> str:
-    try:
-        load_plan(path)
-    except PlanFileError as error:
-        return str(error)
-    return "loaded"
-
-
-def run_as_unprivileged_user(action) -> str:
-    """Run ``action`` in a forked child as user ``nobody``; returns what it returned.
-
-    Tests run as root in CI, where permission bits do not apply; a child that has
-    dropped to an ordinary user meets them as a user would.
-    """
-    if os.name != "posix":
-        pytest.skip("needs fork and setuid")
-    if os.geteuid() != 0:
-        return action()
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child
-        try:
-            os.close(read_end)
-            os.setgid(65534)
-            os.setuid(65534)
-            result = str(action())
-        except BaseException as error:  # report anything, never return into pytest
-            result = f"child failed: {error!r}"
-        os.write(write_end, result.encode("utf-8"))
-        os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        result = pipe.read().decode("utf-8")
-    os.waitpid(child, 0)
-    return result

@@ -34,11 +34,13 @@ folder, fsync, replace, fsync of the folder) and keeps the previous file as
 from __future__ import annotations
 
 import errno
+import glob
 import json
 import os
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -722,6 +724,7 @@ def atomic_write(
             _keep_backup(path, temp_folder)
         os.replace(temp, path)
         _fsync_folder(folder)
+        _remove_stale_temp_folders(path)
     except error:
         raise
     except OSError as failure:
@@ -729,6 +732,20 @@ def atomic_write(
     finally:
         _remove_tree(temp_folder)
     return path
+
+
+#: A temporary folder this old beside a file was left by a save that was killed.
+STALE_TEMP_SECONDS = 3600
+
+
+def _remove_stale_temp_folders(path: Path) -> None:
+    now = time.time()
+    for folder in path.parent.glob(f".{glob.escape(path.name)}.*.saving"):
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > STALE_TEMP_SECONDS:
+                _remove_tree(folder)
+        except OSError:
+            pass
 
 
 def _keep_backup(path: Path, temp_folder: Path) -> None:
