@@ -99,7 +99,7 @@ def load_plan(path: PathLike, catalog: Any = None, layer: LayerSource = None) ->
         ``<path>: <problem>`` for a missing, unreadable, oversized or invalid file.
     """
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_file_bytes(path)
     return _plan_from_bytes(data, path, catalog, layer)
 
 
@@ -133,7 +133,9 @@ def plan_from_data(
     return plan
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of a plan-sized file; ``PlanFileError`` for a missing, unreadable or
+    oversized one (the size is checked before reading)."""
     try:
         size = os.stat(path).st_size
     except FileNotFoundError:
@@ -193,11 +195,13 @@ def _plan_from_text(text: str, source: PathLike, catalog: Any, layer: LayerSourc
         text = text[1:]
     if not text.strip():
         raise PlanFileError(source, "the file is empty" if not text else "the file is blank")
-    data = _parse_json(text, source)
+    data = parse_json(text, source)
     return plan_from_data(data, source, catalog, layer)
 
 
-def _parse_json(text: str, source: PathLike) -> Any:
+def parse_json(text: str, source: PathLike) -> Any:
+    """Strict JSON: no duplicate keys, NaN or absurd numbers; ``PlanFileError`` with the
+    line and column of a syntax error."""
     try:
         return json.loads(
             text,
@@ -440,7 +444,7 @@ def _check_metadata(metadata: dict[str, Any], source: PathLike) -> None:
     for key in _TIME_FIELDS:
         if key in metadata:
             value = metadata[key]
-            if not isinstance(value, str) or _parse_time(value) is None:
+            if not isinstance(value, str) or parse_time(value) is None:
                 raise PlanFileError(
                     source, f"metadata.{key} must be an ISO 8601 time, not {_short(value)}"
                 )
@@ -449,7 +453,8 @@ def _check_metadata(metadata: dict[str, Any], source: PathLike) -> None:
             raise PlanFileError(source, f"metadata.{key} must be text, not {_short(metadata[key])}")
 
 
-def _parse_time(text: str) -> datetime | None:
+def parse_time(text: str) -> datetime | None:
+    """An ISO 8601 time (``Z`` allowed), or ``None`` when ``text`` is not one."""
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -575,10 +580,12 @@ def dumps_plan(plan: Plan, *, region_data: str | None = None, now: datetime | No
         When a setting or metadata value cannot be written as JSON.
     """
     data = plan_to_data(plan, region_data=region_data, now=now)
-    return _format_plan_data(data, plan.name)
+    return format_plan_data(data, plan.name)
 
 
-def _format_plan_data(data: dict[str, Any], source: str) -> str:
+def format_plan_data(data: dict[str, Any], source: str) -> str:
+    """The normalised text of :func:`plan_to_data`'s result (see :func:`dumps_plan`)."""
+
     def dump(value: Any, indent: int | None = None) -> str:
         text = json.dumps(
             value, ensure_ascii=False, allow_nan=False, indent=indent, sort_keys=indent is not None
@@ -656,7 +663,7 @@ def save_plan(
     """
     path = Path(path)
     data = plan_to_data(plan, region_data=region_data, now=now)
-    text = _format_plan_data(data, str(path))
+    text = format_plan_data(data, str(path))
     atomic_write_bytes(path, text.encode("utf-8"), keep_backup=keep_backup, error=PlanFileError)
     plan.metadata.clear()
     plan.metadata.update(data["metadata"])
