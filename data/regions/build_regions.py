@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from pypinyin import Style, lazy_pinyin, load_phrases_dict
+from pypinyin import Style, lazy_pinyin, load_phrases_dict, load_single_dict
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
@@ -70,14 +70,17 @@ ENGLISH_OVERRIDES = {
     "阿拉善盟": "Alxa League",
     "哈尔滨": "Harbin",
     "齐齐哈尔": "Qiqihar",
-    "大兴安岭地区": "Da Hinggan Ling Prefecture",
+    "大兴安岭": "Da Hinggan Ling",
     "乌鲁木齐": "Urumqi",
     "克拉玛依": "Karamay",
     "吐鲁番": "Turpan",
-    "喀什地区": "Kashgar Prefecture",
-    "阿克苏地区": "Aksu Prefecture",
-    "和田地区": "Hotan Prefecture",
-    "阿勒泰地区": "Altay Prefecture",
+    "喀什": "Kashgar",
+    "阿克苏": "Aksu",
+    "和田": "Hotan",
+    "阿勒泰": "Altay",
+    "库尔勒": "Korla",
+    "格尔木": "Golmud",
+    "香格里拉": "Shangri-La",
     "阿拉尔": "Aral",
     "图木舒克": "Tumxuk",
     "拉萨": "Lhasa",
@@ -85,7 +88,7 @@ ENGLISH_OVERRIDES = {
     "林芝": "Nyingchi",
     "昌都": "Qamdo",
     "那曲": "Nagqu",
-    "阿里地区": "Ngari Prefecture",
+    "阿里": "Ngari",
     "昌吉回族自治州": "Changji Hui Autonomous Prefecture",
     "博尔塔拉蒙古自治州": "Bortala Mongol Autonomous Prefecture",
     "巴音郭楞蒙古自治州": "Bayingolin Mongol Autonomous Prefecture",
@@ -97,6 +100,50 @@ ENGLISH_OVERRIDES = {
     "果洛藏族自治州": "Golog Tibetan Autonomous Prefecture",
     "海西蒙古族藏族自治州": "Haixi Mongol and Tibetan Autonomous Prefecture",
     "神农架林区": "Shennongjia Forestry District",
+}
+
+# Hong Kong's districts and Macao's parishes have official English names.
+ENGLISH_BY_ADCODE = {
+    "810001": "Central and Western",
+    "810002": "Wan Chai",
+    "810003": "Eastern",
+    "810004": "Southern",
+    "810005": "Yau Tsim Mong",
+    "810006": "Sham Shui Po",
+    "810007": "Kowloon City",
+    "810008": "Wong Tai Sin",
+    "810009": "Kwun Tong",
+    "810010": "Tsuen Wan",
+    "810011": "Tuen Mun",
+    "810012": "Yuen Long",
+    "810013": "North",
+    "810014": "Tai Po",
+    "810015": "Sai Kung",
+    "810016": "Sha Tin",
+    "810017": "Kwai Tsing",
+    "810018": "Islands",
+    "820001": "Nossa Senhora de Fátima",
+    "820002": "Santo António",
+    "820003": "São Lázaro",
+    "820004": "Sé",
+    "820005": "São Lourenço",
+    "820006": "Nossa Senhora do Carmo",
+    "820007": "Cotai",
+    "820008": "São Francisco Xavier",
+}
+
+# Characters whose place-name reading is nearly always this one (成都, 马尾, 天长...);
+# the phrases below still win where a name reads otherwise (长子 Zhangzi).
+PLACE_CHARACTER_READINGS = {
+    "都": "dū,dōu",
+    "尾": "wěi,yǐ",
+    "长": "cháng,zhǎng",
+    "什": "shí,shén",
+    "勒": "lè,lēi",
+    "蚌": "bèng,bàng",
+    "朝": "cháo,zhāo",
+    "佛": "fó,fú",
+    "卡": "kǎ,qiǎ",
 }
 
 # Place-name readings that differ from the everyday reading pypinyin would pick.
@@ -212,7 +259,13 @@ PLACE_READINGS = {
     "长顺": [["cháng"], ["shùn"]],
     "长宁": [["cháng"], ["níng"]],
     "长安": [["cháng"], ["ān"]],
-    "长兴岛": [["cháng"], ["xīng"], ["dǎo"]],
+    "闵行": [["mǐn"], ["háng"]],
+    "马尾": [["mǎ"], ["wěi"]],
+    "浪卡子": [["làng"], ["kǎ"], ["zǐ"]],
+    "民乐": [["mín"], ["lè"]],
+    "南乐": [["nán"], ["lè"]],
+    "龙圩": [["lóng"], ["xū"]],
+    "覃塘": [["qín"], ["táng"]],
 }
 
 # Ethnic groups in the names of autonomous prefectures, counties and banners.
@@ -283,8 +336,20 @@ SUFFIXES = [
     ("自治州", "{} Autonomous Prefecture"),
     ("自治县", "{} Autonomous County"),
     ("自治旗", "{} Autonomous Banner"),
-    ("林区", "{} Forestry District"),
+    ("右翼前旗", "{} Right Front Banner"),
+    ("右翼中旗", "{} Right Middle Banner"),
+    ("右翼后旗", "{} Right Rear Banner"),
+    ("左翼中旗", "{} Left Middle Banner"),
+    ("左翼后旗", "{} Left Rear Banner"),
+    ("联合旗", "{} United Banner"),
+    ("左旗", "{} Left Banner"),
+    ("右旗", "{} Right Banner"),
+    ("前旗", "{} Front Banner"),
+    ("中旗", "{} Middle Banner"),
+    ("后旗", "{} Rear Banner"),
+    ("直辖", "{} (directly administered)"),
     ("特区", "{} Special District"),
+    ("矿区", "{} Mining District"),
     ("新区", "{} New Area"),
     ("地区", "{} Prefecture"),
     ("省", "{}"),
@@ -306,6 +371,7 @@ def _strip_accents(syllable: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
+load_single_dict({ord(char): readings for char, readings in PLACE_CHARACTER_READINGS.items()})
 load_phrases_dict(PLACE_READINGS)
 
 
@@ -335,13 +401,15 @@ def pinyin_name(chinese: str, context: str | None = None) -> str:
     return _join_syllables(_syllables(chinese))
 
 
-def english_name(name_zh: str) -> str:
+def english_name(name_zh: str, adcode: str | None = None) -> str:
     """English name of a region from its full Chinese name.
 
     The suffix becomes an English word (地区 Prefecture, 盟 League, 县 County, 区 District,
     旗 Banner, 自治州 Autonomous Prefecture with its peoples) or is dropped (省, 市,
     自治区, 特别行政区); the stem is pinyin unless an established name exists.
     """
+    if adcode in ENGLISH_BY_ADCODE:
+        return ENGLISH_BY_ADCODE[adcode]
     if name_zh in ENGLISH_OVERRIDES:
         return ENGLISH_OVERRIDES[name_zh]
     for suffix, template in SUFFIXES:
@@ -354,7 +422,11 @@ def english_name(name_zh: str) -> str:
                 if suffix != "自治区"
                 else ENGLISH_OVERRIDES[stem]
             )
-        if suffix.startswith("自治"):
+        if suffix == "直辖":
+            return template.format(english_name(stem))
+        if suffix == "市" and len(stem) == 1:
+            return pinyin_name(name_zh)
+        if suffix.startswith("自治") or stem.endswith("族"):
             pieces = [piece for piece in _ETHNIC_PATTERN.split(stem) if piece]
             # Some banners are named after their people alone (鄂温克族自治旗).
             place = "" if pieces[0] in ETHNIC_GROUPS else pinyin_name(pieces[0], context=name_zh)
@@ -464,6 +536,14 @@ def build_tables(root: Path, tolerance: float):
     simplified = shapely.coverage_simplify(raw, tolerance)
     timings["simplify_s"] = time.perf_counter() - started
     simplified = np.array([as_multipolygon(g) for g in simplified], dtype=object)
+    # Narrow channels of water between two counties look like gaps to the coverage
+    # check; counting them in the source shows which flags simplification did not add.
+    started = time.perf_counter()
+    source_flagged = int(
+        (~shapely.is_empty(shapely.coverage_invalid_edges(raw, gap_width=tolerance))).sum()
+    )
+    source_holes = interior_holes(shapely.coverage_union_all(raw))
+    timings["source_gap_check_s"] = time.perf_counter() - started
     parts_before = int(shapely.get_num_geometries(raw).sum())
     parts_after = int(shapely.get_num_geometries(simplified).sum())
 
@@ -476,7 +556,10 @@ def build_tables(root: Path, tolerance: float):
             "level": "county",
         }
     )
-    county_table["name_en"] = county_table["name_zh"].map(english_name)
+    county_table["name_en"] = [
+        english_name(name, code)
+        for name, code in zip(county_table["name_zh"], county_table["adcode"], strict=True)
+    ]
     county_frame = gpd.GeoDataFrame(county_table, geometry=list(simplified), crs="EPSG:4326")
 
     prefecture_names = {
@@ -500,7 +583,12 @@ def build_tables(root: Path, tolerance: float):
         names=province_names,
         province_of=lambda code: code,
     )
-    source_parts = {"parts_before_simplify": parts_before, "parts_after_simplify": parts_after}
+    source_parts = {
+        "parts_before_simplify": parts_before,
+        "parts_after_simplify": parts_after,
+        "regions_with_gap_or_overlap_edges": source_flagged,
+        **source_holes,
+    }
     return (
         {"province": province_frame, "prefecture": prefecture_frame, "county": county_frame},
         raw,
@@ -535,6 +623,15 @@ def dissolve(frame, by: str, *, level: str, names: dict, province_of) -> gpd.Geo
     return gpd.GeoDataFrame(table, geometry=geometries, crs="EPSG:4326")
 
 
+def interior_holes(union) -> dict:
+    """Holes enclosed by the union of a coverage: gaps no sea channel explains."""
+    holes = [shapely.Polygon(ring) for part in shapely.get_parts(union) for ring in part.interiors]
+    return {
+        "holes_in_union": len(holes),
+        "largest_hole_deg2": max((hole.area for hole in holes), default=0.0),
+    }
+
+
 def check_layer(frame: gpd.GeoDataFrame, tolerance: float) -> dict:
     """Validity and coverage checks, as numbers for the provenance record."""
     geometries = frame.geometry.to_numpy()
@@ -554,6 +651,7 @@ def check_layer(frame: gpd.GeoDataFrame, tolerance: float) -> dict:
         "all_valid": True,
         "overlap_area_deg2": overlap,
         "regions_with_gap_or_overlap_edges": gap_or_overlap_edges,
+        **interior_holes(union),
     }
 
 
@@ -690,7 +788,8 @@ def provenance(record: dict) -> str:
             f"| {level} | {stats['regions']} | {stats['adjacent_pairs']} | {stats['vertices']:,} | "
             f"{stats['polygons']:,} | `{stats['file']}` | {stats['size_bytes'] / 1e6:.2f} MB | "
             f"{stats['load_ms']} ms | {stats['adjacency_load_ms']} ms | "
-            f"{stats['overlap_area_deg2']:.2e} | {stats['regions_with_gap_or_overlap_edges']} |"
+            f"{stats['overlap_area_deg2']:.2e} | {stats['holes_in_union']} "
+            f"({stats['largest_hole_deg2']:.1e}) | {stats['regions_with_gap_or_overlap_edges']} |"
         )
     source = record["source"]
     return f"""# Region layers: provenance
@@ -744,8 +843,8 @@ Built on {record["built"]}. Steps:
 
 The county layer is shipped (it is small enough), not built on demand.
 
-| level | regions | adjacent pairs | vertices | polygons | file | size | load (pyogrio) | adjacency load | overlap area (deg²) | regions with gap/overlap edges |
-|---|---|---|---|---|---|---|---|---|---|---|
+| level | regions | adjacent pairs | vertices | polygons | file | size | load (pyogrio) | adjacency load | overlap area (deg²) | holes in union (largest, deg²) | regions with narrow-gap edges |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
 South China Sea line: `{record["sea_line"]["file"]}`, {record["sea_line"]["size_bytes"] / 1e6:.2f} MB.
@@ -753,8 +852,19 @@ Total: {total / 1e6:.2f} MB. Load times are the best of 5 `pyogrio.read_datafram
 on the build machine (2 cores); pyarrow was {"used" if _has_pyarrow() else "not installed, so the default reader was used"}.
 
 All geometries are valid MultiPolygons. "Overlap area" is the sum of region areas minus
-the area of their union; "gap/overlap edges" counts regions with an edge flagged by
-`shapely.coverage_invalid_edges(gap_width={record["tolerance_deg"]})`.
+the area of their union (zero up to floating-point noise: no overlaps). "Gap/overlap
+edges" counts regions with an edge flagged by
+`shapely.coverage_invalid_edges(gap_width={record["tolerance_deg"]})`: these are narrow
+channels of water between coasts (the Shenzhen River between Shenzhen and Hong Kong,
+the straits around Xiamen and Zhoushan), not slivers between neighbours, whose shared
+borders stay identical. The unsimplified source counties have
+{record["source_counties"]["regions_with_gap_or_overlap_edges"]} such regions at the same
+width; simplification moves coastlines by up to the tolerance and so narrows a few more
+channels. Enclosed gaps: the union of the source counties has
+{record["source_counties"]["holes_in_union"]} interior hole(s) (largest
+{record["source_counties"]["largest_hole_deg2"]:.1e} deg², about 0.6-0.9 km² near 113.55E
+22.13N between Zhuhai and Macao: the source's Zhuhai prefecture file fills it, its
+counties do not), and every built layer has the same, so simplification opened no gap.
 
 The full build record (counts, sizes, timings, checks) is `regions.json`; the app reads
 its version line from there.
