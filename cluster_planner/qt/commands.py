@@ -1,0 +1,146 @@
+"""One ``QUndoCommand`` for every plan edit.
+
+The core builds the edits (:mod:`cluster_planner.core.plan`) and knows how to invert
+them; this module only wraps them for a ``QUndoStack`` (Orange3's owpaintdata style):
+``redo`` applies the edit and keeps the inverse the core returns, ``undo`` applies that
+inverse. Consecutive note edits to the same assignment merge into one undo step, so
+typing a note is undone in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoCommand
+
+from cluster_planner.core.plan import Batch, Edit, Plan, Put, Rename, SetSetting
+
+#: ``QUndoCommand.id`` of note edits; commands with the same id may merge.
+NOTE_MERGE_ID = 0x4E4F7465
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("EditCommand", text)
+
+
+def _puts(edit: Edit) -> list[Put]:
+    if isinstance(edit, Put):
+        return [edit]
+    if isinstance(edit, Batch):
+        return [put for sub_edit in edit.edits for put in _puts(sub_edit)]
+    return []
+
+
+def describe_edit(
+    edit: Edit,
+    region_name: Callable[[str], str] = str,
+    industry_name: Callable[[str], str] = str,
+) -> str:
+    """The undo text naming what ``edit`` does, e.g. "Assign New energy vehicles to Zhuzhou".
+
+    Parameters
+    ----------
+    edit
+        A core plan edit.
+    region_name, industry_name
+        Turn a region code and an industry id into the names shown to the user.
+    """
+    if isinstance(edit, Rename):
+        return _tr("Rename plan to “{name}”").format(name=edit.name)
+    if isinstance(edit, SetSetting):
+        return _tr("Change setting {key}").format(key=edit.key)
+    puts = _puts(edit)
+    if not puts:
+        return _tr("Edit plan")
+    industries = {put.industry for put in puts}
+    regions = {put.region for put in puts}
+    industry = (
+        industry_name(next(iter(industries)))
+        if len(industries) == 1
+        else _tr("{count} industries").format(count=len(industries))
+    )
+    region = (
+        region_name(next(iter(regions)))
+        if len(regions) == 1
+        else _tr("{count} regions").format(count=len(regions))
+    )
+    kinds = {put.kind for put in puts}
+    roles = {put.value.role for put in puts if put.value is not None}
+    if kinds == {"unassign"}:
+        return _tr("Remove {industry} from {region}").format(industry=industry, region=region)
+    if kinds == {"note"}:
+        return _tr("Edit note on {industry} in {region}").format(industry=industry, region=region)
+    if kinds == {"role"} and len(roles) == 1:
+        return _tr("Change role of {industry} in {region} to {role}").format(
+            industry=industry, region=region, role=role_name(next(iter(roles)))
+        )
+    if roles == {"support"}:
+        return _tr("Assign {industry} to {region} as support").format(
+            industry=industry, region=region
+        )
+    return _tr("Assign {industry} to {region}").format(industry=industry, region=region)
+
+
+def role_name(role: str) -> str:
+    """The translated name of a role (``lead`` or ``support``)."""
+    return {"lead": _tr("lead"), "support": _tr("support")}.get(role, role)
+
+
+class EditCommand(QUndoCommand):
+    """Apply one core edit (possibly a :class:`Batch`) as one undo step.
+
+    Parameters
+    ----------
+    document
+        The open document; its ``plan`` at construction time is the plan this command
+        edits (the stack is cleared whenever the document gets another plan).
+    edit
+        The edit to apply; build it with ``plan.assign_industry`` and friends.
+    text
+        The undo text; by default :func:`describe_edit` with the document's names.
+    """
+
+    def __init__(self, document: Any, edit: Edit, text: str | None = None):
+        if text is None:
+            text = describe_edit(edit, document.region_name, document.industry_name)
+        super().__init__(text)
+        self._plan: Plan = document.plan
+        self._edit = edit
+        self._inverse: Edit | None = None
+
+    @property
+    def edit(self) -> Edit:
+        return self._edit
+
+    def redo(self) -> None:
+        self._inverse = self._plan.apply(self._edit)
+
+    def undo(self) -> None:
+        if self._inverse is not None:
+            self._plan.apply(self._inverse)
+
+    def id(self) -> int:
+        edit = self._edit
+        return NOTE_MERGE_ID if isinstance(edit, Put) and edit.kind == "note" else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        """Fold a later note edit to the same assignment into this one."""
+        if not isinstance(other, EditCommand) or other.id() != NOTE_MERGE_ID:
+            return False
+        mine, theirs = self._edit, other._edit
+        if not (isinstance(mine, Put) and isinstance(theirs, Put)):
+            return False
+        if other._plan is not self._plan or (mine.region, mine.industry) != (
+            theirs.region,
+            theirs.industry,
+        ):
+            return False
+        # ``other`` is already applied; our inverse still restores the note before typing.
+        self._edit = theirs
+        self.setText(other.text())
+        inverse = self._inverse
+        if isinstance(inverse, Put) and inverse.value == theirs.value:
+            self.setObsolete(True)  # typed back to the original note: nothing to undo
+        return True

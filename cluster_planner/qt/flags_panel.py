@@ -1,0 +1,312 @@
+"""The analysis flags as a table (sortable by severity, filtered by kind) with details.
+
+Selecting a flag asks the window to highlight its regions on the map. The table follows
+the document's ``analysisUpdated`` signal, so it updates after every edit without a
+button. Without analysis (the module missing or its data unusable) the panel says so.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cluster_planner.qt.document import PlanDocument
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+FLAG_ROLE = Qt.ItemDataRole.UserRole + 2
+KIND_ROLE = Qt.ItemDataRole.UserRole + 3
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+FLAG_KINDS = (
+    "crowded-industry",
+    "one-size-fits-all",
+    "local-mismatch",
+    "similar-portfolios",
+    "chain-gap",
+)
+_COLUMNS = ("severity", "kind", "industry", "regions", "message")
+
+
+def severity_name(severity: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    names = {
+        "info": QCoreApplication.translate("Severity", "info"),
+        "warning": QCoreApplication.translate("Severity", "warning"),
+        "error": QCoreApplication.translate("Severity", "error"),
+    }
+    return names.get(severity, severity)
+
+
+class FlagsModel(QAbstractTableModel):
+    """The current analysis' flags, one row each."""
+
+    def __init__(self, document: PlanDocument, parent: Any = None):
+        super().__init__(parent)
+        self._document = document
+        self._flags: list[Any] = []
+        self._headers = [
+            self.tr("Severity"),
+            self.tr("Kind"),
+            self.tr("Industry"),
+            self.tr("Regions"),
+            self.tr("Message"),
+        ]
+        document.analysisUpdated.connect(self.reload)
+        self.reload()
+
+    def reload(self) -> None:
+        analysis = self._document.analysis
+        self.beginResetModel()
+        self._flags = list(getattr(analysis, "flags", []) or [])
+        self.endResetModel()
+
+    def flag_at(self, row: int) -> Any:
+        return self._flags[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._flags)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        flag = self._flags[index.row()]
+        column = _COLUMNS[index.column()]
+        if role == FLAG_ROLE:
+            return flag
+        if role == KIND_ROLE:
+            return flag.kind
+        if role == SORT_ROLE:
+            if column == "severity":
+                return SEVERITY_RANK.get(flag.severity, 0)
+            if column == "regions":
+                return len(flag.regions)
+            return str(self.data(index, Qt.ItemDataRole.DisplayRole) or "")
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "severity":
+                return severity_name(flag.severity)
+            if column == "kind":
+                return flag.kind
+            if column == "industry":
+                return self._document.industry_name(flag.industry) if flag.industry else ""
+            if column == "regions":
+                names = [self._document.region_name(code) for code in flag.regions[:3]]
+                more = len(flag.regions) - len(names)
+                return ", ".join(names) + (f" +{more}" if more > 0 else "")
+            if column == "message":
+                return " ".join(str(flag.message).split())
+        if role == Qt.ItemDataRole.ToolTipRole and column == "message":
+            return str(flag.message)
+        return None
+
+
+class _KindFilter(QSortFilterProxyModel):
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.kind = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_kind(self, kind: str) -> None:
+        self.kind = kind
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not self.kind:
+            return True
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        return self.sourceModel().data(index, KIND_ROLE) == self.kind
+
+
+class FlagsPanel(QWidget):
+    """Flags table, kind filter and the selected flag's details.
+
+    Signals
+    -------
+    highlightRequested(list)
+        Adcodes of the selected flag's regions (empty list: clear the highlight).
+    """
+
+    highlightRequested = Signal(list)
+
+    def __init__(self, document: PlanDocument, parent: Any = None):
+        super().__init__(parent)
+        self._document = document
+        self.setObjectName("flagsPanel")
+        self.model = FlagsModel(document, self)
+        self.proxy = _KindFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("flagKindFilter")
+        self.kind_filter.addItem(self.tr("All kinds"), "")
+        for kind in FLAG_KINDS:
+            self.kind_filter.addItem(kind, kind)
+        self.kind_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_kind(self.kind_filter.currentData())
+        )
+        self.summary = QLabel()
+        self.summary.setObjectName("flagsSummary")
+
+        self.table = QTableView()
+        self.table.setObjectName("flagsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+        self.details = QTextBrowser()
+        self.details.setObjectName("flagDetails")
+        self.details.setOpenLinks(False)
+
+        self.unavailable = QLabel(
+            self.tr(
+                "Analysis not available: the plan can be drafted and saved, but no flags "
+                "are computed."
+            )
+        )
+        self.unavailable.setObjectName("analysisUnavailable")
+        self.unavailable.setWordWrap(True)
+        self.unavailable.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        self._stack = QStackedWidget()
+        self._stack.addWidget(self.unavailable)
+        self._stack.addWidget(splitter)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Kind:")))
+        top.addWidget(self.kind_filter)
+        top.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self._stack, 1)
+
+        self.model.modelReset.connect(self._on_reset)
+        self._on_reset()
+
+    def selected_flag(self) -> Any:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.proxy.data(rows[0], FLAG_ROLE)
+
+    def _on_reset(self) -> None:
+        available = self._document.analysis_available
+        self._stack.setCurrentIndex(1 if available else 0)
+        self.kind_filter.setEnabled(available)
+        if not available:
+            self.summary.setText("")
+            problem = self._document.analysis_problem
+            text = self.tr(
+                "Analysis not available: the plan can be drafted and saved, but no flags "
+                "are computed."
+            )
+            self.unavailable.setText(f"{text}\n\n{problem}" if problem else text)
+        else:
+            count = self.model.rowCount()
+            counts = {}
+            for row in range(count):
+                severity = self.model.flag_at(row).severity
+                counts[severity] = counts.get(severity, 0) + 1
+            parts = [
+                f"{counts[s]} {severity_name(s)}" for s in ("error", "warning", "info") if s in counts
+            ]
+            self.summary.setText(", ".join(parts) if parts else self.tr("No flags"))
+        self.details.clear()
+        self.highlightRequested.emit([])
+
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        flag = self.selected_flag()
+        if flag is None:
+            self.details.clear()
+            self.highlightRequested.emit([])
+            return
+        self.details.setHtml(self._flag_html(flag))
+        self.highlightRequested.emit(list(flag.regions))
+
+    def _flag_html(self, flag: Any) -> str:
+        document = self._document
+        parts = [
+            f"<p><b>{html.escape(severity_name(flag.severity))}</b> · {html.escape(flag.kind)}</p>",
+            f"<p>{html.escape(str(flag.message))}</p>",
+        ]
+        regions = ", ".join(html.escape(document.region_label(code)) for code in flag.regions)
+        if regions:
+            parts.append(f"<p><b>{self.tr('Regions')}:</b> {regions}</p>")
+        evidence = getattr(flag, "evidence", None) or {}
+        if evidence:
+            rows = "".join(
+                f"<tr><td>{html.escape(str(key))}</td><td>{html.escape(_short(value))}</td></tr>"
+                for key, value in evidence.items()
+            )
+            parts.append(f"<p><b>{self.tr('Evidence')}</b></p><table>{rows}</table>")
+        suggestions = getattr(flag, "suggestions", None) or []
+        if suggestions:
+            items = "".join(f"<li>{html.escape(self._suggestion_text(s))}</li>" for s in suggestions)
+            parts.append(f"<p><b>{self.tr('Suggestions')}</b></p><ul>{items}</ul>")
+        return "".join(parts)
+
+    def _suggestion_text(self, suggestion: Any) -> str:
+        if isinstance(suggestion, str):
+            return suggestion
+        if isinstance(suggestion, dict) and suggestion.get("text"):
+            return str(suggestion["text"])
+        if isinstance(suggestion, dict):
+            text = []
+            if "region" in suggestion:
+                text.append(self._document.region_label(str(suggestion["region"])))
+            if "industry" in suggestion:
+                text.append(self._document.industry_label(str(suggestion["industry"])))
+            if "fit" in suggestion:
+                text.append(self.tr("fit {fit:.2f}").format(fit=float(suggestion["fit"])))
+            rest = {k: v for k, v in suggestion.items() if k not in ("region", "industry", "fit")}
+            text.extend(f"{k}: {_short(v)}" for k, v in rest.items())
+            return " · ".join(text)
+        return str(suggestion)
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
