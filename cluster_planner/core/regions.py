@@ -217,7 +217,8 @@ def _read_table(path: Path, table: str, *, what: str):
     try:
         return pyogrio.read_dataframe(path, layer=table)
     except Exception as error:  # GDAL raises several types for a damaged file
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        # GDAL appends advice ("It might help to specify the driver...") after a "; ".
+        message = (str(error).splitlines() or [type(error).__name__])[0].split("; ")[0]
         raise DataError(path, f"not a readable {what} (table {table!r}): {message}") from None
 
 
