@@ -682,6 +682,7 @@ def atomic_write_bytes(
     *,
     keep_backup: bool = False,
     error: type[Exception] = PlanFileError,
+    action: str = "save",
 ) -> Path:
     """Replace ``path`` by ``data`` atomically (temp file, fsync, ``os.replace``)."""
 
@@ -689,7 +690,7 @@ def atomic_write_bytes(
         with open(temp, "wb") as handle:
             handle.write(data)
 
-    return atomic_write(path, write, keep_backup=keep_backup, error=error)
+    return atomic_write(path, write, keep_backup=keep_backup, error=error, action=action)
 
 
 def atomic_write(
@@ -698,6 +699,7 @@ def atomic_write(
     *,
     keep_backup: bool = False,
     error: type[Exception] = PlanFileError,
+    action: str = "save",
 ) -> Path:
     """Create ``path`` through ``writer(temp_path)`` and move it into place atomically.
 
@@ -706,7 +708,7 @@ def atomic_write(
     format from the suffix, like GDAL, work unchanged). The file is fsynced, renamed
     onto ``path`` with :func:`os.replace` and the folder fsynced. With ``keep_backup``
     the previous ``path`` stays as ``<name>.bak``. On any failure ``path`` is untouched,
-    the temporary folder removed, and ``error(path, problem)`` raised.
+    the temporary folder removed, and ``error(path, "cannot <action>: <problem>")`` raised.
     """
     path = Path(path)
     if path.is_symlink():  # write through a link to the file it names, keep the link
@@ -715,13 +717,13 @@ def atomic_write(
     if path.is_dir():
         raise error(path, "is a folder; choose a file name")
     if not folder.exists():
-        raise error(path, f"cannot save: the folder {folder} does not exist")
+        raise error(path, f"cannot {action}: the folder {folder} does not exist")
     if not folder.is_dir():
-        raise error(path, f"cannot save: {folder} is a file, not a folder")
+        raise error(path, f"cannot {action}: {folder} is a file, not a folder")
     try:
         temp_folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".saving", dir=folder))
     except OSError as failure:
-        raise error(path, f"cannot save: {_os_reason(failure)}") from None
+        raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
     temp = temp_folder / path.name
     try:
         writer(temp)
@@ -735,7 +737,7 @@ def atomic_write(
     except error:
         raise
     except OSError as failure:
-        raise error(path, f"cannot save: {_os_reason(failure)}") from None
+        raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
     finally:
         _remove_tree(temp_folder)
     return path
