@@ -67,6 +67,8 @@ MIN_VIEW_WIDTH_KM = 20.0
 SEA_COLOUR = "#f4f8fb"
 BOUNDARY_COLOUR = "#ffffff"
 BOUNDARY_WIDTH = {"province": 0.6, "prefecture": 0.35, "county": 0.15}
+# In the inset the islands are smaller than a pixel; a dark outline keeps them visible.
+INSET_EDGE_COLOUR = "#7a7a7a"
 SELECTION_COLOUR = "#1a1a1a"
 HIGHLIGHT_COLOUR = "#cc79a7"  # Okabe-Ito reddish purple: apart from every fill colour
 HOVER_COLOUR = "#000000"
@@ -257,7 +259,7 @@ class MapFigure:
         self.ax.add_collection(self.collection, autolim=False)
         self.inset_collection = self._region_collection(
             self.inset_rows, facecolors=self._facecolors[self.inset_rows],
-            edgecolors=BOUNDARY_COLOUR, linewidths=min(width, 0.3), zorder=1)
+            edgecolors=INSET_EDGE_COLOUR, linewidths=0.35, zorder=1)
         self.inset_ax.add_collection(self.inset_collection, autolim=False)
         # The inset shows a subset of rows; this maps a layer row to its inset position.
         self._inset_position = np.full(len(self.paths), -1)
@@ -457,7 +459,7 @@ class MapFigure:
         return np.flatnonzero(inside).tolist()
 
     # ---- view -----------------------------------------------------------------------
-    def _set_view(self, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+    def set_view(self, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
         """Show at least ``xlim`` x ``ylim``, widened to the axes' shape so km stay square.
 
         Fitting here (rather than leaving it to matplotlib's ``datalim`` adjustment at
@@ -480,11 +482,11 @@ class MapFigure:
 
     def fit_to_axes(self, _event=None) -> None:
         """Refit the last requested view to the axes' shape (after the figure resized)."""
-        self._set_view(*self._requested_view)
+        self.set_view(*self._requested_view)
 
     def reset_view(self) -> None:
         """Show the whole main map (the far south seas stay in the inset)."""
-        self._set_view(*self.home_limits)
+        self.set_view(*self.home_limits)
 
     def zoom(self, factor: float, center: tuple[float, float] | None = None) -> None:
         """Zoom the main map by ``factor`` (> 1 in) keeping ``center`` (data) in place."""
@@ -496,13 +498,13 @@ class MapFigure:
         width = x1 - x0
         # Keep the zoom between a county seen close up and twice the whole country.
         factor = float(np.clip(factor, width / (2.0 * home_width), width / MIN_VIEW_WIDTH_KM))
-        self._set_view((cx + (x0 - cx) / factor, cx + (x1 - cx) / factor),
+        self.set_view((cx + (x0 - cx) / factor, cx + (x1 - cx) / factor),
                        (cy + (y0 - cy) / factor, cy + (y1 - cy) / factor))
 
     def pan(self, dx: float, dy: float) -> None:
         """Shift the main map's view by ``(dx, dy)`` data units."""
         (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
-        self._set_view((x0 + dx, x1 + dx), (y0 + dy, y1 + dy))
+        self.set_view((x0 + dx, x1 + dx), (y0 + dy, y1 + dy))
 
     def zoom_level(self) -> float:
         """How far the view is zoomed in: the home width over the current width."""

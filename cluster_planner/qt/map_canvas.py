@@ -1,0 +1,489 @@
+"""The map widget: a :class:`~cluster_planner.render.mapfigure.MapFigure` in a Qt canvas.
+
+The widget shows state and reports what the user asked for; it never changes the plan
+or the selection itself. The window listens to its signals and calls its setters.
+
+API (the main window codes against exactly this)
+-------------------------------------------------
+``MapCanvas(parent=None)``
+    An empty map until :meth:`MapCanvas.set_layer`.
+``set_layer(layer, sea_line=None, cities=())``
+    Draw a region layer (builds the figure once per layer; colours reset to grey).
+``set_colours(facecolors, legend, legend_title=None)``
+    Recolour in place: ``(n, 4)`` RGBA in layer row order and ``(label, rgba)``
+    legend entries, as returned by :mod:`cluster_planner.render.colouring`.
+``set_selection(codes)`` / ``set_highlight(codes)``
+    Outline regions by adcode (unknown codes are ignored).
+``set_tooltip_provider(provider)``
+    ``provider(code) -> str`` (rich text allowed) for the hover tooltip.
+``reset_view()``, ``zoom(factor, center=None)``
+    Whole country; zoom the main map (``factor > 1`` zooms in) about a data point
+    (the view centre by default).
+``set_language(lang)``
+    ``'zh'`` or ``'en'`` city labels (and the default tooltip).
+``set_title(text)``
+    The title above the map.
+``figure_widget()``
+    The ``FigureCanvasQTAgg`` (to grab a picture, or to send it mouse events).
+``map_figure``, ``layer``
+    The current ``MapFigure`` and layer (None before ``set_layer``).
+
+Signals
+    ``selectionRequested(list, str)``: adcodes and a mode, ``'replace'``, ``'toggle'``
+    or ``'add'``. ``regionHovered(str)``: the adcode under the mouse, ``''`` when it
+    leaves the regions. ``regionActivated(str)``: a region was double-clicked.
+
+Mouse and keys (also in the widget's status tip)
+------------------------------------------------
+- click a region: select it (``replace``); click the sea: clear the selection;
+- Ctrl+click: add or remove one region (``toggle``);
+- Shift+drag: select the regions inside the box (``replace``); Ctrl+Shift+drag adds
+  them (``add``); a region is inside when its representative point is;
+- drag (left, middle or right button): pan; wheel: zoom about the cursor;
+- double-click a region: ``regionActivated``;
+- Home: whole country; + / -: zoom; arrow keys: pan.
+
+Drawing stays cheap: edits recolour the one polygon collection and ask for
+``draw_idle`` (several edits in one event cost one draw); the hover outline is
+blitted over a cached background, so moving the mouse never redraws the figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QApplication, QRubberBand, QToolTip, QVBoxLayout, QWidget
+
+from cluster_planner.render.fonts import register_matplotlib_font
+from cluster_planner.render.mapfigure import MapFigure
+
+WHEEL_ZOOM_STEP = 1.25
+KEY_ZOOM_STEP = 1.5
+KEY_PAN_SHARE = 0.1
+TOOLTIP_DELAY_MS = 250
+
+
+@dataclass
+class _Press:
+    """A mouse button held down on the map, until it is released."""
+
+    button: int
+    display_xy: tuple[float, float]
+    widget_pos: QPointF
+    ctrl: bool
+    mode: str  # 'click' until it moves, then 'pan'; or 'band'
+    limits: tuple[tuple[float, float], tuple[float, float]]
+
+
+class MapCanvas(QWidget):
+    """The interactive map of one region layer (see the module docstring)."""
+
+    selectionRequested = Signal(list, str)
+    regionHovered = Signal(str)
+    regionActivated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        register_matplotlib_font()
+        self._figure = Figure(figsize=(8, 6), dpi=100)
+        self._canvas = FigureCanvasQTAgg(self._figure)
+        self._canvas.setParent(self)
+        self._canvas.setObjectName("mapFigureCanvas")
+        self._canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._canvas.setMouseTracking(True)
+        self.setFocusProxy(self._canvas)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._canvas)
+        self._rubber_band = QRubberBand(QRubberBand.Shape.Rectangle, self._canvas)
+
+        help_text = self.tr(
+            "Click a region to select it; Ctrl+click adds or removes it; "
+            "Shift+drag selects the regions in a box (Ctrl+Shift+drag adds them); "
+            "drag to pan; wheel to zoom; Home shows the whole country; "
+            "double-click opens a region."
+        )
+        self.setStatusTip(help_text)
+        self._canvas.setStatusTip(help_text)
+        self.setWhatsThis(help_text)
+        self._canvas.setAccessibleName(self.tr("Map of regions"))
+
+        self._map: MapFigure | None = None
+        self._layer = None
+        self._language = "zh"
+        self._tooltip_provider: Callable[[str], str] | None = None
+        self._background = None
+        self._press: _Press | None = None
+        self._hover_row: int | None = None
+        self._skip_release = False
+        self._tooltip_timer = QTimer(self)
+        self._tooltip_timer.setSingleShot(True)
+        self._tooltip_timer.setInterval(TOOLTIP_DELAY_MS)
+        self._tooltip_timer.timeout.connect(self._show_tooltip)
+
+        self._canvas.mpl_connect("draw_event", self._on_draw)
+        self._canvas.mpl_connect("button_press_event", self._on_press)
+        self._canvas.mpl_connect("motion_notify_event", self._on_motion)
+        self._canvas.mpl_connect("button_release_event", self._on_release)
+        self._canvas.mpl_connect("scroll_event", self._on_scroll)
+        self._canvas.mpl_connect("figure_leave_event", self._on_leave)
+        self._canvas.mpl_connect("key_press_event", self._on_key)
+
+    # ---- API --------------------------------------------------------------------------
+    def figure_widget(self) -> FigureCanvasQTAgg:
+        """The matplotlib canvas widget inside this one."""
+        return self._canvas
+
+    @property
+    def map_figure(self) -> MapFigure | None:
+        return self._map
+
+    @property
+    def layer(self):
+        return self._layer
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        return QSize(800, 600)
+
+    def set_layer(self, layer, sea_line=None, cities: Iterable = ()) -> None:
+        """Draw ``layer`` (a RegionLayer), replacing what was shown.
+
+        Parameters
+        ----------
+        layer : RegionLayer
+        sea_line : geometry or GeoDataFrame, optional
+            The South China Sea maritime line (drawn on the map and in the inset).
+        cities : iterable of EcosystemCity
+        """
+        self._end_hover(emit=self._hover_row is not None)
+        self._press = None
+        self._rubber_band.hide()
+        self._figure.clear()
+        self._background = None
+        self._layer = layer
+        self._map = MapFigure(self._figure, layer, sea_line=sea_line, cities=cities,
+                              language=self._language)
+        self._canvas.draw_idle()
+
+    def set_colours(self, facecolors, legend, legend_title: str | None = None) -> None:
+        """Recolour the regions in place and replace the legend.
+
+        Parameters
+        ----------
+        facecolors : array_like, shape (n, 4)
+            RGBA per region in layer row order.
+        legend : list of (label, rgba)
+        legend_title : str, optional
+        """
+        if self._map is None:
+            return
+        self._map.recolour(facecolors)
+        entries = [(label, tuple(rgba)) for label, rgba in legend]
+        if entries != self._map.legend_entries() or legend_title is not None:
+            self._map.set_legend(entries, title=legend_title)
+        self._canvas.draw_idle()
+
+    def set_selection(self, codes: Iterable[str]) -> None:
+        """Outline the selected regions (adcodes; codes not in the layer are ignored)."""
+        if self._map is None:
+            return
+        self._map.set_selection(self._rows(codes))
+        self._canvas.draw_idle()
+
+    def set_highlight(self, codes: Iterable[str]) -> None:
+        """Outline the regions of a flag (adcodes; codes not in the layer are ignored)."""
+        if self._map is None:
+            return
+        self._map.set_highlight(self._rows(codes))
+        self._canvas.draw_idle()
+
+    def set_tooltip_provider(self, provider: Callable[[str], str] | None) -> None:
+        """Use ``provider(code) -> str`` for hover tooltips (None: the region's name)."""
+        self._tooltip_provider = provider
+
+    def set_language(self, lang: str) -> None:
+        """Show city labels (and default tooltips) in ``'zh'`` or ``'en'``."""
+        if lang not in ("zh", "en"):
+            raise ValueError(f"language must be 'zh' or 'en', got {lang!r}")
+        self._language = lang
+        if self._map is not None:
+            self._map.set_language(lang)
+            self._canvas.draw_idle()
+
+    def set_title(self, text: str) -> None:
+        """Show ``text`` above the map."""
+        if self._map is not None:
+            self._map.set_title(text)
+            self._canvas.draw_idle()
+
+    def reset_view(self) -> None:
+        """Show the whole country."""
+        if self._map is not None:
+            self._map.reset_view()
+            self._canvas.draw_idle()
+
+    def zoom(self, factor: float, center: tuple[float, float] | None = None) -> None:
+        """Zoom the main map by ``factor`` (> 1 in) about ``center`` (data coordinates)."""
+        if self._map is not None:
+            self._map.zoom(factor, center)
+            self._canvas.draw_idle()
+
+    def pan_by_share(self, dx_share: float, dy_share: float) -> None:
+        """Pan by a share of the visible width and height (keyboard panning)."""
+        if self._map is None:
+            return
+        (x0, x1), (y0, y1) = self._map.ax.get_xlim(), self._map.ax.get_ylim()
+        self._map.pan(dx_share * (x1 - x0), dy_share * (y1 - y0))
+        self._canvas.draw_idle()
+
+    def region_at(self, pos: QPoint | QPointF) -> str | None:
+        """The adcode of the region under a point of :meth:`figure_widget` (logical px)."""
+        row = self._row_at_display(*self._display_xy(pos))
+        return None if row is None else str(self._map.codes[row])
+
+    def widget_pos_of(self, x: float, y: float) -> QPoint:
+        """The point of :meth:`figure_widget` (logical px) showing data point ``(x, y)``."""
+        display = self._map.ax.transData.transform((x, y))
+        ratio = self._canvas.device_pixel_ratio
+        height = self._canvas.height()
+        return QPoint(round(display[0] / ratio), round(height - display[1] / ratio))
+
+    # ---- helpers ----------------------------------------------------------------------
+    def _rows(self, codes: Iterable[str]) -> list[int]:
+        index_of = self._layer.index_of
+        return [index_of[code] for code in codes if code in index_of]
+
+    def _display_xy(self, pos: QPoint | QPointF) -> tuple[float, float]:
+        ratio = self._canvas.device_pixel_ratio
+        return pos.x() * ratio, (self._canvas.height() - pos.y()) * ratio
+
+    def _row_at_display(self, x: float, y: float) -> int | None:
+        """The region under a display point: the inset first (it lies on top)."""
+        if self._map is None:
+            return None
+        inset = self._map.inset_ax
+        axes = [inset, self._map.ax] if inset.get_visible() else [self._map.ax]
+        for ax in axes:
+            if ax.bbox.contains(x, y):
+                data_x, data_y = ax.transData.inverted().transform((x, y))
+                return self._map.hit_test(data_x, data_y)
+        return None
+
+    def _code(self, row: int | None) -> str:
+        return "" if row is None or self._map is None else str(self._map.codes[row])
+
+    @staticmethod
+    def _modifiers(event) -> Qt.KeyboardModifier:
+        gui = getattr(event, "guiEvent", None)
+        if gui is not None and hasattr(gui, "modifiers"):
+            return gui.modifiers()
+        return QApplication.keyboardModifiers()
+
+    def _default_tooltip(self, code: str) -> str:
+        return f"{self._layer.name(code, self._language)} ({code})" if hasattr(
+            self._layer, "name") else code
+
+    # ---- drawing ----------------------------------------------------------------------
+    def _on_draw(self, _event) -> None:
+        # A full draw leaves the animated hover outline out: keep the picture without
+        # it for blitting, then paint the outline on top before Qt shows the buffer.
+        if self._map is None:
+            return
+        self._background = self._canvas.copy_from_bbox(self._figure.bbox)
+        self._map.draw_animated()
+
+    def _blit_hover(self) -> None:
+        if self._background is None or self._canvas.figure.stale:
+            self._canvas.draw_idle()
+            return
+        self._canvas.restore_region(self._background)
+        self._map.draw_animated()
+        self._canvas.blit(self._figure.bbox)
+
+    # ---- hover ------------------------------------------------------------------------
+    def _set_hover(self, row: int | None) -> None:
+        if self._map is None or not self._map.set_hover(row):
+            return
+        self._hover_row = row
+        self._blit_hover()
+        QToolTip.hideText()
+        if row is None:
+            self._tooltip_timer.stop()
+        else:
+            self._tooltip_timer.start()
+        self.regionHovered.emit(self._code(row))
+
+    def _end_hover(self, emit: bool = True) -> None:
+        self._tooltip_timer.stop()
+        QToolTip.hideText()
+        if self._map is not None and self._map.set_hover(None):
+            self._blit_hover()
+        if self._hover_row is not None:
+            self._hover_row = None
+            if emit:
+                self.regionHovered.emit("")
+
+    def _show_tooltip(self) -> None:
+        if self._hover_row is None or self._map is None:
+            return
+        code = self._code(self._hover_row)
+        provider = self._tooltip_provider or self._default_tooltip
+        text = provider(code)
+        if text:
+            QToolTip.showText(QCursor.pos(), text, self._canvas)
+
+    def _on_leave(self, _event) -> None:
+        if self._press is None:
+            self._end_hover()
+
+    # ---- mouse ------------------------------------------------------------------------
+    def _on_press(self, event) -> None:
+        if self._map is None or event.button is None:
+            return
+        gui = event.guiEvent
+        widget_pos = gui.position() if gui is not None else QPointF(event.x, self._canvas.height() - event.y)
+        modifiers = self._modifiers(event)
+        ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+        shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+        if event.dblclick:
+            self._press = None
+            self._skip_release = True
+            row = self._row_at_display(event.x, event.y)
+            if row is not None and int(event.button) == 1:
+                self.regionActivated.emit(self._code(row))
+            return
+        self._skip_release = False
+        self._tooltip_timer.stop()
+        QToolTip.hideText()
+        button = int(event.button)
+        mode = "band" if button == 1 and shift else ("click" if button == 1 else "pan")
+        self._press = _Press(button, (event.x, event.y), widget_pos, ctrl, mode,
+                             (self._map.ax.get_xlim(), self._map.ax.get_ylim()))
+        if mode == "band":
+            self._rubber_band.setGeometry(QRect(widget_pos.toPoint(), QSize()))
+            self._rubber_band.show()
+        elif mode == "pan":
+            self._canvas.setCursor(Qt.CursorShape.ClosedHandCursor)
+
+    def _on_motion(self, event) -> None:
+        if self._map is None:
+            return
+        press = self._press
+        if press is None:
+            self._set_hover(self._row_at_display(event.x, event.y))
+            return
+        if press.mode == "band":
+            gui = event.guiEvent
+            if gui is not None:
+                rect = QRect(press.widget_pos.toPoint(), gui.position().toPoint()).normalized()
+                self._rubber_band.setGeometry(rect)
+            return
+        dx, dy = event.x - press.display_xy[0], event.y - press.display_xy[1]
+        if press.mode == "click":
+            threshold = QApplication.startDragDistance() * self._canvas.device_pixel_ratio
+            if abs(dx) + abs(dy) < threshold:
+                return
+            press.mode = "pan"
+            self._end_hover()
+            self._canvas.setCursor(Qt.CursorShape.ClosedHandCursor)
+        (x0, x1), (y0, y1) = press.limits
+        box = self._map.ax.bbox
+        shift_x = dx * (x1 - x0) / box.width
+        shift_y = dy * (y1 - y0) / box.height
+        self._map.set_view((x0 - shift_x, x1 - shift_x), (y0 - shift_y, y1 - shift_y))
+        self._canvas.draw_idle()
+
+    def _on_release(self, event) -> None:
+        press, self._press = self._press, None
+        if self._map is None or press is None or self._skip_release:
+            self._skip_release = False
+            return
+        if press.mode == "band":
+            self._rubber_band.hide()
+            inverse = self._map.ax.transData.inverted()
+            x0, y0 = inverse.transform(press.display_xy)
+            x1, y1 = inverse.transform((event.x, event.y))
+            rows = self._map.hit_rect(x0, y0, x1, y1)
+            codes = [self._code(row) for row in rows]
+            if codes or not press.ctrl:
+                self.selectionRequested.emit(codes, "add" if press.ctrl else "replace")
+            return
+        if press.mode == "pan":
+            self._canvas.unsetCursor()
+            self._set_hover(self._row_at_display(event.x, event.y))
+            return
+        row = self._row_at_display(event.x, event.y)
+        if press.ctrl:
+            if row is not None:
+                self.selectionRequested.emit([self._code(row)], "toggle")
+        else:
+            self.selectionRequested.emit([] if row is None else [self._code(row)], "replace")
+
+    def _on_scroll(self, event) -> None:
+        if self._map is None or not event.step:
+            return
+        center = self._map.ax.transData.inverted().transform((event.x, event.y))
+        self._map.zoom(WHEEL_ZOOM_STEP ** float(event.step), (float(center[0]), float(center[1])))
+        self._canvas.draw_idle()
+
+    # ---- keys -------------------------------------------------------------------------
+    def _on_key(self, event) -> None:
+        key = event.key or ""
+        if key == "home":
+            self.reset_view()
+        elif key in ("+", "="):
+            self.zoom(KEY_ZOOM_STEP)
+        elif key in ("-", "_"):
+            self.zoom(1 / KEY_ZOOM_STEP)
+        elif key in ("left", "right", "up", "down"):
+            dx = {"left": -KEY_PAN_SHARE, "right": KEY_PAN_SHARE}.get(key, 0.0)
+            dy = {"down": -KEY_PAN_SHARE, "up": KEY_PAN_SHARE}.get(key, 0.0)
+            self.pan_by_share(dx, dy)
+        elif key == "escape":
+            self._end_hover()
+
+
+def _preview() -> int:
+    """Show the prefecture map in a window (``python -m cluster_planner.qt.map_canvas``)."""
+    import sys
+
+    from cluster_planner.core.regions import load_layer, load_sea_line
+    from cluster_planner.qt.fonts import register_qt_font
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    register_qt_font()
+    canvas = MapCanvas()
+    level = sys.argv[1] if len(sys.argv) > 1 else "prefecture"
+    cities = ()
+    try:
+        from cluster_planner.core.cities import load_ecosystem_cities
+
+        cities = load_ecosystem_cities()
+    except ImportError:
+        pass
+    canvas.set_layer(load_layer(level), load_sea_line(), cities)
+    selection: list[str] = []
+
+    def select(codes: list[str], mode: str) -> None:
+        if mode == "replace":
+            selection[:] = codes
+        elif mode == "add":
+            selection.extend(code for code in codes if code not in selection)
+        else:
+            for code in codes:
+                selection.remove(code) if code in selection else selection.append(code)
+        canvas.set_selection(selection)
+
+    canvas.selectionRequested.connect(select)
+    canvas.resize(1000, 800)
+    canvas.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(_preview())
