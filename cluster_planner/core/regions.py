@@ -196,7 +196,7 @@ def _load_layer_cached(level: str, folder: str) -> RegionLayer:
     with _layer_cache_lock:
         layer = _layer_cache.get(key)
         if layer is None:
-            layer = _read_layer(level, Path(folder) / f"{level}.gpkg")
+            layer = read_layer_file(level, Path(folder) / f"{level}.gpkg")
             _layer_cache[key] = layer
         return layer
 
@@ -222,7 +222,16 @@ def _read_table(path: Path, table: str, *, what: str):
         raise DataError(path, f"not a readable {what} (table {table!r}): {message}") from None
 
 
-def _read_layer(level: str, path: Path) -> RegionLayer:
+def read_layer_file(level: str, path: str | Path) -> RegionLayer:
+    """Read one layer file, uncached (``load_layer`` is the cached way in).
+
+    Raises
+    ------
+    DataError
+        The file is missing, unreadable or lacks a required column or table.
+    """
+    _check_level(level)
+    path = Path(path)
     frame = _read_table(path, REGIONS_TABLE, what="region layer")
     missing = [column for column in (*REQUIRED_COLUMNS, "geometry") if column not in frame.columns]
     if missing:
