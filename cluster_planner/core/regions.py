@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,9 @@ import shapely
 
 from cluster_planner.core import paths
 from cluster_planner.core.errors import DataError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
 """The region levels, coarse to fine."""
@@ -74,7 +78,7 @@ class RegionLayer:
     """
 
     level: str
-    frame: object
+    frame: gpd.GeoDataFrame
     adjacency: scipy.sparse.csr_matrix
     border_km: scipy.sparse.csr_matrix
     path: Path
