@@ -25,6 +25,10 @@ Levels
 - ``county``: each county gets the facts of its prefecture (and province-wide facts)
   at half value. The facts are about cities; a county may or may not share them.
 
+``base`` facts are never copied downwards (province to prefecture, prefecture to
+county): an industry sits in particular places, and a half-strength "base" would read
+as a full base to anyone testing ``base_matrix > 0``. They do aggregate upwards.
+
 Edits
 -----
 :class:`SetFact`, :class:`RemoveFact` and :class:`FactBatch` are value objects;
@@ -558,7 +562,7 @@ def facts_for_level(facts: Iterable[Fact], codes: Iterable[str], level: str) -> 
         for fact in facts:
             if fact.region in known:
                 add(fact)
-            elif fact.region.endswith("0000"):
+            elif fact.region.endswith("0000") and fact.condition != BASE_CONDITION:
                 for code in under_province.get(fact.region, []):
                     add(scaled(fact, code, DOWNWARD_SHARE, f"province-wide fact for {fact.region}"))
         return list(merged.values())
@@ -571,6 +575,8 @@ def facts_for_level(facts: Iterable[Fact], codes: Iterable[str], level: str) -> 
         for fact in facts:
             if fact.region in known:
                 add(fact)
+                continue
+            if fact.condition == BASE_CONDITION:
                 continue
             # A municipality or province-wide fact covers every county of the province;
             # a prefecture's fact covers the counties sharing its first four digits.
