@@ -271,6 +271,11 @@ BAD_FILES = [
     ),
     (b'{"name": "caf\xe9"}', "not UTF-8 text: byte 0xe9 at line 1, column 14"),
     ("﻿{}".encode("utf-16"), "UTF-16"),
+    (
+        json.dumps(v1_data(name="株洲草案"), ensure_ascii=False).encode("gb18030"),
+        "the file is GBK/GB18030 text; plan files are UTF-8",
+    ),
+    (b'{"name": "\x01"}', "not valid JSON: Invalid control character at line 1, column 11"),
     (b"[1, 2]", "holds a JSON a list, not an object"),
     (b'{"hello": 1}', "not a Cluster Planner plan (no 'format' field)"),
     (json.dumps(v1_data(format="qgis-project")).encode(), "format is 'qgis-project'"),

@@ -180,6 +180,10 @@ def _plan_from_bytes(data: bytes, source: PathLike, catalog: Any, layer: LayerSo
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
+        if _is_gb18030(data):
+            raise PlanFileError(
+                source, "the file is GBK/GB18030 text; plan files are UTF-8 (save it as UTF-8)"
+            ) from None
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise PlanFileError(
@@ -188,6 +192,15 @@ def _plan_from_bytes(data: bytes, source: PathLike, catalog: Any, layer: LayerSo
             " (save the file as UTF-8)",
         ) from None
     return _plan_from_text(text, source, catalog, layer)
+
+
+def _is_gb18030(data: bytes) -> bool:
+    # Chinese Windows editors save in GBK by default; say so rather than "bad byte".
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return any("\u4e00" <= character <= "\u9fff" for character in text)
 
 
 def _plan_from_text(text: str, source: PathLike, catalog: Any, layer: LayerSource) -> Plan:
@@ -212,7 +225,9 @@ def parse_json(text: str, source: PathLike) -> Any:
         )
     except json.JSONDecodeError as error:
         raise PlanFileError(
-            source, f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+            source,
+            f"not valid JSON: {error.msg.removesuffix(' at')} at line {error.lineno},"
+            f" column {error.colno}",
         ) from None
     except _DuplicateKey as error:
         raise PlanFileError(source, f"not valid plan JSON: {error}") from None
