@@ -479,20 +479,26 @@ def report_html(
                 "<th>Regions</th><th>Message</th><th>Evidence</th><th>Suggestions</th></tr>"
             )
             for flag in analysis.flags:
-                regions = ", ".join(region_label(code) for code in flag.regions[:20])
-                if len(flag.regions) > 20:
-                    regions += f" and {len(flag.regions) - 20} more"
+                # the check command's JSON shape: the contract other tools rely on
+                payload = flag.to_json()
+                codes = list(payload.get("regions") or [])
+                regions = ", ".join(region_label(code) for code in codes[:20])
+                if len(codes) > 20:
+                    regions += f" and {len(codes) - 20} more"
                 evidence = "".join(
                     f"<li>{e(str(key))}: {e(_evidence_text(value))}</li>"
-                    for key, value in (flag.evidence or {}).items()
+                    for key, value in (payload.get("evidence") or {}).items()
                 )
                 suggestions = "".join(
-                    f"<li>{e(str(s.get('text', s)))}</li>" for s in (flag.suggestions or ())
+                    f"<li>{e(_suggestion_text(item))}</li>"
+                    for item in payload.get("suggestions") or ()
                 )
+                severity = str(payload.get("severity", ""))
                 parts.append(
-                    f'<tr class="{e(flag.severity)}"><td>{e(flag.severity)}</td>'
-                    f"<td>{e(flag.kind)}</td><td>{e(industry_label(flag.industry))}</td>"
-                    f"<td>{e(regions)}</td><td>{e(flag.message)}</td>"
+                    f'<tr class="{e(severity)}"><td>{e(severity)}</td>'
+                    f"<td>{e(str(payload.get('kind', '')))}</td>"
+                    f"<td>{e(industry_label(payload.get('industry')))}</td>"
+                    f"<td>{e(regions)}</td><td>{e(str(payload.get('message', '')))}</td>"
                     f"<td><ul>{evidence}</ul></td><td><ul>{suggestions}</ul></td></tr>"
                 )
             parts.append("</table>")
@@ -526,6 +532,12 @@ def _number(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     return "" if value is None else str(value)
+
+
+def _suggestion_text(item: Any) -> str:
+    if isinstance(item, dict):
+        return str(item.get("text") or ", ".join(f"{k}: {v}" for k, v in item.items()))
+    return str(item)
 
 
 def _evidence_text(value: Any) -> str:
