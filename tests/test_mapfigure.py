@@ -343,3 +343,16 @@ def test_severity_colouring_distinguishes_every_level():
     assert [label for label, _ in legend] == ["Error", "Warning", "Info", "No flag"]
     with pytest.raises(ValueError):
         colour_by_severity(np.array([4]))
+
+
+def test_render_modules_import_no_qt():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import cluster_planner.render.mapfigure, cluster_planner.render.colouring\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(('PySide6', 'PyQt', 'cluster_planner.qt')))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
