@@ -3,10 +3,11 @@
 ``fit[r, i]`` in [0, 1] is computed for every region and industry at once:
 
 1. **Industrial base.** A region that already has industry ``i`` in its base fits it:
-   ``fit = 1``. The base comes from the bundled facts
-   (``LocalConditions.base_matrix``: national advanced manufacturing clusters,
-   ecosystem-city chains, ...) and, when the user imports statistics, from a location
-   quotient ``RCA[r, i] >= 1`` (see :mod:`cluster_planner.core.statistics`).
+   ``fit = 1``. The base comes from the bundled ``base`` facts
+   (``LocalConditions.base_matrix``, whose cells are the facts' strengths, normally 1)
+   and, when the user imports statistics, from a location quotient
+   ``RCA[r, i] >= 1`` (see :mod:`cluster_planner.core.statistics`). A base of
+   strength below 1 is a floor: ``fit >= base[r, i]``.
 2. **Needs met.** Otherwise the fit starts from the share of the industry's needs
    (the condition ids listed in the catalog) that the region meets, each need weighted
    by the strength of the region's condition (``LocalConditions.matrix``, 0..1, counting
@@ -15,10 +16,13 @@
        need_share[r, i] = sum(condition[r, c] for c in needs(i)) / len(needs(i))
 
    An industry that lists no needs has ``need_share = 0``: only a base makes it fit.
+   The catalog gives most industries three needs, so two of three met (0.67) pass the
+   default threshold of 0.5 and one of three (0.33) does not
+   (``data/catalog/SOURCES.md``).
 3. **Relatedness.** With imported statistics the relatedness density of ``i`` around
    ``r`` (Hidalgo et al. 2007, in [0, 1]) adds to it::
 
-       fit[r, i] = min(1, need_share[r, i] + DENSITY_WEIGHT * density[r, i])
+       fit[r, i] = max(base[r, i], min(1, need_share[r, i] + DENSITY_WEIGHT * density[r, i]))
 
    ``DENSITY_WEIGHT = 0.5``: a region whose existing specialisations are all close to
    ``i`` gains half a point, enough to pass the default threshold of 0.5 with one
@@ -39,6 +43,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 
+from cluster_planner.core.catalog import BASE_CONDITION
 from cluster_planner.core.statistics import RegionIndustryTable
 
 DENSITY_WEIGHT = 0.5
@@ -61,7 +66,8 @@ def fit_scores(
         ``(n_conditions, n_industries)``: ``1 / len(needs(i))`` where condition ``c``
         is a need of industry ``i``, else 0.
     base : numpy.ndarray
-        ``(n_regions, n_industries)`` bool: the industry is in the region's base.
+        ``(n_regions, n_industries)`` strength in [0, 1] of the industry in the
+        region's base (1 for a full base, 0 for none).
     density : numpy.ndarray, optional
         ``(n_regions, n_industries)`` relatedness density from imported statistics.
 
@@ -72,7 +78,7 @@ def fit_scores(
     """
     need_share = np.clip(np.asarray(conditions, dtype=float) @ need_weights, 0.0, 1.0)
     score = need_share if density is None else need_share + DENSITY_WEIGHT * density
-    fit = np.where(base, 1.0, np.clip(score, 0.0, 1.0))
+    fit = np.maximum(np.clip(base, 0.0, 1.0), np.clip(score, 0.0, 1.0))
     return fit, need_share
 
 
@@ -108,10 +114,10 @@ class FitExplanation:
         """The explanation in plain words, one point per line."""
         lines = [f"Fit of {self.region_name} for {self.industry_name}: {self.fit:.2f}"]
         if self.in_base:
-            reason = "it is already in the region's industrial base"
+            reason = "the industry is already in the region's industrial base"
             if self.rca is not None and self.rca >= 1:
                 reason += f" (location quotient {self.rca:.2f} >= 1)"
-            lines.append(f"Fits fully: {reason}.")
+            lines.append(f"{'Fits fully' if self.fit >= 1 else 'Partly fits'}: {reason}.")
             lines.extend(f"  base: {_fact_text(fact)}" for fact in self.base_facts)
         total = len(self.met) + len(self.missing)
         if total:
@@ -183,7 +189,7 @@ class AnalysisContext:
     condition_ids : sequence of str
         The ``k`` condition ids, in column order.
     base_matrix : numpy.ndarray
-        ``n x m`` bool: the region already has the industry in its base.
+        ``n x m`` strength in [0, 1] of the industry in the region's base (bool works).
     region_names : sequence of str, optional
         Display names (English) in row order; the codes when omitted.
     statistics : RegionIndustryTable, optional
@@ -260,20 +266,19 @@ class AnalysisContext:
             tuple((need, column_of.get(need, -1)) for need in dict.fromkeys(needs))
             for needs in self.needs
         )
-        base = np.asarray(self.base_matrix, dtype=bool)
+        base = np.asarray(self.base_matrix, dtype=float)
         if base.shape != (n, m):
             raise ValueError(f"base matrix has shape {base.shape}, expected {(n, m)}")
         self.base_matrix = base
         self.rca = self.density = None
-        in_base = base
         if self.statistics is not None:
             table = self.statistics.aligned(self.codes, self.industry_ids)
             self.statistics = table
             self.rca = table.rca
             self.density = table.density
-            in_base = base | table.presence
-        self.in_base = in_base
-        self.fit, self.need_share = fit_scores(conditions, self.need_weights(), in_base, self.density)
+            base = np.maximum(base, table.presence)
+        self.in_base = base > 0
+        self.fit, self.need_share = fit_scores(conditions, self.need_weights(), base, self.density)
         self.fit.setflags(write=False)
         # Bit k of met_pattern[r, i] says region r meets the k-th need of industry i:
         # few distinct patterns per industry, so their explanations can be cached.
@@ -346,12 +351,10 @@ class AnalysisContext:
             )
             for condition in met_ids
         )
-        needs = set(self.needs[column])
         base_facts = tuple(
             f
             for f in facts
-            if getattr(f, "condition", None) not in needs
-            and industry in (getattr(f, "industry", None), *tuple(getattr(f, "industries", ()) or ()))
+            if getattr(f, "condition", None) == BASE_CONDITION and getattr(f, "detail", None) == industry
         )
         return FitExplanation(
             region=region,
