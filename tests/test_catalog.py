@@ -18,13 +18,32 @@ from cluster_planner.core.catalog import (
 from cluster_planner.core.errors import DataError
 
 MUST_HAVE = (
-    "steel", "petrochemicals", "shipbuilding", "textiles", "new-generation-it",
-    "integrated-circuits", "new-energy-vehicles", "lithium-batteries", "photovoltaics",
-    "high-end-equipment", "rail-transit-equipment", "new-materials", "rare-earth-materials",
-    "biomedicine", "aerospace", "artificial-intelligence", "quantum-technology",
-    "biomanufacturing", "embodied-intelligence", "6g", "commercial-aerospace",
-    "low-altitude-economy", "hydrogen-energy", "producer-services",
-    "computing-power-centres", "5g-networks",
+    "steel",
+    "petrochemicals",
+    "shipbuilding",
+    "textiles",
+    "new-generation-it",
+    "integrated-circuits",
+    "new-energy-vehicles",
+    "lithium-batteries",
+    "photovoltaics",
+    "high-end-equipment",
+    "rail-transit-equipment",
+    "new-materials",
+    "rare-earth-materials",
+    "biomedicine",
+    "aerospace",
+    "artificial-intelligence",
+    "quantum-technology",
+    "biomanufacturing",
+    "embodied-intelligence",
+    "6g",
+    "commercial-aerospace",
+    "low-altitude-economy",
+    "hydrogen-energy",
+    "producer-services",
+    "computing-power-centres",
+    "5g-networks",
 )
 
 
@@ -61,7 +80,8 @@ def test_value_chains_link_the_seed_examples(catalog):
     assert "rare-earth-deposit" in catalog["rare-earth-materials"].needs
     assert "sea-port" in catalog["shipbuilding"].needs
     assert [i.id for i in catalog.downstream("lithium-batteries")] == [
-        "new-energy-vehicles", "low-altitude-economy"
+        "new-energy-vehicles",
+        "low-altitude-economy",
     ]
 
 
@@ -72,7 +92,16 @@ def test_lookups_agree(catalog):
 
 
 @pytest.mark.parametrize(
-    "text", ["新能源汽车", "new energy vehicles", "New Energy Vehicles", "xinnengyuan", "xny", "NEV", "新能源车"]
+    "text",
+    [
+        "新能源汽车",
+        "new energy vehicles",
+        "New Energy Vehicles",
+        "xinnengyuan",
+        "xny",
+        "NEV",
+        "新能源车",
+    ],
 )
 def test_search_finds_new_energy_vehicles_first(catalog, text):
     assert catalog.search(text)[0].id == "new-energy-vehicles"
@@ -98,14 +127,27 @@ GOOD_CONDITIONS = {
     "version": 1,
     "conditions": [
         {"id": "coal", "category": "resource", "name_zh": "煤炭", "name_en": "Coal"},
-        {"id": "base", "category": "industrial-base", "name_zh": "基础", "name_en": "Base", "detail": "industry"},
+        {
+            "id": "base",
+            "category": "industrial-base",
+            "name_zh": "基础",
+            "name_en": "Base",
+            "detail": "industry",
+        },
     ],
 }
 
 
 def _industry(industry_id, **changes):
-    entry = {"id": industry_id, "pillar": "traditional", "name_zh": "钢铁", "name_en": "Steel",
-             "needs": ["coal"], "upstream": [], "sources": ["test"]}
+    entry = {
+        "id": industry_id,
+        "pillar": "traditional",
+        "name_zh": "钢铁",
+        "name_en": "Steel",
+        "needs": ["coal"],
+        "upstream": [],
+        "sources": ["test"],
+    }
     entry.update(changes)
     return entry
 
@@ -150,7 +192,9 @@ def test_bad_catalogs_give_one_line_naming_the_file_and_the_id(tmp_path, industr
 
 
 def test_bad_condition_vocabulary_is_reported(tmp_path):
-    conditions = {"conditions": [{"id": "coal", "category": "mineral", "name_zh": "煤", "name_en": "Coal"}]}
+    conditions = {
+        "conditions": [{"id": "coal", "category": "mineral", "name_zh": "煤", "name_en": "Coal"}]
+    }
     path = _write(tmp_path, [_industry("steel")], conditions=conditions)
     with pytest.raises(DataError, match="unknown category 'mineral'"):
         load_catalog(path)
@@ -188,7 +232,10 @@ def test_catalog_command_prints_json(capsys, catalog):
 def test_catalog_command_prints_a_table_by_pillar(capsys):
     status, out = _run(["--format", "text"], capsys)
     assert status == 0
-    positions = [out.index(heading) for heading in ("Traditional", "Emerging", "Future", "Services", "Infrastructure")]
+    positions = [
+        out.index(heading)
+        for heading in ("Traditional", "Emerging", "Future", "Services", "Infrastructure")
+    ]
     assert positions == sorted(positions)
     assert "rail-transit-equipment" in out and "轨道交通装备" in out
 

@@ -49,7 +49,9 @@ def code_named(layer, name_zh: str) -> str:
 
 
 def counted(conditions, code, condition):
-    return [fact for fact in conditions.facts_for(code) if fact.condition == condition and fact.counted]
+    return [
+        fact for fact in conditions.facts_for(code) if fact.condition == condition and fact.counted
+    ]
 
 
 # -- the bundled facts on the prefecture layer -------------------------------------------
@@ -67,7 +69,11 @@ def test_baotou_has_rare_earth_deposit(prefectures, conditions):
 
 @pytest.mark.parametrize(
     ("city", "industry"),
-    [("株洲市", "rail-transit-equipment"), ("宁德市", "lithium-batteries"), ("南通市", "shipbuilding")],
+    [
+        ("株洲市", "rail-transit-equipment"),
+        ("宁德市", "lithium-batteries"),
+        ("南通市", "shipbuilding"),
+    ],
 )
 def test_ecosystem_cities_have_their_chain_in_the_base(prefectures, conditions, city, industry):
     code = code_named(prefectures, city)
@@ -89,7 +95,9 @@ def test_all_twelve_ecosystem_cities_are_marked(conditions):
 
 def test_unconfirmed_facts_are_listed_but_not_counted(prefectures, conditions):
     chengdu = code_named(prefectures, "成都市")
-    listed = [f for f in conditions.facts_for(chengdu) if f.condition == "major-research-university"]
+    listed = [
+        f for f in conditions.facts_for(chengdu) if f.condition == "major-research-university"
+    ]
     assert listed and listed[0].status == "unconfirmed"
     column = list(load_condition_types()).index("major-research-university")
     assert conditions.matrix([chengdu])[0, column] == 0.0
@@ -153,11 +161,16 @@ def test_levels_on_hand_made_facts():
     assert province[("140000", "coal", "")].value == 1.0
     assert ("150000", "base", "rare-earth-materials") in province
 
-    prefecture = {f.key: f for f in facts_for_level(facts, ["140100", "140200", "150200", "150600"], "prefecture")}
+    prefecture = {
+        f.key: f
+        for f in facts_for_level(facts, ["140100", "140200", "150200", "150600"], "prefecture")
+    }
     assert prefecture[("140100", "coal", "")].value == DOWNWARD_SHARE
     assert prefecture[("150600", "coal", "")].value == 0.6
 
-    county = {f.key: f for f in facts_for_level(facts, ["150202", "150203", "150602", "140105"], "county")}
+    county = {
+        f.key: f for f in facts_for_level(facts, ["150202", "150203", "150602", "140105"], "county")
+    }
     assert county[("150202", "rare-earth-deposit", "")].value == DOWNWARD_SHARE
     assert county[("140105", "coal", "")].value == DOWNWARD_SHARE
     assert not any(key[1] == "base" for key in county), "a base stays with its city"
@@ -167,7 +180,9 @@ def test_levels_on_hand_made_facts():
 
 
 def test_edits_return_their_inverse_and_notify_once():
-    conditions = LocalConditions([Fact("430200", "sea-port", 1.0, source="a")], codes=["430200", "430100"])
+    conditions = LocalConditions(
+        [Fact("430200", "sea-port", 1.0, source="a")], codes=["430200", "430100"]
+    )
     changes = []
     conditions.subscribe(changes.append)
 
@@ -243,7 +258,14 @@ def test_import_reports_bad_rows_by_line_and_keeps_good_ones(tmp_path, prefectur
         ("base", "biomedicine", 0.8, "implied"),
     ]
     assert [error.split(":")[0] for error in errors] == [
-        "line 3", "line 4", "line 5", "line 6", "line 7", "line 8", "line 11", "line 12"
+        "line 3",
+        "line 4",
+        "line 5",
+        "line 6",
+        "line 7",
+        "line 8",
+        "line 11",
+        "line 12",
     ]
     assert "gold-mine" in errors[0]
     assert "not a region of this layer" not in errors[1] and "6-digit" in errors[1]
@@ -283,14 +305,19 @@ def test_missing_import_file(tmp_path):
 
 def test_a_corrupt_bundled_facts_file_is_unusable(tmp_path, prefectures):
     path = tmp_path / "facts.csv"
-    path.write_text("region,condition,value,detail,source,status\n150200,coal,2,,x,confirmed\n", encoding="utf-8")
+    path.write_text(
+        "region,condition,value,detail,source,status\n150200,coal,2,,x,confirmed\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataError, match="line 2"):
         load_conditions(prefectures, facts_path=path)
 
 
 def test_written_facts_read_back(tmp_path):
-    facts = [Fact("430200", "base", 1.0, "rail-transit-equipment", "a, with comma", "confirmed"),
-             Fact("150200", "coal", 0.5, "", "b", "derived")]
+    facts = [
+        Fact("430200", "base", 1.0, "rail-transit-equipment", "a, with comma", "confirmed"),
+        Fact("150200", "coal", 0.5, "", "b", "derived"),
+    ]
     conditions = LocalConditions(facts)
     path = tmp_path / "out.csv"
     conditions.write_csv(path)
@@ -314,17 +341,28 @@ def build():
 
 @pytest.fixture()
 def resolver(build):
-    provinces = pd.DataFrame({
-        "adcode": ["140000", "320000", "340000", "610000", "220000"],
-        "name_zh": ["山西省", "江苏省", "安徽省", "陕西省", "吉林省"],
-        "name_en": ["Shanxi", "Jiangsu", "Anhui", "Shaanxi", "Jilin"],
-    })
-    prefectures = pd.DataFrame({
-        "adcode": ["320500", "341300", "610800", "640100", "220200", "513400"],
-        "province": ["320000", "340000", "610000", "640000", "220000", "510000"],
-        "name_zh": ["苏州市", "宿州市", "榆林市", "银川市", "吉林市", "凉山彝族自治州"],
-        "name_en": ["Suzhou", "Suzhou", "Yulin", "Yinchuan", "Jilin", "Liangshan Yi Autonomous Prefecture"],
-    })
+    provinces = pd.DataFrame(
+        {
+            "adcode": ["140000", "320000", "340000", "610000", "220000"],
+            "name_zh": ["山西省", "江苏省", "安徽省", "陕西省", "吉林省"],
+            "name_en": ["Shanxi", "Jiangsu", "Anhui", "Shaanxi", "Jilin"],
+        }
+    )
+    prefectures = pd.DataFrame(
+        {
+            "adcode": ["320500", "341300", "610800", "640100", "220200", "513400"],
+            "province": ["320000", "340000", "610000", "640000", "220000", "510000"],
+            "name_zh": ["苏州市", "宿州市", "榆林市", "银川市", "吉林市", "凉山彝族自治州"],
+            "name_en": [
+                "Suzhou",
+                "Suzhou",
+                "Yulin",
+                "Yinchuan",
+                "Jilin",
+                "Liangshan Yi Autonomous Prefecture",
+            ],
+        }
+    )
     return build.PlaceResolver(prefectures, provinces)
 
 
@@ -352,6 +390,11 @@ def test_coastal_regions_leave_out_land_borders(build):
     # A neighbouring country south and east of region 100200.
     neighbours = shapely.union_all([shapely.box(1, -1, 3, 0), shapely.box(2, 0, 3, 1)])
     coastal = build.coastal_regions(frame, neighbours, {"100000"})
-    assert set(coastal) == {"100100"}, "100200 touches only the land border; 200100 is in an inland province"
+    assert set(coastal) == {"100100"}, (
+        "100200 touches only the land border; 200100 is in an inland province"
+    )
     assert 150 < coastal["100100"] < 230, "about two degrees of coast less the border tolerance"
-    assert set(build.coastal_regions(frame, neighbours, {"100000", "200000"})) == {"100100", "200100"}
+    assert set(build.coastal_regions(frame, neighbours, {"100000", "200000"})) == {
+        "100100",
+        "200100",
+    }

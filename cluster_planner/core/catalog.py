@@ -391,7 +391,9 @@ def load_condition_types(path: str | Path | None = None) -> dict[str, ConditionT
     return dict(_cached_condition_types(resolved))
 
 
-def load_catalog(path: str | Path | None = None, conditions_path: str | Path | None = None) -> Catalog:
+def load_catalog(
+    path: str | Path | None = None, conditions_path: str | Path | None = None
+) -> Catalog:
     """The industry catalog (cached per file).
 
     Parameters

@@ -409,7 +409,9 @@ def read_facts_csv(
     try:
         header = next(reader)
     except StopIteration:
-        raise DataError(path, "the file is empty; expected a header region,condition,value,source") from None
+        raise DataError(
+            path, "the file is empty; expected a header region,condition,value,source"
+        ) from None
     except csv.Error as error:
         raise DataError(path, f"not a readable CSV ({error})") from None
     columns = [name.strip().lower() for name in header]
@@ -546,7 +548,9 @@ def facts_for_level(facts: Iterable[Fact], codes: Iterable[str], level: str) -> 
         merged[fact.key] = fact if old is None else stronger(old, fact)
 
     def scaled(fact: Fact, region: str, share: float, via: str) -> Fact:
-        return replace(fact, region=region, value=round(fact.value * share, 6), source=f"{fact.source} ({via})")
+        return replace(
+            fact, region=region, value=round(fact.value * share, 6), source=f"{fact.source} ({via})"
+        )
 
     if level == "province":
         for fact in facts:

