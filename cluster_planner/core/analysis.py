@@ -53,7 +53,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import scipy.sparse
 
-from cluster_planner.core.fit import AnalysisContext, build_context
+from cluster_planner.core.fit import AnalysisContext, build_context, load_context
 from cluster_planner.core.plan import Change, Plan
 
 __all__ = [
@@ -68,7 +68,9 @@ __all__ = [
     "Suggestion",
     "analyze",
     "build_context",
+    "iter_report_lines",
     "join_counts",
+    "load_context",
 ]
 
 FLAG_KINDS = (
@@ -1141,7 +1143,7 @@ class Analyzer(_View):
         return analysis
 
 
-def iter_flag_lines(analysis: Analysis) -> Iterable[str]:
+def iter_report_lines(analysis: Analysis) -> Iterable[str]:
     """The analysis as plain text lines (the ``check`` command's text format)."""
     summary = analysis.summary
     yield (
@@ -1156,13 +1158,16 @@ def iter_flag_lines(analysis: Analysis) -> Iterable[str]:
     )
     for entry in summary["industries"]:
         state = "CROWDED" if entry["crowded"] else "ok"
+        line = f"  {entry['name']}: {entry['count']} of cap {entry['cap']} ({state})"
         joins = entry["joins"]
-        clustered = "; picks cluster among neighbours" if joins["clustered"] else ""
-        yield (
-            f"  {entry['name']}: {entry['count']} of cap {entry['cap']} ({state}); "
-            f"neighbouring picks {joins['observed']} vs {joins['expected']:.1f} expected "
-            f"(z {joins['z']:.2f}){clustered}"
-        )
+        if entry["count"] >= 2:
+            line += (
+                f"; {joins['observed']} neighbouring pairs vs {joins['expected']:.1f} expected "
+                f"at random (z {joins['z']:.2f})"
+            )
+            if joins["clustered"]:
+                line += ": the picks cluster among neighbours"
+        yield line
     counts = summary["flags"]
     yield (
         f"Flags: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} infos"

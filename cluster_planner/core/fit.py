@@ -419,6 +419,30 @@ def build_context(
     )
 
 
+def load_context(level: str, statistics: RegionIndustryTable | None = None) -> AnalysisContext:
+    """The context of one level from the bundled data (layer, catalog, conditions).
+
+    The data folder is the bundled one or ``CLUSTER_PLANNER_DATA``.
+
+    Raises
+    ------
+    DataError
+        A bundled data file is missing or unusable.
+    """
+    from cluster_planner.core.catalog import load_catalog, load_condition_types
+    from cluster_planner.core.conditions import load_conditions
+    from cluster_planner.core.regions import load_layer
+
+    layer = load_layer(level)
+    return build_context(
+        layer,
+        load_catalog(),
+        load_conditions(layer),
+        statistics,
+        condition_types=load_condition_types(),
+    )
+
+
 def _condition_ids(catalog: Any, conditions: Any, condition_types: Mapping[str, Any] | None) -> list[str]:
     if condition_types:
         return list(condition_types)
