@@ -71,7 +71,7 @@ class CatalogPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("industryTree")
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels([self.tr("Industry"), self.tr("Selected regions")])
+        self.tree.setHeaderLabels([self.tr("Industry"), self.tr("Role")])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -180,9 +180,15 @@ class CatalogPanel(QWidget):
                     state = Qt.CheckState.Checked
                 else:
                     state = Qt.CheckState.PartiallyChecked
+                # Without a selection there is nothing to check: the box would lie.
+                flags = item.flags()
+                if codes:
+                    flags |= Qt.ItemFlag.ItemIsUserCheckable
+                else:
+                    flags &= ~Qt.ItemFlag.ItemIsUserCheckable
+                item.setFlags(flags)
                 item.setCheckState(0, state)
                 item.setText(1, self._roles_text(roles, len(codes)))
-                item.setDisabled(not codes)
         finally:
             self._refreshing = False
         self._update_buttons()
@@ -242,18 +248,15 @@ class CatalogPanel(QWidget):
     # -- user actions ----------------------------------------------------------------
     def _apply_search(self, text: str) -> None:
         text = text.strip()
-        if text:
-            found = {getattr(hit, "id", hit) for hit in self._document.catalog.search(text)}
-        else:
-            found = set(self._items)
+        ranked = [hit.id for hit in self._document.catalog.search(text)] if text else list(self._items)
+        found = set(ranked)
         for industry_id, item in self._items.items():
             item.setHidden(industry_id not in found)
         for pillar_item in self._pillar_items.values():
             children = [pillar_item.child(i) for i in range(pillar_item.childCount())]
             pillar_item.setHidden(all(child.isHidden() for child in children))
-        visible = self.visible_industries()
-        if text and len(visible) >= 1 and self.current_industry() not in visible:
-            self.set_current_industry(visible[0])
+        if text and ranked and self.current_industry() != ranked[0]:
+            self.set_current_industry(ranked[0])  # the best match, ready for Ctrl+L
 
     def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if self._refreshing or column != 0:

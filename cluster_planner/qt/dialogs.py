@@ -1,4 +1,4 @@
-"""The window's small dialogs: unsaved changes, errors, level switch, recovery, comparison.
+"""The window's dialogs: unsaved changes, errors, level switch, recovery, plan comparison.
 
 Each question is one function returning the user's answer as a plain value, so the
 window's logic reads as ``if ask_save_changes(...) == "cancel": return`` and tests can
@@ -7,10 +7,11 @@ answer a dialog by replacing one function.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import html
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -63,7 +66,12 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
 
 
 def show_information(parent: QWidget | None, title: str, message: str) -> None:
-    QMessageBox.information(parent, title, message)
+    box = QMessageBox(parent)
+    box.setObjectName("informationBox")
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setText(message)
+    box.exec()
 
 
 def ask_switch_level(parent: QWidget | None, current: str, new: str) -> bool:
@@ -156,3 +164,128 @@ class RecoveryDialog(QDialog):
     def chosen(self) -> Any:
         item = self.list.currentItem()
         return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+
+class CompareDialog(QDialog):
+    """Lists what another plan adds, removes and changes, with both plans' figures.
+
+    Non-modal: while it is open the window colours the map by the comparison.
+    Selecting rows asks the window to select their regions (``regionsSelected``).
+
+    Parameters
+    ----------
+    region_label, industry_label
+        Turn a code or an id into the names shown.
+    """
+
+    regionsSelected = Signal(list)
+
+    def __init__(
+        self,
+        region_label: Callable[[str], str],
+        industry_label: Callable[[str], str],
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("compareDialog")
+        self.setWindowTitle(_tr("Compare plans"))
+        self._region_label = region_label
+        self._industry_label = industry_label
+        self.summary = QLabel()
+        self.summary.setObjectName("compareSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.table = QTableWidget(0, 6)
+        self.table.setObjectName("compareTable")
+        self.table.setHorizontalHeaderLabels(
+            [_tr("Change"), _tr("Code"), _tr("Region"), _tr("Industry"), _tr("This plan"), _tr("Other plan")]
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSortingEnabled(True)
+        self.table.itemSelectionChanged.connect(self._on_rows_selected)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.resize(760, 460)
+
+    def show_diff(self, diff: Any, other_path: str) -> None:
+        """Fill the dialog from a core ``PlanDiff`` (this plan is ``a``, the file ``b``)."""
+        lines = [
+            _tr("<b>This plan:</b> {a} &nbsp; <b>Other plan:</b> {b} ({path})").format(
+                a=html.escape(diff.name_a), b=html.escape(diff.name_b), path=html.escape(other_path)
+            ),
+            html.escape(
+                _tr("{added} added, {removed} removed, {changed} changed in {regions} regions").format(
+                    added=len(diff.added),
+                    removed=len(diff.removed),
+                    changed=len(diff.changed),
+                    regions=len(diff.regions_touched),
+                )
+            ),
+        ]
+        if diff.figures_a is not None and diff.figures_b is not None:
+            lines.append(
+                html.escape(
+                    _tr("Homogeneity index: this plan {a:.3f}, other plan {b:.3f}").format(
+                        a=diff.homogeneity_a, b=diff.homogeneity_b
+                    )
+                )
+            )
+            for severity in ("error", "warning", "info"):
+                count_a = diff.figures_a.flags_by_severity.get(severity, 0)
+                count_b = diff.figures_b.flags_by_severity.get(severity, 0)
+                if count_a or count_b:
+                    lines.append(
+                        html.escape(
+                            _tr("{severity} flags: this plan {a}, other plan {b}").format(
+                                severity=severity, a=count_a, b=count_b
+                            )
+                        )
+                    )
+        self.summary.setText("<br>".join(lines))
+        rows: list[tuple[str, str, str, str, str]] = []
+        for assignment in diff.added:
+            rows.append((_tr("added"), assignment.region, assignment.industry, "", assignment.role))
+        for assignment in diff.removed:
+            rows.append((_tr("removed"), assignment.region, assignment.industry, assignment.role, ""))
+        for change in diff.changed:
+            before, after = change.before, change.after
+            rows.append(
+                (
+                    _tr("changed"),
+                    before.region,
+                    before.industry,
+                    _assignment_text(before, change.fields),
+                    _assignment_text(after, change.fields),
+                )
+            )
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(rows))
+        for row, (kind, region, industry, before, after) in enumerate(rows):
+            cells = (kind, region, self._region_label(region), self._industry_label(industry), before, after)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, region)
+                self.table.setItem(row, column, item)
+        self.table.setSortingEnabled(True)
+        self.table.resizeColumnsToContents()
+
+    def _on_rows_selected(self) -> None:
+        regions = {
+            self.table.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
+            for index in self.table.selectionModel().selectedRows()
+        }
+        self.regionsSelected.emit(sorted(regions))
+
+
+def _assignment_text(assignment: Any, fields: Sequence[str]) -> str:
+    text = assignment.role
+    if "note" in fields:
+        text += f" · {assignment.note or '—'}"
+    return text

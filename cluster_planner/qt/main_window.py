@@ -52,6 +52,7 @@ from cluster_planner.qt.catalog_panel import CatalogPanel
 from cluster_planner.qt.commands import role_name
 from cluster_planner.qt.document import LevelData, PlanDocument, RegionSelection, load_level_data
 from cluster_planner.qt.flags_panel import SEVERITY_RANK, FlagsPanel
+from cluster_planner.qt.map_canvas import MapCanvas
 from cluster_planner.qt.region_panel import RegionPanel
 from cluster_planner.qt.settings import AppSettings
 
@@ -70,32 +71,6 @@ def _save_plan_file(plan: Plan, path: Path) -> None:
     from cluster_planner.core.planfile import save_plan
 
     save_plan(plan, path)
-
-
-def _placeholder_map_canvas(parent: QWidget) -> QWidget:
-    """A stand-in with MapCanvas's interface, used until qt/map_canvas.py lands."""
-
-    class _PlaceholderMapCanvas(QLabel):
-        selectionRequested = Signal(list, str)
-        regionHovered = Signal(str)
-        regionActivated = Signal(str)
-
-        def set_layer(self, layer: Any, sea_line: Any, cities: Any) -> None:
-            self.setText(f"{len(layer)} regions")
-
-        def set_colours(self, facecolors: Any, legend: Any) -> None:
-            self.facecolors = facecolors
-
-        def set_selection(self, codes: list[str]) -> None: ...
-        def set_highlight(self, codes: list[str]) -> None: ...
-        def set_tooltip_provider(self, provider: Callable[[str], str]) -> None: ...
-        def reset_view(self) -> None: ...
-        def zoom(self, factor: float) -> None: ...
-        def set_language(self, lang: str) -> None: ...
-
-    canvas = _PlaceholderMapCanvas(parent)
-    canvas.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return canvas
 
 
 class _LevelLoader(QThread):
@@ -151,6 +126,10 @@ class MainWindow(QMainWindow):
         self._hovered = ""
         self.last_recolour_seconds = 0.0
         self._recovery_path: Path | None = None
+        self._comparison: Any = None
+        self._comparison_plan: Plan | None = None
+        self._comparison_path: Path | None = None
+        self._compare_dialog: dialogs.CompareDialog | None = None
         # One recovery file per window: a new or opened plan replaces the previous one.
         self._recovery_slot = f"window-{id(self):x}"
 
@@ -176,14 +155,17 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         state = self.settings.window_state()
-        if state is not None:
-            self.restoreState(state)
+        if state is None or not self.restoreState(state):
+            self.resizeDocks(
+                [self.selection_dock, self.flags_dock], [380, 360], Qt.Orientation.Horizontal
+            )
+            self.resizeDocks([self.assignments_dock], [200], Qt.Orientation.Vertical)
         self._update_title()
         self._update_actions()
 
     # ------------------------------------------------------------------ construction
     def _build_canvas(self) -> None:
-        self.canvas = _placeholder_map_canvas(self)
+        self.canvas = MapCanvas(self)
         self.canvas.setObjectName("mapCanvas")
         self.canvas.set_tooltip_provider(self.region_tooltip)
         self.canvas.set_language(self.settings.language())
@@ -219,9 +201,11 @@ class MainWindow(QMainWindow):
         self.assignments_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.assignments_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.assignments_table.verticalHeader().hide()
-        self.assignments_table.horizontalHeader().setSectionResizeMode(
-            5, QHeaderView.ResizeMode.Stretch
-        )
+        header = self.assignments_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 70), (1, 150), (2, 200), (3, 170), (4, 70), (6, 50), (7, 160)):
+            header.resizeSection(column, width)
         self.assignments_table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
@@ -453,6 +437,9 @@ class MainWindow(QMainWindow):
         self.industry_combo.setObjectName("colourIndustryCombo")
         self.industry_combo.setToolTip(self.tr("The industry the map shows"))
         self.industry_combo.setMinimumContentsLength(18)
+        self.industry_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         for industry in self.catalog.industries:
             self.industry_combo.addItem(f"{industry.name_zh} {industry.name_en}", industry.id)
         self.industry_combo.activated.connect(
@@ -464,9 +451,6 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.reset_view_action)
         toolbar.addAction(self.zoom_in_action)
         toolbar.addAction(self.zoom_out_action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.undo_action)
-        toolbar.addAction(self.redo_action)
         self._sync_colour_widgets()
 
     def _build_status_bar(self) -> None:
@@ -591,6 +575,8 @@ class MainWindow(QMainWindow):
     def _install(self, plan: Plan, data: LevelData, path: Path | None) -> None:
         """Show ``plan`` on ``data``'s layer (switching the map's layer if needed)."""
         layer_changed = self.document.level_data is not data
+        if self._compare_dialog is not None and self._compare_dialog.isVisible():
+            self._compare_dialog.reject()  # it compared the plan being replaced
         if layer_changed:
             self.selection.clear()
             self.canvas.set_layer(data.layer, self._sea_line, self._cities)
@@ -678,6 +664,8 @@ class MainWindow(QMainWindow):
         if change.name:
             self._update_title()
         self._update_counts()
+        if self._comparison is not None:
+            self._update_comparison()
 
     def _on_analysis_updated(self) -> None:
         self.recolour()
@@ -699,8 +687,8 @@ class MainWindow(QMainWindow):
             return
         taken = self.document.plan.industries_of(code)
         self.hover_label.setText(
-            self.tr("{region} ({code}) · {count} industries").format(
-                region=self.document.region_label(code), code=code, count=len(taken)
+            self.tr("{region} ({code}) · %n industries", "", len(taken)).format(
+                region=self.document.region_label(code), code=code
             )
         )
 
@@ -744,8 +732,8 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         plan = self.document.plan
-        text = self.tr("{assignments} assignments in {regions} regions").format(
-            assignments=len(plan), regions=len(plan.regions)
+        text = self.tr("%n assignments", "", len(plan)) + self.tr(
+            " in %n regions", "", len(plan.regions)
         )
         analysis = self.document.analysis
         if analysis is not None:
@@ -804,7 +792,9 @@ class MainWindow(QMainWindow):
         n = len(layer)
         index_of = layer.index_of
         plan = self.document.plan
-        if self._colour_mode == "count":
+        if self._comparison is not None:
+            facecolors, legend = self._comparison_colours(n, index_of)
+        elif self._colour_mode == "count":
             counts = np.zeros(n, dtype=int)
             for assignment in plan:
                 row = index_of.get(assignment.region)
@@ -841,11 +831,45 @@ class MainWindow(QMainWindow):
         self.canvas.set_colours(facecolors, legend)
         self.last_recolour_seconds = time.perf_counter() - started
 
+    def _comparison_colours(self, n: int, index_of: dict[str, int]) -> tuple[np.ndarray, list]:
+        from matplotlib.colors import to_rgba
+
+        from cluster_planner.render.colouring import NOTHING_GREY
+
+        # Okabe-Ito: colour-blind safe, like the other map colourings.
+        palette = {
+            "same": to_rgba(NOTHING_GREY),
+            "added": to_rgba("#009e73"),
+            "removed": to_rgba("#d55e00"),
+            "changed": to_rgba("#e69f00"),
+        }
+        state: dict[int, str] = {}
+        diff = self._comparison
+        for kind, keys in (
+            ("added", [a.key for a in diff.added]),
+            ("removed", [a.key for a in diff.removed]),
+            ("changed", [c.key for c in diff.changed]),
+        ):
+            for region, _industry in keys:
+                row = index_of.get(region)
+                if row is not None:
+                    state[row] = kind if state.get(row, kind) == kind else "changed"
+        facecolors = np.tile(palette["same"], (n, 1))
+        for row, kind in state.items():
+            facecolors[row] = palette[kind]
+        legend = [
+            (self.tr("Only in the other plan"), palette["added"]),
+            (self.tr("Only in this plan"), palette["removed"]),
+            (self.tr("Changed"), palette["changed"]),
+            (self.tr("Same"), palette["same"]),
+        ]
+        return facecolors, legend
+
     def _count_label(self, low: int, high: int) -> str:
         if high == 0:
             return self.tr("No industry")
         if low == high:
-            return self.tr("{count} industries").format(count=low) if low > 1 else self.tr("1 industry")
+            return self.tr("%n industries", "", low)
         return self.tr("{low}–{high} industries").format(low=low, high=high)
 
     def region_tooltip(self, code: str) -> str:
@@ -1000,10 +1024,122 @@ class MainWindow(QMainWindow):
         self.open_path(path)
 
     def export(self) -> None:
-        dialogs.show_information(self, self.tr("Export"), self.tr("Export is not available yet."))
+        """Ask for a file and export the plan by its suffix (map, table, GIS layer, report)."""
+        if not self.ready:
+            return
+        filters = [
+            self.tr("Map picture (*.png)"),
+            self.tr("Map as vector graphics (*.svg)"),
+            self.tr("Map as PDF (*.pdf)"),
+            self.tr("Report (*.html)"),
+            self.tr("Assignments table (*.csv)"),
+            self.tr("GIS layer, GeoPackage (*.gpkg)"),
+            self.tr("GIS layer, GeoJSON (*.geojson)"),
+            self.tr("Plan, normalised (*.cplan)"),
+        ]
+        stem = self.document.path.stem if self.document.path else _safe_file_stem(
+            self.document.plan.name
+        )
+        path, chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Export plan"), str(Path(self._dialog_directory()) / f"{stem}.png"),
+            ";;".join(filters),
+        )
+        if not path:
+            return
+        path = Path(path)
+        if not path.suffix and "(*." in chosen:
+            path = path.with_suffix(chosen[chosen.index("(*.") + 2 : -1])
+        self.export_to(path)
+
+    def export_to(self, path: str | Path) -> bool:
+        """Export the open plan to ``path`` (its suffix picks the format); ``False`` on error."""
+        from cluster_planner.core.export import export_plan
+
+        path = Path(path)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            export_plan(
+                self.document.plan,
+                path,
+                layer=self.document.layer,
+                catalog=self.catalog,
+                analysis=self.document.analysis,
+                language=self.settings.language() if self.settings.language() in ("zh", "en") else "zh",
+                colour_by="flags" if self._colour_mode == "severity" else "industries",
+            )
+        except InputError as error:
+            QApplication.restoreOverrideCursor()
+            dialogs.show_error(self, self.tr("Cannot export the plan"), error.one_line())
+            return False
+        QApplication.restoreOverrideCursor()
+        self.settings.set_last_directory(path.resolve().parent)
+        self.statusBar().showMessage(self.tr("Exported {path}").format(path=path), 6000)
+        return True
 
     def compare_with(self) -> None:
-        dialogs.show_information(self, self.tr("Compare"), self.tr("Comparison is not available yet."))
+        """Ask for another plan file and compare the open plan with it."""
+        if not self.ready:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Compare with plan"), self._dialog_directory(), self.tr(PLAN_FILTER)
+        )
+        if path:
+            self.compare_path(path)
+
+    def compare_path(self, path: str | Path) -> bool:
+        """Compare the open plan (before) with the plan file ``path`` (after).
+
+        The map shows what the other plan adds, removes and changes until the comparison
+        dialog is closed. Returns ``False`` (after showing why) when the file cannot be
+        compared.
+        """
+        path = Path(path)
+        try:
+            other = _load_plan_file(path, self.catalog, None)
+            if other.level != self.document.level:
+                raise PlanFileError(
+                    path,
+                    f"the plan is on the {other.level} level; the open plan is on the "
+                    f"{self.document.level} level",
+                )
+            other = _load_plan_file(path, self.catalog, self.document.layer)
+        except PlanFileError as error:
+            dialogs.show_error(self, self.tr("Cannot compare the plans"), error.one_line())
+            return False
+        self._comparison_plan = other
+        self._comparison_path = path
+        if self._compare_dialog is None:
+            self._compare_dialog = dialogs.CompareDialog(
+                self.document.region_label, self.document.industry_label, self
+            )
+            self._compare_dialog.regionsSelected.connect(
+                lambda codes: self.selection.apply(codes, "replace") if codes else None
+            )
+            self._compare_dialog.finished.connect(self._end_comparison)
+        self._update_comparison()
+        self._compare_dialog.show()
+        self._compare_dialog.raise_()
+        return True
+
+    def _update_comparison(self) -> None:
+        if self._comparison_plan is None or self._compare_dialog is None:
+            return
+        from cluster_planner.core.diff import diff_plans
+
+        context = self.document.level_data.context if self.document.level_data else None
+        self._comparison = diff_plans(self.document.plan, self._comparison_plan, context)
+        self._compare_dialog.show_diff(self._comparison, str(self._comparison_path))
+        self.recolour()
+
+    def _end_comparison(self) -> None:
+        self._comparison = None
+        self._comparison_plan = None
+        self.recolour()
+
+    @property
+    def comparison(self) -> Any:
+        """The core ``PlanDiff`` the map shows, or ``None``."""
+        return self._comparison
 
     # ------------------------------------------------------------------ autosave
     def autosave(self) -> Path | None:

@@ -71,8 +71,8 @@ class RegionPanel(QWidget):
         for code in codes:
             taken = len(self._document.plan.industries_of(code))
             label = self._document.region_label(code) if ready else code
-            text = self.tr("{name} ({code}) · {count} industries").format(
-                name=label, code=code, count=taken
+            text = self.tr("{name} ({code}) · %n industries", "", taken).format(
+                name=label, code=code
             )
             item = QListWidgetItem(text)
             item.setData(CODE_ROLE, code)

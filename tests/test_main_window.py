@@ -1,0 +1,352 @@
+"""The real main window, offscreen: click the map, assign, undo, save, reopen, recover.
+
+One window is built for the module (building it costs about a second); the tests run
+in file order and each leaves the window with a clean, empty plan. Settings and
+recovery files live in a temporary ``CLUSTER_PLANNER_HOME``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+ZHUZHOU, HEFEI, WUHAN = "430200", "340100", "420100"
+NEV = "new-energy-vehicles"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cluster-planner-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLUSTER_PLANNER_HOME", str(folder))
+        yield folder
+
+
+@pytest.fixture(scope="module")
+def window(qapp, home):
+    from cluster_planner.app import work_around_pyside_refcount_bug
+    from cluster_planner.qt.fonts import register_qt_font
+
+    work_around_pyside_refcount_bug()  # PySide6 6.12.0 on Python 3.11 would abort at exit
+    from cluster_planner.qt.main_window import MainWindow
+    from cluster_planner.qt.settings import AppSettings
+
+    register_qt_font()
+    settings = AppSettings(QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat))
+    settings.set_last_level("prefecture")
+    main = MainWindow(settings)
+    main.resize(1400, 900)
+    main.show()
+    main.start()
+    assert main.ready
+    QApplication.processEvents()
+    main.canvas.figure_widget().draw()
+    yield main
+    main.document.undo_stack.setClean()
+    main.close()
+
+
+@pytest.fixture
+def fresh(window):
+    """The module's window with an empty, clean plan and nothing selected."""
+    window.document.undo_stack.setClean()
+    window.new_plan()
+    window.selection.clear()
+    window.catalog_panel.search_box.clear()
+    window.set_colour_mode("count")
+    yield window
+    window.document.undo_stack.setClean()
+
+
+def facecolour(window, code):
+    return window.canvas.map_figure.facecolors[window.document.layer.index_of[code]]
+
+
+def click_region(qtbot, window, code, modifier=Qt.KeyboardModifier.NoModifier):
+    """Click the pixel showing ``code``'s representative point on the map."""
+    canvas = window.canvas
+    row = window.document.layer.index_of[code]
+    x, y = canvas.map_figure.representative_points()[row]
+    pos = canvas.widget_pos_of(x, y)
+    assert canvas.region_at(pos) == code, "the computed pixel must lie on the region"
+    qtbot.mouseClick(canvas.figure_widget(), Qt.MouseButton.LeftButton, modifier, pos)
+
+
+def answer_next_dialog(qtbot, button=None, found=None):
+    """Click ``button`` of the next modal message box (or the dialog's default)."""
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, click)
+            return
+        if found is not None:
+            found.append((box.objectName(), box.text() if isinstance(box, QMessageBox) else ""))
+        if isinstance(box, QMessageBox):
+            target = box.button(button) if button is not None else box.defaultButton()
+            (target or box.buttons()[0]).click()
+        else:
+            box.accept()
+
+    QTimer.singleShot(0, click)
+
+
+def type_text(qtbot, widget, text):
+    """Type ``text``; Chinese arrives at once, as an input method commits it."""
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+    else:
+        widget.insert(text)
+
+
+def undo_text(window):
+    return window.undo_action.text().replace("&", "")
+
+
+def test_the_map_shows_the_layer_and_the_title_names_the_plan(fresh):
+    assert len(fresh.canvas.map_figure) == len(fresh.document.layer) > 300
+    assert fresh.windowTitle() == "Untitled plan[*] — Cluster Planner"
+    assert not fresh.isWindowModified()
+
+
+def test_clicking_a_region_selects_it_and_ctrl_click_adds_another(qtbot, fresh):
+    click_region(qtbot, fresh, ZHUZHOU)
+    assert fresh.selection.codes == [ZHUZHOU]
+    assert fresh.canvas.map_figure.selection == [fresh.document.layer.index_of[ZHUZHOU]]
+    assert "Zhuzhou" in fresh.region_panel.list.item(0).text()
+
+    click_region(qtbot, fresh, HEFEI, Qt.KeyboardModifier.ControlModifier)
+    assert fresh.selection.codes == [ZHUZHOU, HEFEI]
+
+
+def test_catalog_search_finds_chinese_english_and_pinyin(qtbot, fresh):
+    search = fresh.catalog_panel.search_box
+    for text in ("新能源汽车", "new energy vehicles", "xinnengyuan"):
+        search.clear()
+        type_text(qtbot, search, text)
+        visible = fresh.catalog_panel.visible_industries()
+        assert NEV in visible, text
+        assert len(visible) < len(fresh.catalog.industries)
+        assert fresh.catalog_panel.current_industry() == NEV
+
+
+def test_assigning_recolours_the_region_and_undo_redo_restore_it(qtbot, fresh):
+    grey = facecolour(fresh, ZHUZHOU).copy()
+    click_region(qtbot, fresh, ZHUZHOU)
+    type_text(qtbot, fresh.catalog_panel.search_box, "新能源汽车")
+    qtbot.mouseClick(fresh.catalog_panel.lead_button, Qt.MouseButton.LeftButton)
+
+    assert fresh.document.plan.get(ZHUZHOU, NEV).role == "lead"
+    assigned = facecolour(fresh, ZHUZHOU).copy()
+    assert not np.allclose(assigned, grey)
+    assert undo_text(fresh) == "Undo Assign New energy vehicles to Zhuzhou"
+    assert fresh.isWindowModified()
+    assert fresh.assignments_model.rowCount() == 1
+
+    fresh.undo_action.trigger()
+    assert len(fresh.document.plan) == 0
+    assert np.allclose(facecolour(fresh, ZHUZHOU), grey)
+    assert fresh.redo_action.text().replace("&", "") == "Redo Assign New energy vehicles to Zhuzhou"
+    assert not fresh.isWindowModified()
+    assert fresh.assignments_model.rowCount() == 0
+
+    fresh.redo_action.trigger()
+    assert np.allclose(facecolour(fresh, ZHUZHOU), assigned)
+
+
+def test_one_click_assigns_to_every_selected_region_as_one_step(qtbot, fresh):
+    fresh.selection.apply([ZHUZHOU, HEFEI, WUHAN])
+    fresh.catalog_panel.set_current_industry(NEV)
+    qtbot.mouseClick(fresh.catalog_panel.support_button, Qt.MouseButton.LeftButton)
+    assert {a.region for a in fresh.document.plan.regions_with(NEV)} == {ZHUZHOU, HEFEI, WUHAN}
+    assert undo_text(fresh) == "Undo Assign New energy vehicles to 3 regions as support"
+
+    fresh.lead_action.trigger()  # Ctrl+L switches the role of all three at once
+    assert {a.role for a in fresh.document.plan} == {"lead"}
+    assert undo_text(fresh) == "Undo Change role of New energy vehicles in 3 regions to lead"
+    fresh.undo_action.trigger()
+    assert {a.role for a in fresh.document.plan} == {"support"}
+
+
+def test_typing_a_note_is_one_undo_step(qtbot, fresh):
+    fresh.selection.apply([ZHUZHOU])
+    fresh.catalog_panel.set_current_industry(NEV)
+    fresh.lead_action.trigger()
+    editor = fresh.catalog_panel.note_editor
+    assert editor.isEnabled()
+    qtbot.keyClicks(editor, "rail hub")
+    assert fresh.document.plan.get(ZHUZHOU, NEV).note == "rail hub"
+    assert undo_text(fresh) == "Undo Edit note on New energy vehicles in Zhuzhou"
+    fresh.undo_action.trigger()
+    assert fresh.document.plan.get(ZHUZHOU, NEV).note == ""
+    assert editor.toPlainText() == ""
+
+
+def test_selecting_an_assignment_row_selects_its_region_on_the_map(qtbot, fresh):
+    fresh.selection.apply([ZHUZHOU, HEFEI])
+    fresh.catalog_panel.set_current_industry(NEV)
+    fresh.lead_action.trigger()
+    fresh.selection.clear()
+
+    table = fresh.assignments_table
+    proxy = fresh.assignments_proxy
+    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() == HEFEI)
+    rect = table.visualRect(proxy.index(row, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert fresh.selection.codes == [HEFEI]
+    assert fresh.canvas.map_figure.selection == [fresh.document.layer.index_of[HEFEI]]
+
+    fresh.assignments_filter.setText("Zhuzhou")
+    assert proxy.rowCount() == 1
+
+
+def test_save_close_and_reopen_restore_the_same_assignments(qtbot, fresh, tmp_path):
+    plan = fresh.document.plan
+    fresh.selection.apply([ZHUZHOU, HEFEI])
+    fresh.catalog_panel.set_current_industry(NEV)
+    fresh.lead_action.trigger()
+    fresh.selection.apply([WUHAN])
+    fresh.catalog_panel.set_current_industry("steel")
+    fresh.support_action.trigger()
+    fresh.edit_note(WUHAN, "steel", "江汉平原 river port")
+    expected = sorted(plan.assignments, key=lambda a: a.key)
+
+    path = tmp_path / "draft.cplan"
+    assert fresh.save_to(path)
+    assert not fresh.isWindowModified()
+    assert fresh.windowTitle() == "Untitled plan[*] — Cluster Planner"
+    assert str(path.resolve()) == fresh.settings.recent_files()[0]
+
+    fresh.new_plan()  # clean: no question asked
+    assert len(fresh.document.plan) == 0
+    assert fresh.open_path(path)
+    assert sorted(fresh.document.plan.assignments, key=lambda a: a.key) == expected
+    assert fresh.document.path == path
+    assert not fresh.isWindowModified()
+    assert not np.allclose(facecolour(fresh, WUHAN), facecolour(fresh, "110000"))
+
+
+def test_opening_a_corrupt_file_shows_the_error_and_keeps_the_plan(qtbot, fresh, tmp_path):
+    fresh.selection.apply([ZHUZHOU])
+    fresh.catalog_panel.set_current_industry(NEV)
+    fresh.lead_action.trigger()
+    before = fresh.document.plan
+    broken = tmp_path / "broken.cplan"
+    broken.write_text('{"format": "cluster-planner-plan", "version": 1, "assignments": [', "utf-8")
+
+    boxes: list = []
+    answer_next_dialog(qtbot, QMessageBox.StandardButton.Ok, boxes)
+    assert not fresh.open_path(broken, ask_to_save=False)
+    assert boxes and boxes[0][0] == "errorBox"
+    assert str(broken) in boxes[0][1] and "\n" not in boxes[0][1]
+    assert fresh.document.plan is before
+    assert before.get(ZHUZHOU, NEV) is not None
+    assert fresh.isWindowModified()
+
+
+def test_recent_files_drop_a_missing_file_with_a_message(qtbot, fresh, tmp_path):
+    gone = tmp_path / "gone.cplan"
+    fresh.settings.set_recent_files([str(gone)])
+    boxes: list = []
+    answer_next_dialog(qtbot, found=boxes)
+    fresh.open_recent(str(gone))
+    assert boxes and "no longer exists" in boxes[0][1]
+    assert fresh.settings.recent_files() == []
+
+
+def test_switching_level_with_an_empty_plan_needs_no_question(qtbot, fresh):
+    with qtbot.waitSignal(fresh.levelReady, timeout=5000):
+        fresh.request_level("province")
+    assert fresh.document.level == "province"
+    assert len(fresh.canvas.map_figure) == 34
+    assert fresh.level_combo.currentData() == "province"
+    with qtbot.waitSignal(fresh.levelReady, timeout=5000):
+        fresh.level_combo.activated.emit(fresh.level_combo.findData("prefecture"))
+    assert fresh.document.level == "prefecture"
+
+
+def test_switching_level_with_a_drafted_plan_asks_and_cancel_keeps_it(qtbot, fresh):
+    fresh.selection.apply([ZHUZHOU])
+    fresh.catalog_panel.set_current_industry(NEV)
+    fresh.lead_action.trigger()
+    answer_next_dialog(qtbot, QMessageBox.StandardButton.Cancel)
+    fresh.request_level("province")
+    assert fresh.document.level == "prefecture"
+    assert fresh.document.plan.get(ZHUZHOU, NEV) is not None
+    assert fresh.level_combo.currentData() == "prefecture"
+
+
+def test_autosave_writes_a_recovery_file_and_a_clean_save_removes_it(qtbot, fresh, tmp_path):
+    from cluster_planner.core.recovery import recovery_dir
+
+    fresh.selection.apply([ZHUZHOU])
+    fresh.catalog_panel.set_current_industry(NEV)
+    fresh.lead_action.trigger()
+    written = fresh.autosave()
+    assert written is not None and written.parent == recovery_dir() and written.is_file()
+    assert NEV in written.read_text("utf-8")
+    assert fresh.save_to(tmp_path / "saved.cplan")
+    assert not written.exists()
+
+
+def test_a_crashed_session_s_autosave_is_offered_and_restored(qtbot, fresh, home):
+    """Another session autosaves and dies without cleaning up; this window offers its plan."""
+    script = textwrap.dedent(
+        f"""
+        import os
+        from cluster_planner.core.plan import Plan
+        from cluster_planner.core.recovery import write_recovery
+        plan = Plan(name="Crashed draft", level="prefecture")
+        plan.apply(plan.assign_industry({WUHAN!r}, "steel", "support"))
+        write_recovery(plan)  # what the window's autosave timer calls
+        os._exit(3)  # die without discarding it
+        """
+    )
+    environment = dict(os.environ, CLUSTER_PLANNER_HOME=str(home))
+    result = subprocess.run([sys.executable, "-c", script], env=environment, timeout=60)
+    assert result.returncode == 3
+
+    from cluster_planner.core.recovery import find_recoveries
+
+    entries = find_recoveries()
+    assert len(entries) == 1 and entries[0].assignments == 1
+
+    found: list = []
+    answer_next_dialog(qtbot, found=found)  # accept: restore the selected entry
+    assert fresh.offer_recovery()
+    assert found and found[0][0] == "recoveryDialog"
+    assert fresh.document.plan.get(WUHAN, "steel").role == "support"
+    assert fresh.windowTitle() == "Crashed draft[*] — Cluster Planner"
+    assert fresh.isWindowModified()
+    assert not entries[0].path.exists()
+    assert find_recoveries() == []
+
+
+def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(qtbot, fresh):
+    fresh.selection.apply([ZHUZHOU])
+    fresh.catalog_panel.set_current_industry(NEV)
+    fresh.lead_action.trigger()
+    boxes: list = []
+    answer_next_dialog(qtbot, QMessageBox.StandardButton.Cancel, boxes)
+    assert not fresh.close()
+    assert boxes and boxes[0][0] == "saveChangesBox"
+    assert fresh.isVisible()
+    assert fresh.document.plan.get(ZHUZHOU, NEV) is not None
+
+    answer_next_dialog(qtbot, QMessageBox.StandardButton.Discard)
+    assert fresh.close()
+    assert not fresh.isVisible()
+    fresh.show()  # for the module fixture's own teardown
