@@ -21,10 +21,13 @@ from cluster_planner.core.analysis import (
     analyze,
     homogeneity_index,
     join_counts,
+    load_context,
 )
 from cluster_planner.core.catalog import Catalog, Industry
 from cluster_planner.core.fit import AnalysisContext
+from cluster_planner.core.paths import resources_dir
 from cluster_planner.core.plan import Assignment, Batch, Plan, SetSetting
+from cluster_planner.core.planfile import load_plan
 from cluster_planner.core.regions import RegionLayer, shared_borders
 
 CONDITIONS = ("c1", "c2", "c3", "c4")
@@ -446,3 +449,65 @@ def test_settings_default_when_the_plan_has_none():
         "max_pair_flags": 50,
     }
     assert AnalysisSettings.from_mappings({"crowding_min": 4.0, "other": "kept"}).crowding_min == 4
+
+
+# ---------------------------------------------------------------- with the bundled data
+FOUR_EVERYWHERE = ("new-energy-vehicles", "integrated-circuits", "artificial-intelligence", "biomedicine")
+LOCAL_PICKS = [
+    ("430200", "rail-transit-equipment"),  # Zhuzhou
+    ("320600", "shipbuilding"),  # Nantong
+    ("350900", "lithium-batteries"),  # Ningde
+    ("150200", "rare-earth-materials"),  # Baotou
+]
+
+
+@pytest.fixture(scope="module")
+def province_context():
+    return load_context("province")
+
+
+@pytest.fixture(scope="module")
+def prefecture_context():
+    return load_context("prefecture")
+
+
+def test_the_same_four_industries_in_most_provinces_are_crowded_and_one_size_fits_all(province_context):
+    mainland = [str(c) for c in province_context.codes if c not in ("710000", "810000", "820000")]
+    plan = Plan.from_assignments(
+        [Assignment(code, industry) for code in mainland for industry in FOUR_EVERYWHERE], level="province"
+    )
+    analysis = analyze(plan, province_context)
+    assert {f.industry for f in kinds(analysis, "crowded-industry")} == set(FOUR_EVERYWHERE)
+    assert {f.industry for f in kinds(analysis, "one-size-fits-all")} == set(FOUR_EVERYWHERE)
+    assert analysis.summary["homogeneity_index"] == 1.0
+    # The regions whose conditions support an industry are not blamed for taking it.
+    for flag in kinds(analysis, "one-size-fits-all"):
+        assert flag.evidence["fit"] < 0.5
+
+
+def test_local_strengths_are_not_mismatches_even_amid_a_national_rush(prefecture_context):
+    codes = [str(c) for c in prefecture_context.codes]
+    rush = [Assignment(code, industry) for code in codes for industry in (*FOUR_EVERYWHERE, "rail-transit-equipment")]
+    plan = Plan.from_assignments(
+        [*rush, *(Assignment(code, industry) for code, industry in LOCAL_PICKS)], level="prefecture"
+    )
+    analysis = analyze(plan, prefecture_context)
+    assert {f.industry for f in kinds(analysis, "crowded-industry")} == {*FOUR_EVERYWHERE, "rail-transit-equipment"}
+    flagged = {
+        (flag.regions[0], flag.industry)
+        for flag in analysis.flags
+        if flag.kind in ("one-size-fits-all", "local-mismatch")
+    }
+    # Rail transit equipment everywhere is flagged almost everywhere, but not in Zhuzhou.
+    rail_flags = [f for f in kinds(analysis, "one-size-fits-all") if f.industry == "rail-transit-equipment"]
+    assert len(rail_flags) > 300
+    for pick in LOCAL_PICKS:
+        assert pick not in flagged, pick
+
+
+def test_the_bundled_local_conditions_example_has_no_mismatch(prefecture_context):
+    plan = load_plan(resources_dir() / "examples" / "local_conditions_2026.cplan")
+    analysis = analyze(plan, prefecture_context)
+    assert set(LOCAL_PICKS) <= {(a.region, a.industry) for a in plan}
+    assert not kinds(analysis, "one-size-fits-all") and not kinds(analysis, "local-mismatch")
+    assert not kinds(analysis, "crowded-industry")
