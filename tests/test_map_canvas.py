@@ -119,21 +119,45 @@ def test_shift_drag_selects_the_regions_in_the_box(qtbot, canvas):
     assert blocker.args[1] == "add" and set(blocker.args[0]) == set(codes)
 
 
-def test_plain_drag_pans_without_selecting(qtbot, canvas):
+def test_plain_drag_pans_without_selecting_and_draws_once(qtbot, canvas):
     widget = canvas.figure_widget()
     before = _limits(canvas)
     requested = []
     canvas.selectionRequested.connect(lambda codes, mode: requested.append((codes, mode)))
+    draws = []
+    widget.mpl_connect("draw_event", lambda event: draws.append(event))
     start = _pixel_of(canvas, ZHUZHOU)
     qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=start)
     for step in range(1, 6):
         qtbot.mouseMove(widget, start + QPoint(20 * step, 10 * step))
+    QApplication.processEvents()
+    assert draws == []  # while dragging, a shifted snapshot follows the mouse
+    assert canvas.region_at(start + QPoint(100, 50)) == ZHUZHOU  # the map moved with the mouse
     qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=start + QPoint(100, 50))
+    QApplication.processEvents()
+    assert len(draws) == 1
     (x0, x1), (y0, y1) = _limits(canvas)
     # Dragging right and down moves the map with the mouse: the view goes west and north.
     assert x0 < before[0][0] and y0 > before[1][0]
     assert x1 - x0 == pytest.approx(before[0][1] - before[0][0])
     assert requested == []
+    # The picture on screen is the new view: Zhuzhou's colour is under the release point.
+    pos = start + QPoint(100, 50)
+    ratio = widget.device_pixel_ratio
+    pixels = np.asarray(widget.buffer_rgba())
+    shown = pixels[int(pos.y() * ratio), int(pos.x() * ratio)][:3] / 255
+    zhuzhou_fill = canvas.map_figure.facecolors[canvas.layer.index_of[ZHUZHOU]][:3]
+    assert np.allclose(shown, zhuzhou_fill, atol=0.02)
+
+
+def test_right_drag_pans_too(qtbot, canvas):
+    widget = canvas.figure_widget()
+    before = _limits(canvas)
+    start = _pixel_of(canvas, ZHUZHOU)
+    qtbot.mousePress(widget, Qt.MouseButton.RightButton, pos=start)
+    qtbot.mouseMove(widget, start + QPoint(-40, 0))
+    qtbot.mouseRelease(widget, Qt.MouseButton.RightButton, pos=start + QPoint(-40, 0))
+    assert _limits(canvas)[0][0] > before[0][0]
 
 
 def _wheel(canvas: MapCanvas, pos: QPoint, clicks: int) -> None:

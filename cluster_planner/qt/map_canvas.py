@@ -45,7 +45,8 @@ Mouse and keys (also in the widget's status tip)
 
 Drawing stays cheap: edits recolour the one polygon collection and ask for
 ``draw_idle`` (several edits in one event cost one draw); the hover outline is
-blitted over a cached background, so moving the mouse never redraws the figure.
+blitted over a cached background, so moving the mouse never redraws the figure; a
+drag moves a snapshot of the map and draws the new view once, on release.
 """
 
 from __future__ import annotations
@@ -56,16 +57,71 @@ from dataclasses import dataclass
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCursor
+from PySide6.QtGui import QColor, QCursor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QRubberBand, QToolTip, QVBoxLayout, QWidget
 
 from cluster_planner.render.fonts import register_matplotlib_font
-from cluster_planner.render.mapfigure import MapFigure
+from cluster_planner.render.mapfigure import SEA_COLOUR, MapFigure
 
 WHEEL_ZOOM_STEP = 1.25
 KEY_ZOOM_STEP = 1.5
 KEY_PAN_SHARE = 0.1
 TOOLTIP_DELAY_MS = 250
+
+
+class _PanPreview(QWidget):
+    """While the map is dragged: the last picture, shifted, instead of redrawing.
+
+    Drawing a county layer takes 100-200 ms, too slow to follow the mouse. During a
+    drag this overlay shows a snapshot of the canvas with the map area moved by the
+    drag offset; the title, attribution and legend stay put. Releasing the mouse draws
+    the real view once and hides the overlay.
+    """
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+        self._snapshot: QPixmap | None = None
+        self._map_rect = QRect()
+        self._fixed_rects: list[QRect] = []
+        self._offset = QPoint()
+        self._sea = QColor(SEA_COLOUR)
+
+    def start(self, snapshot: QPixmap, map_rect: QRect, fixed_rects: list[QRect]) -> None:
+        self._snapshot = snapshot
+        self._map_rect = map_rect
+        self._fixed_rects = fixed_rects
+        self._offset = QPoint()
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+
+    def move_to(self, offset: QPoint) -> None:
+        self._offset = offset
+        self.update()
+
+    def stop(self) -> None:
+        self.hide()
+        self._snapshot = None
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
+        if self._snapshot is None:
+            return
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._snapshot)
+        painter.setClipRect(self._map_rect)
+        painter.fillRect(self._map_rect, self._sea)
+        painter.drawPixmap(self._map_rect.translated(self._offset), self._snapshot,
+                           self._snapshot_rect(self._map_rect))
+        for rect in self._fixed_rects:
+            painter.drawPixmap(rect, self._snapshot, self._snapshot_rect(rect))
+        painter.end()
+
+    def _snapshot_rect(self, rect: QRect) -> QRect:
+        ratio = self._snapshot.devicePixelRatio()
+        return QRect(round(rect.x() * ratio), round(rect.y() * ratio),
+                     round(rect.width() * ratio), round(rect.height() * ratio))
 
 
 @dataclass
@@ -101,6 +157,7 @@ class MapCanvas(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._canvas)
         self._rubber_band = QRubberBand(QRubberBand.Shape.Rectangle, self._canvas)
+        self._pan_preview = _PanPreview(self._canvas)
 
         help_text = self.tr(
             "Click a region to select it; Ctrl+click adds or removes it; "
@@ -163,6 +220,7 @@ class MapCanvas(QWidget):
         self._end_hover(emit=self._hover_row is not None)
         self._press = None
         self._rubber_band.hide()
+        self._pan_preview.stop()
         self._figure.clear()
         self._background = None
         self._layer = layer
@@ -368,7 +426,7 @@ class MapCanvas(QWidget):
             self._rubber_band.setGeometry(QRect(widget_pos.toPoint(), QSize()))
             self._rubber_band.show()
         elif mode == "pan":
-            self._canvas.setCursor(Qt.CursorShape.ClosedHandCursor)
+            self._start_pan()
 
     def _on_motion(self, event) -> None:
         if self._map is None:
@@ -389,14 +447,15 @@ class MapCanvas(QWidget):
             if abs(dx) + abs(dy) < threshold:
                 return
             press.mode = "pan"
-            self._end_hover()
-            self._canvas.setCursor(Qt.CursorShape.ClosedHandCursor)
+            self._start_pan()
+        # Only the limits move now (no draw); the preview shows the shifted picture.
         (x0, x1), (y0, y1) = press.limits
         box = self._map.ax.bbox
         shift_x = dx * (x1 - x0) / box.width
         shift_y = dy * (y1 - y0) / box.height
         self._map.set_view((x0 - shift_x, x1 - shift_x), (y0 - shift_y, y1 - shift_y))
-        self._canvas.draw_idle()
+        ratio = self._canvas.device_pixel_ratio
+        self._pan_preview.move_to(QPoint(round(dx / ratio), round(-dy / ratio)))
 
     def _on_release(self, event) -> None:
         press, self._press = self._press, None
@@ -414,7 +473,7 @@ class MapCanvas(QWidget):
                 self.selectionRequested.emit(codes, "add" if press.ctrl else "replace")
             return
         if press.mode == "pan":
-            self._canvas.unsetCursor()
+            self._finish_pan()
             self._set_hover(self._row_at_display(event.x, event.y))
             return
         row = self._row_at_display(event.x, event.y)
@@ -424,8 +483,38 @@ class MapCanvas(QWidget):
         else:
             self.selectionRequested.emit([] if row is None else [self._code(row)], "replace")
 
+    def _start_pan(self) -> None:
+        self._end_hover()
+        self._canvas.setCursor(Qt.CursorShape.ClosedHandCursor)
+        if self._canvas.figure.stale:
+            self._canvas.draw()  # the snapshot must show the current state
+        self._pan_preview.start(self._canvas.grab(), self._widget_rect(self._map.ax.bbox),
+                                self._fixed_rects())
+
+    def _finish_pan(self) -> None:
+        self._canvas.unsetCursor()
+        # Draw the new view before lifting the preview, so nothing flickers.
+        self._canvas.draw()
+        self._pan_preview.stop()
+        self._canvas.update()
+
+    def _widget_rect(self, bbox) -> QRect:
+        """A display bbox (physical px, origin bottom left) as a widget rect (logical px)."""
+        ratio = self._canvas.device_pixel_ratio
+        height = self._canvas.height()
+        return QRect(round(bbox.x0 / ratio), round(height - bbox.y1 / ratio),
+                     round(bbox.width / ratio), round(bbox.height / ratio))
+
+    def _fixed_rects(self) -> list[QRect]:
+        """Parts of the map area that do not move with the map (the legend)."""
+        legend = self._map.legend
+        if legend is None or not legend.get_visible():
+            return []
+        box = self._widget_rect(legend.get_window_extent(self._canvas.get_renderer()))
+        return [box.adjusted(-1, -1, 1, 1)]  # the frame's antialiased edge
+
     def _on_scroll(self, event) -> None:
-        if self._map is None or not event.step:
+        if self._map is None or not event.step or self._press is not None:
             return
         center = self._map.ax.transData.inverted().transform((event.x, event.y))
         self._map.zoom(WHEEL_ZOOM_STEP ** float(event.step), (float(center[0]), float(center[1])))

@@ -76,7 +76,7 @@ SELECTION_COLOUR = "#1a1a1a"
 HIGHLIGHT_COLOUR = "#cc79a7"  # Okabe-Ito reddish purple: apart from every fill colour
 HOVER_COLOUR = "#000000"
 SEA_LINE_COLOUR = "#4d4d4d"
-CITY_COLOUR = "#d55e00"
+CITY_COLOUR = "#1a1a1a"
 PICTURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 _AUTO = object()
 
@@ -313,8 +313,10 @@ class MapFigure:
             return
         x, y = lonlat_to_xy(np.array([c.lon for c in self.cities], dtype=float),
                             np.array([c.lat for c in self.cities], dtype=float))
-        self.city_markers = self.ax.scatter(x, y, s=16, marker="o", c=CITY_COLOUR,
-                                            edgecolors="white", linewidths=0.7, zorder=5)
+        # White dots ringed in near-black read on every fill colour, including the
+        # severity oranges.
+        self.city_markers = self.ax.scatter(x, y, s=18, marker="o", c="white",
+                                            edgecolors=CITY_COLOUR, linewidths=1.1, zorder=5)
         halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
         for city, cx, cy in zip(self.cities, x, y, strict=True):
             label = self.ax.annotate(
