@@ -66,6 +66,7 @@ def fresh(window):
     window.new_plan()
     window.selection.clear()
     window.catalog_panel.search_box.clear()
+    window.assignments_filter.clear()
     window.set_colour_mode("count")
     yield window
     window.document.undo_stack.setClean()
@@ -211,6 +212,81 @@ def test_selecting_an_assignment_row_selects_its_region_on_the_map(qtbot, fresh)
 
     fresh.assignments_filter.setText("Zhuzhou")
     assert proxy.rowCount() == 1
+
+
+def low_fit_region(window, industry):
+    """A region whose local conditions do not support ``industry`` (read from the data)."""
+    layer = window.document.layer
+    threshold = window.document.analysis.settings.fit_threshold
+    return next(code for code in layer.codes if window.document.fit(code, industry) < threshold)
+
+
+def test_flags_follow_every_edit_and_a_selected_flag_outlines_its_regions(qtbot, fresh):
+    assert fresh.document.analysis is not None, fresh.document.analysis_problem
+    panel = fresh.flags_panel
+    assert panel.model.rowCount() == 0
+    region = low_fit_region(fresh, "shipbuilding")
+    fresh.selection.apply([region])
+    fresh.catalog_panel.set_current_industry("shipbuilding")
+    fresh.lead_action.trigger()
+
+    kinds = [panel.model.flag_at(row).kind for row in range(panel.model.rowCount())]
+    assert "local-mismatch" in kinds
+    assert "local-mismatch" in fresh.assignments_proxy.index(0, 7).data()
+    assert "fit" in fresh.region_tooltip(region) and "⚑" in fresh.region_tooltip(region)
+
+    panel.kind_filter.setCurrentIndex(panel.kind_filter.findData("local-mismatch"))
+    assert panel.proxy.rowCount() == kinds.count("local-mismatch")
+    panel.table.selectRow(0)
+    assert fresh.canvas.map_figure.highlight == [fresh.document.layer.index_of[region]]
+    assert fresh.document.region_name(region) in panel.details.toPlainText()
+
+    elsewhere = next(code for code in fresh.document.layer.codes if code != region)
+    grey = facecolour(fresh, elsewhere).copy()
+    fresh.set_colour_mode("severity")
+    assert not np.allclose(facecolour(fresh, region), grey)
+
+    fresh.undo_action.trigger()
+    assert panel.model.rowCount() == 0
+    assert np.allclose(facecolour(fresh, region), grey)
+    assert fresh.canvas.map_figure.highlight == []
+    panel.kind_filter.setCurrentIndex(0)
+
+
+def test_compare_with_a_saved_draft_lists_and_colours_the_differences(qtbot, fresh, tmp_path):
+    fresh.selection.apply([ZHUZHOU])
+    fresh.catalog_panel.set_current_industry(NEV)
+    fresh.lead_action.trigger()
+    draft = tmp_path / "draft-a.cplan"
+    assert fresh.save_to(draft)
+    fresh.selection.apply([HEFEI])
+    fresh.lead_action.trigger()  # this plan now has Hefei too; the draft does not
+
+    unchanged = facecolour(fresh, "110000").copy()
+    assert fresh.compare_path(draft)
+    dialog = fresh._compare_dialog
+    assert dialog.isVisible() and dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 1).text() == HEFEI
+    assert "Homogeneity index" in dialog.summary.text()
+    assert fresh.comparison.removed[0].region == HEFEI
+    assert not np.allclose(facecolour(fresh, HEFEI), unchanged)
+    assert np.allclose(facecolour(fresh, ZHUZHOU), unchanged)
+
+    dialog.table.selectRow(0)
+    assert fresh.selection.codes == [HEFEI]
+    dialog.reject()
+    assert fresh.comparison is None
+    assert not np.allclose(facecolour(fresh, ZHUZHOU), unchanged)  # back to industry counts
+
+
+def test_export_writes_the_assignments_table(qtbot, fresh, tmp_path):
+    fresh.selection.apply([ZHUZHOU])
+    fresh.catalog_panel.set_current_industry(NEV)
+    fresh.lead_action.trigger()
+    out = tmp_path / "plan.csv"
+    assert fresh.export_to(out)
+    text = out.read_text("utf-8-sig")
+    assert ZHUZHOU in text and NEV in text
 
 
 def test_save_close_and_reopen_restore_the_same_assignments(qtbot, fresh, tmp_path):

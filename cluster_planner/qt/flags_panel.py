@@ -46,7 +46,7 @@ FLAG_KINDS = (
     "similar-portfolios",
     "chain-gap",
 )
-_COLUMNS = ("severity", "kind", "industry", "regions", "message")
+_COLUMNS = ("severity", "kind", "message", "industry", "regions")
 
 
 def severity_name(severity: str) -> str:
@@ -70,9 +70,9 @@ class FlagsModel(QAbstractTableModel):
         self._headers = [
             self.tr("Severity"),
             self.tr("Kind"),
+            self.tr("Message"),
             self.tr("Industry"),
             self.tr("Regions"),
-            self.tr("Message"),
         ]
         document.analysisUpdated.connect(self.reload)
         self.reload()
@@ -125,7 +125,9 @@ class FlagsModel(QAbstractTableModel):
                 return ", ".join(names) + (f" +{more}" if more > 0 else "")
             if column == "message":
                 return " ".join(str(flag.message).split())
-        if role == Qt.ItemDataRole.ToolTipRole and column == "message":
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("message", "regions"):
+            if column == "regions":
+                return "\n".join(self._document.region_label(code) for code in flag.regions)
             return str(flag.message)
         return None
 
@@ -137,8 +139,13 @@ class _KindFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_kind(self, kind: str) -> None:
-        self.kind = kind
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateFilter is deprecated there
+            self.beginFilterChange()
+            self.kind = kind
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.kind = kind
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not self.kind:
@@ -185,7 +192,10 @@ class FlagsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((62, 130, 320, 140, 140)):
+            header.resizeSection(column, width)
         self.table.setWordWrap(False)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 

@@ -687,9 +687,11 @@ class MainWindow(QMainWindow):
             return
         taken = self.document.plan.industries_of(code)
         self.hover_label.setText(
-            self.tr("{region} ({code}) · %n industries", "", len(taken)).format(
-                region=self.document.region_label(code), code=code
-            )
+            (
+                self.tr("{region} ({code}) · 1 industry")
+                if len(taken) == 1
+                else self.tr("{region} ({code}) · %n industries", "", len(taken))
+            ).format(region=self.document.region_label(code), code=code)
         )
 
     def _on_region_activated(self, code: str) -> None:
@@ -732,8 +734,13 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         plan = self.document.plan
-        text = self.tr("%n assignments", "", len(plan)) + self.tr(
-            " in %n regions", "", len(plan.regions)
+        # English plurals without a translation file: pick the string by the count.
+        text = (
+            self.tr("1 assignment") if len(plan) == 1 else self.tr("%n assignments", "", len(plan))
+        ) + (
+            self.tr(" in 1 region")
+            if len(plan.regions) == 1
+            else self.tr(" in %n regions", "", len(plan.regions))
         )
         analysis = self.document.analysis
         if analysis is not None:
@@ -869,7 +876,7 @@ class MainWindow(QMainWindow):
         if high == 0:
             return self.tr("No industry")
         if low == high:
-            return self.tr("%n industries", "", low)
+            return self.tr("1 industry") if low == 1 else self.tr("%n industries", "", low)
         return self.tr("{low}–{high} industries").format(low=low, high=high)
 
     def region_tooltip(self, code: str) -> str:

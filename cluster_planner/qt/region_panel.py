@@ -71,9 +71,11 @@ class RegionPanel(QWidget):
         for code in codes:
             taken = len(self._document.plan.industries_of(code))
             label = self._document.region_label(code) if ready else code
-            text = self.tr("{name} ({code}) · %n industries", "", taken).format(
-                name=label, code=code
-            )
+            text = (
+                self.tr("{name} ({code}) · 1 industry")
+                if taken == 1
+                else self.tr("{name} ({code}) · %n industries", "", taken)
+            ).format(name=label, code=code)
             item = QListWidgetItem(text)
             item.setData(CODE_ROLE, code)
             self.list.addItem(item)
