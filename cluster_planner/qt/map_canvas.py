@@ -221,6 +221,8 @@ class MapCanvas(QWidget):
         self._press = None
         self._rubber_band.hide()
         self._pan_preview.stop()
+        if self._map is not None:
+            self._map.detach()
         self._figure.clear()
         self._background = None
         self._layer = layer

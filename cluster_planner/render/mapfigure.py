@@ -183,8 +183,7 @@ class MapFigure:
                                        fontsize=6.5, color="0.35", family=FONT_FAMILY)
         self.reset_view()
         self.ax.callbacks.connect("xlim_changed", self._on_view_changed)
-        if figure.canvas is not None:
-            figure.canvas.mpl_connect("resize_event", self.fit_to_axes)
+        self._resize_connection = figure.canvas.mpl_connect("resize_event", self.fit_to_axes)
 
     # ---- building -------------------------------------------------------------------
     def _layout(self, geometries) -> None:
@@ -491,7 +490,7 @@ class MapFigure:
         """
         self._requested_view = (tuple(map(float, xlim)), tuple(map(float, ylim)))
         (x0, x1), (y0, y1) = self._requested_view
-        box = self.ax.get_position().transformed(self.figure.transFigure)
+        box = self.ax.get_position(original=True).transformed(self.figure.transFigure)
         if box.width > 0 and box.height > 0:
             pixel_ratio = box.height / box.width
             width, height = x1 - x0, y1 - y0
@@ -503,6 +502,10 @@ class MapFigure:
                 x0, x1 = x0 - grow, x1 + grow
         self.ax.set_xlim(x0, x1)
         self.ax.set_ylim(y0, y1)
+
+    def detach(self) -> None:
+        """Stop following the canvas's size (before the figure is cleared for a new map)."""
+        self.figure.canvas.mpl_disconnect(self._resize_connection)
 
     def fit_to_axes(self, _event=None) -> None:
         """Refit the last requested view to the axes' shape (after the figure resized)."""
