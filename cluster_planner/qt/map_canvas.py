@@ -56,7 +56,7 @@ from dataclasses import dataclass
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QCursor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QRubberBand, QToolTip, QVBoxLayout, QWidget
 
@@ -159,16 +159,7 @@ class MapCanvas(QWidget):
         self._rubber_band = QRubberBand(QRubberBand.Shape.Rectangle, self._canvas)
         self._pan_preview = _PanPreview(self._canvas)
 
-        help_text = self.tr(
-            "Click a region to select it; Ctrl+click adds or removes it; "
-            "Shift+drag selects the regions in a box (Ctrl+Shift+drag adds them); "
-            "drag to pan; wheel to zoom; Home shows the whole country; "
-            "double-click opens a region."
-        )
-        self.setStatusTip(help_text)
-        self._canvas.setStatusTip(help_text)
-        self.setWhatsThis(help_text)
-        self._canvas.setAccessibleName(self.tr("Map of regions"))
+        self._retranslate()
 
         self._map: MapFigure | None = None
         self._layer = None
@@ -190,6 +181,23 @@ class MapCanvas(QWidget):
         self._canvas.mpl_connect("scroll_event", self._on_scroll)
         self._canvas.mpl_connect("figure_leave_event", self._on_leave)
         self._canvas.mpl_connect("key_press_event", self._on_key)
+
+    def _retranslate(self) -> None:
+        help_text = self.tr(
+            "Click a region to select it; Ctrl+click adds or removes it; "
+            "Shift+drag selects the regions in a box (Ctrl+Shift+drag adds them); "
+            "drag to pan; wheel to zoom; Home shows the whole country; "
+            "double-click opens a region."
+        )
+        self.setStatusTip(help_text)
+        self._canvas.setStatusTip(help_text)
+        self.setWhatsThis(help_text)
+        self._canvas.setAccessibleName(self.tr("Map of regions"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_canvas"):
+            self._retranslate()
+        super().changeEvent(event)
 
     # ---- API --------------------------------------------------------------------------
     def figure_widget(self) -> FigureCanvasQTAgg:
