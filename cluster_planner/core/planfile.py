@@ -64,6 +64,7 @@ MAX_NESTING = 32
 MAX_LISTED = 12
 
 _REGION_CODE = re.compile(r"\d{6}")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _V1_FIELDS = ("format", "version", "name", "level", "assignments", "settings", "metadata")
 _ASSIGNMENT_FIELDS = ("region", "industry", "role", "note")
 _TIME_FIELDS = ("created", "modified")
@@ -126,7 +127,13 @@ def plan_from_data(
     data: Any, source: PathLike = "<plan>", catalog: Any = None, layer: LayerSource = None
 ) -> Plan:
     """Build a plan from already-parsed JSON data (e.g. embedded in a recovery file)."""
-    _check_nesting(data, source)
+    return _plan_from_parsed(data, source, catalog, layer, check_strings=True)
+
+
+def _plan_from_parsed(
+    data: Any, source: PathLike, catalog: Any, layer: LayerSource, check_strings: bool
+) -> Plan:
+    _check_nesting(data, source, check_strings)
     version = _detect_version(data, source)
     plan = LOADERS[version](data, source)
     _check_known(plan, source, catalog, layer)
@@ -209,7 +216,10 @@ def _plan_from_text(text: str, source: PathLike, catalog: Any, layer: LayerSourc
     if not text.strip():
         raise PlanFileError(source, "the file is empty" if not text else "the file is blank")
     data = parse_json(text, source)
-    return plan_from_data(data, source, catalog, layer)
+    # Only a \uD800-\uDFFF escape (or a str built in Python) can hold a lone surrogate;
+    # skipping the per-string check otherwise halves the time to open a large plan.
+    check_strings = bool(_SURROGATE_ESCAPE.search(text)) or not _is_utf8_encodable(text)
+    return _plan_from_parsed(data, source, catalog, layer, check_strings)
 
 
 def parse_json(text: str, source: PathLike) -> Any:
@@ -275,27 +285,26 @@ def _first_line(error: BaseException) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
-def _check_nesting(data: Any, source: PathLike) -> None:
-    """Refuse JSON nested too deep, and strings that cannot be written back as UTF-8."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
+def _check_nesting(data: Any, source: PathLike, check_strings: bool = True) -> None:
+    """Refuse JSON nested too deep and (with ``check_strings``) text that cannot be
+    written back as UTF-8 (lone surrogates, which JSON escapes can smuggle in)."""
+    stack: list[tuple[Any, int]] = [(data, 1)] if isinstance(data, dict | list) else []
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, dict):
-            if depth > MAX_NESTING:
-                break
-            stack.extend((item, depth + 1) for item in value.values())
-            stack.extend((key, depth) for key in value)
-        elif isinstance(value, list):
-            if depth > MAX_NESTING:
-                break
-            stack.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str) and not _is_utf8_encodable(value):
-            raise PlanFileError(
-                source, f"the text {_short(value)} holds an invalid character (a lone surrogate)"
-            )
-    else:
-        return
-    raise PlanFileError(source, f"not a plan: JSON nested deeper than {MAX_NESTING} levels")
+        if depth > MAX_NESTING:
+            raise PlanFileError(source, f"not a plan: JSON nested deeper than {MAX_NESTING} levels")
+        items = value.values() if isinstance(value, dict) else value
+        if check_strings:
+            texts = [item for item in items if isinstance(item, str)]
+            if isinstance(value, dict):
+                texts += list(value)
+            for text in texts:
+                if not _is_utf8_encodable(text):
+                    raise PlanFileError(
+                        source,
+                        f"the text {_short(text)} holds an invalid character (a lone surrogate)",
+                    )
+        stack.extend((item, depth + 1) for item in items if isinstance(item, dict | list))
 
 
 def _is_utf8_encodable(text: str) -> bool:
