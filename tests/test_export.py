@@ -228,3 +228,85 @@ def test_an_assignment_outside_the_layer_still_reaches_the_csv(setting, tmp_path
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert {"region": "999999", "industry": "steel"}.items() <= rows[-1].items()
     assert Assignment("999999", "steel") in odd.assignments
+
+
+# -- the command ---------------------------------------------------------------------
+def export_command(capsys, *args: str) -> tuple[int, str, str]:
+    from cluster_planner.cli import main
+
+    status = main(["export", *map(str, args)])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_the_command_writes_the_file_named_by_its_suffix(capsys, tmp_path):
+    out = tmp_path / "plan.csv"
+    status, stdout, stderr = export_command(capsys, DATA / "plan_v1_prefecture.cplan", out)
+    assert (status, stderr) == (0, "")
+    assert stdout.strip() == str(out)
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 14 and rows[0]["fit"] != ""  # analysed on the bundled conditions
+
+
+@pytest.mark.parametrize(
+    "plan, out, problem",
+    [
+        ("plan_v1_prefecture.cplan", "plan.docx", "plan.docx: cannot export to '.docx'"),
+        ("missing.cplan", "plan.csv", "missing.cplan: no such file"),
+        ("plan_v1_prefecture.cplan", "no/such/folder/plan.gpkg", "cannot write: the folder"),
+        (
+            "unknown_region.cplan",
+            "plan.csv",
+            "1 unknown region code for the prefecture layer: 999999",
+        ),
+    ],
+)
+def test_the_command_fails_with_one_line_and_status_2(capsys, tmp_path, plan, out, problem):
+    (tmp_path / "unknown_region.cplan").write_text(
+        json.dumps(
+            {
+                "format": "cluster-planner-plan",
+                "version": 1,
+                "name": "x",
+                "level": "prefecture",
+                "assignments": [{"region": "999999", "industry": "steel", "role": "lead"}],
+                "settings": {},
+                "metadata": {},
+            }
+        )
+    )
+    plan_path = DATA / plan if (DATA / plan).exists() else tmp_path / plan
+    before = set(tmp_path.iterdir())
+    status, stdout, stderr = export_command(capsys, plan_path, tmp_path / out)
+    assert status == 2 and stdout == ""
+    assert stderr.startswith("cluster-planner export: ") and stderr.count("\n") == 1
+    assert problem in stderr
+    assert set(tmp_path.iterdir()) == before
+
+
+def test_the_command_running_out_of_space_leaves_the_old_export_whole(tmp_path):
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "plan.geojson"
+    out.write_text('{"type": "FeatureCollection", "features": []}')
+    before = out.read_bytes()
+
+    def little_space() -> None:
+        # The kernel refuses writes past 256 KB, as a full disk refuses any more.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "cluster_planner", "export", DATA / "plan_v1_prefecture.cplan", out],
+        capture_output=True,
+        text=True,
+        preexec_fn=little_space,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("cluster-planner export: ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.geojson"]
