@@ -167,7 +167,7 @@ def test_low_fit_picks_in_a_crowded_industry_are_one_size_fits_all_errors():
     assert message.startswith("Region 2 takes Gamma (lead), one of 4 regions against a cap of 3")
     assert "fit it only 0.00 (threshold 0.50)" in message
     assert "none of its 1 needed condition (c3) is met" in message
-    assert flags[0].evidence["needs_missing"] == ["c3"]
+    assert flags[0].evidence["needs_missing"] == ("c3",)
 
 
 def test_low_fit_pick_in_an_uncrowded_industry_is_a_local_mismatch():
@@ -193,7 +193,7 @@ def test_partial_needs_name_what_is_met_and_what_is_missing():
     [flag] = analyze(plan_of((4, "delta"), fit_threshold=0.6), context).flags
     assert flag.kind == "local-mismatch"
     assert "it meets 1 of 2 needed conditions (c2) but lacks c3" in flag.message
-    assert flag.evidence["needs_met"] == ["c2"] and flag.evidence["fit"] == 0.5
+    assert flag.evidence["needs_met"] == ("c2",) and flag.evidence["fit"] == 0.5
 
 
 def test_suggestions_are_the_best_fitting_uncrowded_industries_not_taken():
@@ -285,7 +285,7 @@ def test_an_upstream_link_nobody_covers_is_a_chain_gap():
     analysis = analyze(plan_of((0, "beta")), make_context(LAYER, {0: {"c1"}}))
     [flag] = kinds(analysis, "chain-gap")
     assert (flag.industry, flag.severity, flag.regions) == ("beta", "warning", (CODES[0],))
-    assert flag.evidence["missing_upstream"] == ["alpha"]
+    assert flag.evidence["missing_upstream"] == ("alpha",)
     assert "its upstream link Alpha is covered by no region" in flag.message
 
 
@@ -301,8 +301,8 @@ def test_a_partly_covered_chain_is_info_and_suggests_where_the_link_fits():
     analysis = analyze(plan_of((0, "zeta"), (1, "gamma")), context)
     [flag] = kinds(analysis, "chain-gap")
     assert flag.severity == "info"
-    assert flag.evidence["missing_upstream"] == ["alpha"]
-    assert flag.evidence["covered_upstream"] == ["gamma"]
+    assert flag.evidence["missing_upstream"] == ("alpha",)
+    assert flag.evidence["covered_upstream"] == ("gamma",)
     assert [(s.region, s.industry) for s in flag.suggestions] == [(CODES[6], "alpha")]
 
 

@@ -288,6 +288,14 @@ class AnalysisContext:
                 if c >= 0:
                     self.met_pattern[:, industry] |= (conditions[:, c] > 0).astype(np.int64) << bit
         self._needs_cache: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._fit_list: list[list[float]] | None = None
+
+    @property
+    def fit_list(self) -> list[list[float]]:
+        """``fit`` as nested Python lists, for quick lookups one cell at a time."""
+        if self._fit_list is None:
+            self._fit_list = self.fit.tolist()
+        return self._fit_list
 
     @property
     def n_regions(self) -> int:
