@@ -125,7 +125,7 @@ def test_the_same_plan_built_in_another_order_saves_to_the_same_text():
 def test_normalised_text_is_stable_across_a_load_and_save():
     moment = datetime(2026, 1, 1, tzinfo=UTC)
     text = dumps_plan(sample_plan(), region_data="r", now=moment)
-    assert dumps_plan(loads_plan(text), now=moment) == text
+    assert dumps_plan(loads_plan(text), region_data="r", now=moment) == text
 
 
 def test_saving_again_keeps_created_updates_modified_and_keeps_a_backup(tmp_path):
@@ -170,6 +170,27 @@ def test_old_plan_files_keep_loading(path):
     assert sorted(again.assignments, key=lambda a: a.key) == sorted(
         plan.assignments, key=lambda a: a.key
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in DATA.iterdir() if p.suffix in (".json", ".cplan")),
+    ids=lambda p: p.name,
+)
+def test_old_plan_files_name_only_real_regions_and_industries(path):
+    from cluster_planner.core.catalog import load_catalog
+    from cluster_planner.core.regions import load_layer
+
+    plan = load_plan(path, catalog=load_catalog(), layer=load_layer)
+    assert len(plan) > 0
+
+
+def test_a_saved_plan_records_the_region_data_in_use(tmp_path):
+    from cluster_planner.core.regions import data_version, load_layer
+
+    load_layer("prefecture")
+    path = save_plan(sample_plan(), tmp_path / "draft.cplan")
+    assert load_plan(path).metadata["region_data"] == data_version()
 
 
 def test_a_version_0_plan_is_upgraded_with_leads_and_its_save_time():
