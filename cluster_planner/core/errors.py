@@ -5,6 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 
+MAX_PROBLEM_LENGTH = 400
+
+
+def _clip(text: str) -> str:
+    """Keep a message one readable line even when it quotes a huge bad value."""
+    if len(text) <= MAX_PROBLEM_LENGTH:
+        return text
+    return text[: MAX_PROBLEM_LENGTH - 1] + "…"
+
+
 class InputError(Exception):
     """Unusable input: a file that is missing, corrupt or invalid.
 
@@ -14,7 +24,7 @@ class InputError(Exception):
 
     def __init__(self, path: str | Path | None, problem: str):
         self.path = None if path is None else Path(path)
-        self.problem = " ".join(str(problem).split())
+        self.problem = _clip(" ".join(str(problem).split()))
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
