@@ -11,22 +11,23 @@
 2. **Needs met.** Otherwise the fit starts from the share of the industry's needs
    (the condition ids listed in the catalog) that the region meets, each need weighted
    by the strength of the region's condition (``LocalConditions.matrix``, 0..1, counting
-   only confirmed or implied facts)::
+   only confirmed, implied or derived facts)::
 
        need_share[r, i] = sum(condition[r, c] for c in needs(i)) / len(needs(i))
 
    An industry that lists no needs has ``need_share = 0``: only a base makes it fit.
    The catalog gives most industries three needs, so two of three met (0.67) pass the
-   default threshold of 0.5 and one of three (0.33) does not
-   (``data/catalog/SOURCES.md``).
+   default threshold of 0.5 and one of three (0.33) does not: the catalog's rule that
+   two of three signals make a fit.
 3. **Relatedness.** With imported statistics the relatedness density of ``i`` around
    ``r`` (Hidalgo et al. 2007, in [0, 1]) adds to it::
 
        fit[r, i] = max(base[r, i], min(1, need_share[r, i] + DENSITY_WEIGHT * density[r, i]))
 
-   ``DENSITY_WEIGHT = 0.5``: a region whose existing specialisations are all close to
-   ``i`` gains half a point, enough to pass the default threshold of 0.5 with one
-   condition in two, never enough to replace the conditions entirely.
+   ``DENSITY_WEIGHT = 0.5``: a region gains up to half a point when its existing
+   specialisations are closely related to ``i``, so one need of three (0.33) plus a
+   density above 1/3 passes the default threshold. Density is 0 for regions missing
+   from the imported table.
 
 :class:`AnalysisContext` holds the arrays the analysis needs (codes, adjacency,
 catalog, conditions, base, statistics) and the fit matrix; :func:`build_context`
