@@ -17,8 +17,8 @@
 
    An industry that lists no needs has ``need_share = 0``: only a base makes it fit.
    The catalog gives most industries three needs, so two of three met (0.67) pass the
-   default threshold of 0.5 and one of three (0.33) does not: the catalog's rule that
-   two of three signals make a fit.
+   default threshold of 0.5 and one of three (0.33) does not
+   (``data/catalog/SOURCES.md`` says what ``needs`` means).
 3. **Relatedness.** With imported statistics the relatedness density of ``i`` around
    ``r`` (Hidalgo et al. 2007, in [0, 1]) adds to it::
 
