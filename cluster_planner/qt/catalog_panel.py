@@ -72,6 +72,7 @@ class CatalogPanel(QWidget):
         self.tree.setObjectName("industryTree")
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels([self.tr("Industry"), self.tr("Role")])
+        self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -155,7 +155,7 @@ class RecoveryDialog(QDialog):
         layout.addWidget(text)
         layout.addWidget(self.list)
         layout.addWidget(buttons)
-        self.resize(520, 300)
+        self.resize(640, 320)
 
     def _discard_all(self) -> None:
         self.discard_all = True

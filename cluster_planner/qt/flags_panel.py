@@ -46,7 +46,8 @@ FLAG_KINDS = (
     "similar-portfolios",
     "chain-gap",
 )
-_COLUMNS = ("severity", "kind", "message", "industry", "regions")
+# Industry and regions are in the message and the details below; the table stays narrow.
+_COLUMNS = ("severity", "kind", "message")
 
 
 def severity_name(severity: str) -> str:
@@ -67,13 +68,7 @@ class FlagsModel(QAbstractTableModel):
         super().__init__(parent)
         self._document = document
         self._flags: list[Any] = []
-        self._headers = [
-            self.tr("Severity"),
-            self.tr("Kind"),
-            self.tr("Message"),
-            self.tr("Industry"),
-            self.tr("Regions"),
-        ]
+        self._headers = [self.tr("Severity"), self.tr("Kind"), self.tr("Message")]
         document.analysisUpdated.connect(self.reload)
         self.reload()
 
@@ -109,25 +104,15 @@ class FlagsModel(QAbstractTableModel):
         if role == SORT_ROLE:
             if column == "severity":
                 return SEVERITY_RANK.get(flag.severity, 0)
-            if column == "regions":
-                return len(flag.regions)
             return str(self.data(index, Qt.ItemDataRole.DisplayRole) or "")
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "severity":
                 return severity_name(flag.severity)
             if column == "kind":
                 return flag.kind
-            if column == "industry":
-                return self._document.industry_name(flag.industry) if flag.industry else ""
-            if column == "regions":
-                names = [self._document.region_name(code) for code in flag.regions[:3]]
-                more = len(flag.regions) - len(names)
-                return ", ".join(names) + (f" +{more}" if more > 0 else "")
             if column == "message":
                 return " ".join(str(flag.message).split())
-        if role == Qt.ItemDataRole.ToolTipRole and column in ("message", "regions"):
-            if column == "regions":
-                return "\n".join(self._document.region_label(code) for code in flag.regions)
+        if role == Qt.ItemDataRole.ToolTipRole and column == "message":
             return str(flag.message)
         return None
 
@@ -194,8 +179,9 @@ class FlagsPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((62, 130, 320, 140, 140)):
-            header.resizeSection(column, width)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 58)
+        header.resizeSection(1, 118)
         self.table.setWordWrap(False)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 

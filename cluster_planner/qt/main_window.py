@@ -150,14 +150,19 @@ class MainWindow(QMainWindow):
         self._autosave_timer.timeout.connect(self.autosave)
         self._autosave_timer.start()
 
-        self.resize(1400, 900)
+        screen = QApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        if available is not None and available.width() > 600:
+            self.resize(min(1500, int(available.width() * 0.95)), min(950, int(available.height() * 0.95)))
+        else:
+            self.resize(1400, 900)
         geometry = self.settings.window_geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
         state = self.settings.window_state()
         if state is None or not self.restoreState(state):
             self.resizeDocks(
-                [self.selection_dock, self.flags_dock], [380, 360], Qt.Orientation.Horizontal
+                [self.selection_dock, self.flags_dock], [340, 440], Qt.Orientation.Horizontal
             )
             self.resizeDocks([self.assignments_dock], [200], Qt.Orientation.Vertical)
         self._update_title()
@@ -685,6 +690,9 @@ class MainWindow(QMainWindow):
         if not code or not self.ready:
             self.hover_label.setText("")
             return
+        # The map's mouse help is a temporary message that hides this label: a region
+        # under the mouse matters more.
+        self.statusBar().clearMessage()
         taken = self.document.plan.industries_of(code)
         self.hover_label.setText(
             (
@@ -1248,7 +1256,7 @@ class MainWindow(QMainWindow):
             )
         source = str(entry.source_path) if entry.source_path else self.tr("never saved")
         label = self.tr(
-            "{name} — {level}, {count} assignments — autosaved {when} — {source}"
+            "{name} — {level}, {count} assignments\nautosaved {when} — {source}"
         ).format(
             name=entry.plan_name or self.tr("Untitled plan"),
             level=dialogs.level_name(entry.level),
