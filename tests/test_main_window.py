@@ -86,8 +86,8 @@ def click_region(qtbot, window, code, modifier=Qt.KeyboardModifier.NoModifier):
     qtbot.mouseClick(canvas.figure_widget(), Qt.MouseButton.LeftButton, modifier, pos)
 
 
-def answer_next_dialog(qtbot, button=None, found=None):
-    """Click ``button`` of the next modal message box (or the dialog's default)."""
+def answer_next_dialog(qtbot, button=None, found=None, text=None):
+    """Click ``button`` of the next modal message box (or accept the dialog, typing ``text``)."""
 
     def click():
         box = QApplication.activeModalWidget()
@@ -100,6 +100,8 @@ def answer_next_dialog(qtbot, button=None, found=None):
             target = box.button(button) if button is not None else box.defaultButton()
             (target or box.buttons()[0]).click()
         else:
+            if text is not None:
+                box.setTextValue(text)
             box.accept()
 
     QTimer.singleShot(0, click)
@@ -409,6 +411,32 @@ def test_a_crashed_session_s_autosave_is_offered_and_restored(qtbot, fresh, home
     assert fresh.isWindowModified()
     assert not entries[0].path.exists()
     assert find_recoveries() == []
+
+
+def test_go_to_region_selects_by_name_or_code_without_the_mouse(qtbot, fresh):
+    answer_next_dialog(qtbot, text="株洲")
+    fresh.go_to_region_action.trigger()
+    assert fresh.selection.codes == [ZHUZHOU]
+    assert fresh.go_to_region("340100") and fresh.selection.codes == [HEFEI]
+    assert fresh.go_to_region("wuhan") and fresh.selection.codes == [WUHAN]
+    assert not fresh.go_to_region("Atlantis")
+    assert fresh.selection.codes == [WUHAN]
+    fresh.canvas.reset_view()
+
+
+def test_the_county_layer_loads_in_a_worker_and_the_window_stays_responsive(qtbot, fresh):
+    fresh.request_level("county")
+    # Still the prefecture map, with a busy bar, until the worker is done.
+    assert fresh.document.level == "prefecture"
+    assert not fresh.progress.isHidden() and not fresh.level_combo.isEnabled()
+    with qtbot.waitSignal(fresh.levelReady, timeout=30000) as blocker:
+        fresh.selection.apply([ZHUZHOU])  # the GUI thread is free meanwhile
+    assert blocker.args == ["county"]
+    assert len(fresh.canvas.map_figure) == len(fresh.document.layer) > 2500
+    assert fresh.progress.isHidden() and fresh.level_combo.isEnabled()
+    assert fresh.selection.codes == []  # prefecture codes mean nothing on the county map
+    with qtbot.waitSignal(fresh.levelReady, timeout=5000):
+        fresh.request_level("prefecture")
 
 
 def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(qtbot, fresh):

@@ -14,8 +14,11 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -104,6 +107,27 @@ def level_name(level: str) -> str:
         "prefecture": _tr("prefecture"),
         "county": _tr("county"),
     }.get(level, level)
+
+
+def ask_region(parent: QWidget | None, labels: Sequence[str]) -> str | None:
+    """Let the user type part of a region's name or code and pick it; the chosen label."""
+    dialog = QInputDialog(parent)
+    dialog.setObjectName("goToRegionDialog")
+    dialog.setWindowTitle(_tr("Go to region"))
+    dialog.setLabelText(_tr("Region (Chinese or English name, or code):"))
+    dialog.setComboBoxItems(list(labels))
+    dialog.setComboBoxEditable(True)
+    dialog.setTextValue("")
+    combo = dialog.findChild(QComboBox)
+    if combo is not None:
+        completer = QCompleter(list(labels), dialog)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        combo.setCompleter(completer)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue().strip() or None
 
 
 class RecoveryDialog(QDialog):

@@ -56,15 +56,12 @@ def load_level_data(level: str, catalog: Any) -> LevelData:
     cluster_planner.core.errors.DataError
         The region layer is missing or corrupt.
     """
+    from cluster_planner.core.analysis import build_context
+    from cluster_planner.core.catalog import load_condition_types
+    from cluster_planner.core.conditions import load_conditions
     from cluster_planner.core.regions import load_layer
 
     layer = load_layer(level)
-    try:
-        from cluster_planner.core.analysis import build_context
-        from cluster_planner.core.catalog import load_condition_types
-        from cluster_planner.core.conditions import load_conditions
-    except ImportError as error:
-        return LevelData(level, layer, problem=f"the analysis is not installed ({error.name})")
     try:
         conditions = load_conditions(layer)
         context = build_context(layer, catalog, conditions, condition_types=load_condition_types())

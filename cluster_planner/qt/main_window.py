@@ -120,7 +120,8 @@ class MainWindow(QMainWindow):
         self._loaders: dict[str, _LevelLoader] = {}
         self._level_callbacks: dict[str, list[Callable[[LevelData], None]]] = {}
         self._sea_line: Any = None
-        self._cities: Any = None
+        self._cities: Any = ()
+        self._shared_loaded = False
         self._colour_mode = "count"
         self._colour_industry = ""
         self._hovered = ""
@@ -310,6 +311,14 @@ class MainWindow(QMainWindow):
             "clearSelectionAction", self.tr("&Clear selection"), self.selection.clear,
             QKeySequence("Ctrl+Shift+A"),
         )
+        self.go_to_region_action = self._action(
+            "goToRegionAction", self.tr("&Go to region…"), self.go_to_region, QKeySequence("Ctrl+G"),
+            self.tr("Select a region by its name or code (the keyboard way to pick regions)"),
+        )
+        self.focus_map_action = self._action(
+            "focusMapAction", self.tr("Focus the &map"), lambda: self.canvas.setFocus(),
+            QKeySequence("F6"), self.tr("Keys on the map: arrows pan, + and - zoom, Home resets"),
+        )
         self.find_industry_action = self._action(
             "findIndustryAction", self.tr("&Find industry"), self._focus_industry_search, key.Find
         )
@@ -385,6 +394,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.redo_action)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.rename_action)
+        self.edit_menu.addAction(self.go_to_region_action)
         self.edit_menu.addAction(self.clear_selection_action)
         self.edit_menu.addAction(self.find_industry_action)
         self.edit_menu.addAction(self.filter_assignments_action)
@@ -404,6 +414,7 @@ class MainWindow(QMainWindow):
         for action in self.colour_actions.values():
             colour_menu.addAction(action)
         view_menu.addSeparator()
+        view_menu.addAction(self.focus_map_action)
         view_menu.addAction(self.reset_view_action)
         view_menu.addAction(self.zoom_in_action)
         view_menu.addAction(self.zoom_out_action)
@@ -497,26 +508,25 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ start-up and levels
     def start(self) -> None:
         """Load the shared data and the last-used level, then show the empty plan on the map."""
-        if self._sea_line is None:
+        if not self._shared_loaded:
             self._load_shared_data()
         level = self.document.level
         self.with_level_data(level, lambda data: self._install(Plan(level=level), data, None))
 
     def _load_shared_data(self) -> None:
+        """The sea line and the ecosystem cities; the map still works without them."""
+        from cluster_planner.core.cities import load_ecosystem_cities
         from cluster_planner.core.regions import load_sea_line
 
+        self._shared_loaded = True
         try:
             self._sea_line = load_sea_line()
         except InputError as error:
             self.statusBar().showMessage(error.one_line(), 10000)
-        self._cities = []
-        try:
-            from cluster_planner.core.cities import load_ecosystem_cities
-        except ImportError:
-            return
         try:
             self._cities = load_ecosystem_cities()
         except InputError as error:
+            self._cities = []
             self.statusBar().showMessage(error.one_line(), 10000)
 
     @property
@@ -731,8 +741,8 @@ class MainWindow(QMainWindow):
         self.clear_selection_action.setEnabled(has_selection)
         for action in (self.save_action, self.save_as_action, self.new_action, self.open_action):
             action.setEnabled(self.ready)
-        self.export_action.setEnabled(self.ready and _module_exists("cluster_planner.core.export"))
-        self.compare_action.setEnabled(self.ready and _module_exists("cluster_planner.core.diff"))
+        self.export_action.setEnabled(self.ready)
+        self.compare_action.setEnabled(self.ready)
 
     def _update_title(self) -> None:
         self.setWindowTitle(
@@ -1269,6 +1279,39 @@ class MainWindow(QMainWindow):
         return label
 
     # ------------------------------------------------------------------ misc
+    def go_to_region(self, text: str | None = None) -> bool:
+        """Select a region by name or code (asked in a dialog when ``text`` is None) and zoom to it."""
+        layer = self.document.layer
+        if layer is None:
+            return False
+        labels = [f"{self.document.region_label(code)} ({code})" for code in layer.codes]
+        if text is None:
+            text = dialogs.ask_region(self, labels)
+            if not text:
+                return False
+        code = self._region_from_text(text, labels)
+        if code is None:
+            self.statusBar().showMessage(self.tr("No region matches “{text}”").format(text=text), 5000)
+            return False
+        self.selection.apply([code], "replace")
+        figure = self.canvas.map_figure
+        if figure is not None:
+            x, y = figure.representative_points()[layer.index_of[code]]
+            self.canvas.reset_view()
+            self.canvas.zoom(2.0 if self.document.level == "province" else 4.0, (x, y))
+        return True
+
+    def _region_from_text(self, text: str, labels: list[str]) -> str | None:
+        text = text.strip()
+        codes = self.document.layer.codes
+        if text in self.document.layer.index_of:
+            return text
+        if text.endswith(")") and text[-7:-1] in self.document.layer.index_of:
+            return text[-7:-1]
+        folded = text.casefold()
+        matches = [code for code, label in zip(codes, labels, strict=True) if folded in label.casefold()]
+        return str(matches[0]) if len(matches) >= 1 else None
+
     def _focus_industry_search(self) -> None:
         self.selection_dock.show()
         self.selection_dock.raise_()
@@ -1305,15 +1348,6 @@ class MainWindow(QMainWindow):
         self.settings.set_window_state(self.saveState())
         self.settings.sync()
         event.accept()
-
-
-def _module_exists(name: str) -> bool:
-    from importlib.util import find_spec
-
-    try:
-        return find_spec(name) is not None
-    except ImportError:
-        return False
 
 
 def _homogeneity_index(analysis: Any) -> float | None:
