@@ -376,6 +376,10 @@ def test_autosave_writes_a_recovery_file_and_a_clean_save_removes_it(qtbot, fres
     written = fresh.autosave()
     assert written is not None and written.parent == recovery_dir() and written.is_file()
     assert NEV in written.read_text("utf-8")
+    stamp = written.stat().st_mtime_ns
+    assert fresh.autosave() == written and written.stat().st_mtime_ns == stamp  # nothing new
+    fresh.edit_note(ZHUZHOU, NEV, "autosaved note")
+    assert fresh.autosave() == written and "autosaved note" in written.read_text("utf-8")
     assert fresh.save_to(tmp_path / "saved.cplan")
     assert not written.exists()
 

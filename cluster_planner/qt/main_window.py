@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self._hovered = ""
         self.last_recolour_seconds = 0.0
         self._recovery_path: Path | None = None
+        self._edited_since_autosave = False
         self._comparison: Any = None
         self._comparison_plan: Plan | None = None
         self._comparison_path: Path | None = None
@@ -676,6 +677,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ reacting to changes
     def _on_plan_edited(self, change: Change) -> None:
+        self._edited_since_autosave = True
         if change.name:
             self._update_title()
         self._update_counts()
@@ -1174,12 +1176,15 @@ class MainWindow(QMainWindow):
         """
         if not self.ready or not self.document.is_modified():
             return None
+        if self._recovery_path is not None and not self._edited_since_autosave:
+            return self._recovery_path  # nothing new since the last autosave
         from cluster_planner.core.recovery import write_recovery
 
         try:
             self._recovery_path = write_recovery(
                 self.document.plan, self.document.path, slot=self._recovery_slot
             )
+            self._edited_since_autosave = False
         except PlanFileError as error:
             self.statusBar().showMessage(
                 self.tr("Autosave failed: {problem}").format(problem=error.one_line()), 10000
