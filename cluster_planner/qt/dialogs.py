@@ -29,6 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cluster_planner.qt.commands import role_name
+from cluster_planner.qt.flags_panel import severity_name
+
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Dialogs", text)
@@ -268,16 +271,16 @@ class CompareDialog(QDialog):
                     lines.append(
                         html.escape(
                             _tr("{severity} flags: this plan {a}, other plan {b}").format(
-                                severity=severity, a=count_a, b=count_b
+                                severity=severity_name(severity), a=count_a, b=count_b
                             )
                         )
                     )
         self.summary.setText("<br>".join(lines))
         rows: list[tuple[str, str, str, str, str]] = []
         for assignment in diff.added:
-            rows.append((_tr("added"), assignment.region, assignment.industry, "", assignment.role))
+            rows.append((_tr("added"), assignment.region, assignment.industry, "", role_name(assignment.role)))
         for assignment in diff.removed:
-            rows.append((_tr("removed"), assignment.region, assignment.industry, assignment.role, ""))
+            rows.append((_tr("removed"), assignment.region, assignment.industry, role_name(assignment.role), ""))
         for change in diff.changed:
             before, after = change.before, change.after
             rows.append(
@@ -309,7 +312,7 @@ class CompareDialog(QDialog):
 
 
 def _assignment_text(assignment: Any, fields: Sequence[str]) -> str:
-    text = assignment.role
+    text = role_name(assignment.role)
     if "note" in fields:
         text += f" · {assignment.note or '—'}"
     return text

@@ -51,7 +51,7 @@ from cluster_planner.qt.assignments_model import KEY_ROLE, AssignmentsModel, Ass
 from cluster_planner.qt.catalog_panel import CatalogPanel
 from cluster_planner.qt.commands import role_name
 from cluster_planner.qt.document import LevelData, PlanDocument, RegionSelection, load_level_data
-from cluster_planner.qt.flags_panel import SEVERITY_RANK, FlagsPanel
+from cluster_planner.qt.flags_panel import SEVERITY_RANK, FlagsPanel, severity_name
 from cluster_planner.qt.map_canvas import MapCanvas
 from cluster_planner.qt.region_panel import RegionPanel
 from cluster_planner.qt.settings import AppSettings
@@ -915,7 +915,7 @@ class MainWindow(QMainWindow):
                 line += self.tr(", fit {fit:.2f}").format(fit=fit)
             lines.append(line)
         for flag in document.flags_for(code):
-            lines.append(f"⚑ {flag.severity}: {' '.join(str(flag.message).split())}")
+            lines.append(f"⚑ {severity_name(flag.severity)}: {' '.join(str(flag.message).split())}")
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ files
