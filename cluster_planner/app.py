@@ -19,38 +19,6 @@ from pathlib import Path
 _LAUNCHED = time.perf_counter()
 
 
-def work_around_pyside_refcount_bug() -> bool:
-    """Keep PySide6 6.12.0 on CPython 3.11 from crashing the app after a while.
-
-    That binding drops one reference to ``None`` on every call of a void Qt method from
-    Python (``label.setText(...)``) and one to ``True`` on every ``signal.emit(...)``.
-    CPython 3.12 makes these objects immortal; on 3.11 their count reaches zero after
-    some tens of thousands of calls and the interpreter aborts ("deallocating None").
-    This raises their counts far beyond any session's calls. Other versions need
-    nothing (the fix is to require ``PySide6 != 6.12.0``).
-
-    Returns
-    -------
-    bool
-        Whether the workaround was applied.
-    """
-    import PySide6
-
-    if (
-        sys.implementation.name != "cpython"
-        or sys.version_info >= (3, 12)
-        or PySide6.__version__ != "6.12.0"
-        or hasattr(sys, "gettotalrefcount")  # a debug build lays objects out differently
-    ):
-        return False
-    import ctypes
-
-    for singleton in (None, True, False):
-        # ob_refcnt is the first field of every object in a release build of CPython 3.11.
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-    return True
-
-
 def run_app(plan_path: str | None = None) -> int:
     """Open the main window (on ``plan_path`` if given) and run the event loop.
 
@@ -65,7 +33,6 @@ def run_app(plan_path: str | None = None) -> int:
     int
         The exit status of the event loop (0 normally).
     """
-    work_around_pyside_refcount_bug()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -37,10 +37,7 @@ def home(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def window(qapp, home):
-    from cluster_planner.app import work_around_pyside_refcount_bug
     from cluster_planner.qt.fonts import register_qt_font
-
-    work_around_pyside_refcount_bug()  # PySide6 6.12.0 on Python 3.11 would abort at exit
     from cluster_planner.qt.main_window import MainWindow
     from cluster_planner.qt.settings import AppSettings
 

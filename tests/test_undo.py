@@ -20,9 +20,7 @@ NEV = "new-energy-vehicles"
 
 @pytest.fixture(scope="module")
 def level_data():
-    from cluster_planner.app import work_around_pyside_refcount_bug
 
-    work_around_pyside_refcount_bug()  # PySide6 6.12.0 on Python 3.11 would abort at exit
     return LevelData("prefecture", load_layer("prefecture"))
 
 
