@@ -6,6 +6,6 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
-.venv/bin/ruff check cluster_planner tests benchmarks scripts
+.venv/bin/ruff check .
 .venv/bin/lint-imports
 .venv/bin/python -m pytest "$@"
