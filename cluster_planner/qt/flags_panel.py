@@ -33,19 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cluster_planner.core.analysis import FLAG_KINDS
 from cluster_planner.qt.document import PlanDocument
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 FLAG_ROLE = Qt.ItemDataRole.UserRole + 2
 KIND_ROLE = Qt.ItemDataRole.UserRole + 3
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
-FLAG_KINDS = (
-    "crowded-industry",
-    "one-size-fits-all",
-    "local-mismatch",
-    "similar-portfolios",
-    "chain-gap",
-)
 # Industry and regions are in the message and the details below; the table stays narrow.
 _COLUMNS = ("severity", "kind", "message")
 
