@@ -1,0 +1,275 @@
+"""Flag messages, suggestions and a few labels in English and Simplified Chinese (Qt-free).
+
+The analysis builds each flag's English sentence as it finds the flag (``Flag.message``),
+because that is what the CLI and the JSON output print. The other language is rendered
+here, lazily, from the flag's ``evidence``: the window formats only the flags it shows,
+so the analysis stays as fast as before however many flags a county plan raises.
+
+Names (regions, industries, conditions) come from a :class:`Names` book, which knows
+both languages; without one, the English names recorded in the flag are used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+LANGUAGES = ("en", "zh")
+DEFAULT_LANGUAGE = "en"
+
+KIND_NAMES = {
+    "one-size-fits-all": ("一刀切", "One size fits all"),
+    "crowded-industry": ("产业扎堆", "Crowded industry"),
+    "local-mismatch": ("脱离当地条件", "Local mismatch"),
+    "similar-portfolios": ("产业结构雷同", "Similar portfolios"),
+    "chain-gap": ("产业链缺环", "Chain gap"),
+}
+SEVERITY_NAMES = {
+    "error": ("错误", "error"),
+    "warning": ("警告", "warning"),
+    "info": ("提示", "info"),
+}
+ROLE_NAMES = {"lead": ("主导", "lead"), "support": ("配套", "support")}
+
+# Labels the exports use (CSV headers, report headings), keyed by id.
+LABELS: dict[str, tuple[str, str]] = {
+    "region": ("地区", "Region"),
+    "region_code": ("地区代码", "Region code"),
+    "region_zh": ("地区（中文）", "Region (Chinese)"),
+    "region_en": ("地区（英文）", "Region (English)"),
+    "industry": ("产业", "Industry"),
+    "industry_id": ("产业代码", "Industry id"),
+    "industry_zh": ("产业（中文）", "Industry (Chinese)"),
+    "industry_en": ("产业（英文）", "Industry (English)"),
+    "pillar": ("产业类别", "Pillar"),
+    "role": ("角色", "Role"),
+    "note": ("备注", "Note"),
+    "fit": ("适配度", "Fit"),
+    "flags": ("问题", "Flags"),
+    "severity": ("严重程度", "Severity"),
+    "kind": ("类型", "Kind"),
+    "message": ("说明", "Message"),
+    "suggestions": ("建议", "Suggestions"),
+    "evidence": ("依据", "Evidence"),
+    "summary": ("概要", "Summary"),
+    "assignments": ("产业布局", "Assignments"),
+    "level": ("层级", "Level"),
+    "plan": ("规划", "Plan"),
+    "map": ("地图", "Map"),
+    "homogeneity_index": ("同质化指数", "Homogeneity index"),
+    "no_flags": ("没有发现问题。", "No flags."),
+}
+
+
+def check_language(language: str) -> str:
+    """Return ``language`` if it is ``en`` or ``zh``; raise ``ValueError`` otherwise."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
+    return language
+
+
+def _pick(pair: tuple[str, str], language: str) -> str:
+    return pair[0] if language == "zh" else pair[1]
+
+
+def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """An export label (``LABELS``) in ``language``; the key itself when unknown."""
+    pair = LABELS.get(key)
+    return key if pair is None else _pick(pair, language)
+
+
+def kind_name(kind: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The display name of a flag kind, e.g. ``一刀切`` / ``One size fits all``."""
+    pair = KIND_NAMES.get(kind)
+    return kind if pair is None else _pick(pair, language)
+
+
+def severity_name(severity: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The display name of a severity (``error``, ``warning``, ``info``)."""
+    pair = SEVERITY_NAMES.get(severity)
+    return severity if pair is None else _pick(pair, language)
+
+
+def role_name(role: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The display name of an assignment role (``lead``, ``support``)."""
+    pair = ROLE_NAMES.get(role)
+    return role if pair is None else _pick(pair, language)
+
+
+class Names:
+    """Region, industry and condition names in both languages.
+
+    Parameters
+    ----------
+    region, industry, condition
+        Callables ``(id, language) -> str``; each may be ``None`` (the id is used).
+    """
+
+    def __init__(
+        self,
+        region: Callable[[str, str], str] | None = None,
+        industry: Callable[[str, str], str] | None = None,
+        condition: Callable[[str, str], str] | None = None,
+    ):
+        self._region = region
+        self._industry = industry
+        self._condition = condition
+
+    @staticmethod
+    def _call(lookup: Callable[[str, str], str] | None, key: str, language: str) -> str:
+        if lookup is None:
+            return key
+        try:
+            return str(lookup(key, language) or key)
+        except (KeyError, ValueError):
+            return key
+
+    def region(self, code: str, language: str) -> str:
+        return self._call(self._region, code, language)
+
+    def industry(self, industry_id: str, language: str) -> str:
+        return self._call(self._industry, industry_id, language)
+
+    def condition(self, condition_id: str, language: str) -> str:
+        return self._call(self._condition, condition_id, language)
+
+
+def names_from(
+    layer: Any = None, catalog: Any = None, condition_types: Mapping[str, Any] | None = None
+) -> Names:
+    """A :class:`Names` book over a region layer, a catalog and condition types."""
+
+    def region(code: str, language: str) -> str:
+        return layer.name(code, language)
+
+    def industry(industry_id: str, language: str) -> str:
+        entry = catalog.by_id[industry_id]
+        return entry.name_zh if language == "zh" else entry.name_en
+
+    def condition(condition_id: str, language: str) -> str:
+        entry = condition_types[condition_id]
+        return entry.name_zh if language == "zh" else entry.name_en
+
+    return Names(
+        region if layer is not None else None,
+        industry if catalog is not None else None,
+        condition if condition_types else None,
+    )
+
+
+def _join(items: list[str], language: str) -> str:
+    return "、".join(items) if language == "zh" else ", ".join(items)
+
+
+def flag_message(flag: Any, language: str = DEFAULT_LANGUAGE, names: Names | None = None) -> str:
+    """The flag's message in ``language`` (the analysis' own sentence for English).
+
+    Parameters
+    ----------
+    flag : cluster_planner.core.analysis.Flag
+        The flag (its ``kind``, ``industry``, ``regions`` and ``evidence`` are read).
+    language : {'en', 'zh'}
+    names : Names, optional
+        Where Chinese names come from; without it ids stand in for names.
+    """
+    if language != "zh":
+        return str(flag.message)
+    renderer = _ZH_RENDERERS.get(flag.kind)
+    if renderer is None:
+        return str(flag.message)
+    try:
+        return renderer(flag, flag.evidence, names or Names())
+    except (KeyError, TypeError, ValueError, IndexError):
+        # Evidence from an older or foreign analysis: the English sentence is still right.
+        return str(flag.message)
+
+
+def suggestion_text(
+    suggestion: Any, language: str = DEFAULT_LANGUAGE, names: Names | None = None
+) -> str:
+    """A suggestion (``assign``/``unassign`` an industry in a region) as a sentence."""
+    if language != "zh":
+        return str(suggestion.text)
+    names = names or Names()
+    region = names.region(suggestion.region, "zh")
+    industry = names.industry(suggestion.industry, "zh")
+    verb = "发展" if suggestion.action == "assign" else "撤出"
+    return f"在{region}{verb}{industry}（适配度 {suggestion.fit:.2f}）"
+
+
+def _zh_crowded(flag: Any, ev: Mapping[str, Any], names: Names) -> str:
+    industry = names.industry(flag.industry, "zh")
+    return (
+        f"{industry}被安排在 {ev['count']} 个地区（共 {ev['regions_in_layer']} 个）；上限为 "
+        f"{ev['cap']}（取最低值 {ev['crowding_min']}、{ev['crowding_share']:.0%} 的地区数 "
+        f"{ev['share_cap']}、当地条件支持它的 {ev['supported']} 个地区三者中的最大者）；其中 "
+        f"{ev['low_fit_assigned']} 个地区的适配度低于 {ev['fit_threshold']:.2f}"
+    )
+
+
+def _zh_reason(ev: Mapping[str, Any], names: Names) -> str:
+    met = [names.condition(c, "zh") for c in ev.get("needs_met", ())]
+    missing = [names.condition(c, "zh") for c in ev.get("needs_missing", ())]
+    total = len(met) + len(missing)
+    if total == 0:
+        return "产业目录没有列出它所需的条件，它也不在该地区的现有产业基础中"
+    if not met:
+        return f"它所需的 {total} 项条件（{_join(missing, 'zh')}）一项也不具备，它也不在该地区的现有产业基础中"
+    return (
+        f"它具备所需 {total} 项条件中的 {len(met)} 项（{_join(met, 'zh')}），"
+        f"但缺少{_join(missing, 'zh')}"
+    )
+
+
+def _zh_low_fit(flag: Any, ev: Mapping[str, Any], names: Names) -> str:
+    region = names.region(flag.regions[0], "zh")
+    industry = names.industry(flag.industry, "zh")
+    role = role_name(ev["role"], "zh")
+    if flag.kind == "one-size-fits-all":
+        middle = f"，是 {ev['count']} 个承接地区之一（上限 {ev['cap']}），但当地条件对它的适配度只有"
+    else:
+        middle = "，适配度只有"
+    message = (
+        f"{region}以{role}角色承接{industry}{middle} {ev['fit']:.2f}"
+        f"（阈值 {ev['fit_threshold']:.2f}）：{_zh_reason(ev, names)}"
+    )
+    if "density" in ev:
+        message += f"；关联密度 {ev['density']:.2f}"
+    return message
+
+
+def _zh_similar(flag: Any, ev: Mapping[str, Any], names: Names) -> str:
+    if "pairs" in ev:
+        return (
+            f"共有 {ev['pairs']} 对地区产业结构相似（结构相似度 ≥ {ev['similarity_threshold']:.2f}），"
+            f"其中 {ev['neighbour_pairs']} 对彼此接壤；{ev['reported_pairs']} 对已逐一标出，其余 "
+            f"{ev['unreported_pairs']} 对（其中 {ev['unreported_neighbour_pairs']} 对接壤）在此汇总；"
+            f"共涉及 {len(flag.regions)} 个地区"
+        )
+    a, b = (names.region(code, "zh") for code in flag.regions)
+    shared = [names.industry(i, "zh") for i in ev["shared_industries"]]
+    border = "两地接壤，会在同一批企业和资金上正面竞争" if ev["neighbours"] else "两地并不接壤"
+    return (
+        f"{a}与{b}的产业结构相似（结构相似度 {ev['similarity']:.2f}，阈值 "
+        f"{ev['similarity_threshold']:.2f}）；两地共有 {len(shared)} 个产业（{_join(shared, 'zh')}）；{border}"
+    )
+
+
+def _zh_chain_gap(flag: Any, ev: Mapping[str, Any], names: Names) -> str:
+    industry = names.industry(flag.industry, "zh")
+    missing = [names.industry(i, "zh") for i in ev["missing_upstream"]]
+    upstream = len(ev["upstream"])
+    return (
+        f"{industry}规划在 {len(flag.regions)} 个地区，但其上游环节{_join(missing, 'zh')}"
+        f"在规划和现有产业基础中都没有任何地区覆盖（{upstream} 个上游环节中已覆盖 "
+        f"{upstream - len(missing)} 个）"
+    )
+
+
+_ZH_RENDERERS: dict[str, Callable[[Any, Mapping[str, Any], Names], str]] = {
+    "crowded-industry": _zh_crowded,
+    "one-size-fits-all": _zh_low_fit,
+    "local-mismatch": _zh_low_fit,
+    "similar-portfolios": _zh_similar,
+    "chain-gap": _zh_chain_gap,
+}
