@@ -51,9 +51,16 @@ def run_app(plan_path: str | None = None) -> int:
     register_qt_font()
     register_matplotlib_font()
 
+    from cluster_planner.qt.i18n import install_language
     from cluster_planner.qt.main_window import MainWindow
+    from cluster_planner.qt.settings import AppSettings
+    from cluster_planner.qt.theme import apply_theme
 
-    window = MainWindow()
+    settings = AppSettings()
+    # ``CLUSTER_PLANNER_LANGUAGE`` (zh, en) overrides the setting for one run (screenshots).
+    install_language(os.environ.get("CLUSTER_PLANNER_LANGUAGE") or settings.language())
+    apply_theme(settings.theme())
+    window = MainWindow(settings)
     screenshot = os.environ.get("CLUSTER_PLANNER_SCREENSHOT")
 
     def after_start() -> None:

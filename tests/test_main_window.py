@@ -231,7 +231,7 @@ def test_flags_follow_every_edit_and_a_selected_flag_outlines_its_regions(qtbot,
 
     kinds = [panel.model.flag_at(row).kind for row in range(panel.model.rowCount())]
     assert "local-mismatch" in kinds
-    assert "local-mismatch" in fresh.assignments_proxy.index(0, 7).data()
+    assert "Local mismatch" in fresh.assignments_proxy.index(0, 7).data()  # the kind, by its display name
     assert "fit" in fresh.region_tooltip(region) and "⚑" in fresh.region_tooltip(region)
 
     panel.kind_filter.setCurrentIndex(panel.kind_filter.findData("local-mismatch"))

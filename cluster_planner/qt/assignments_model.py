@@ -17,9 +17,11 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from cluster_planner.core.messages import flag_message, kind_name
 from cluster_planner.core.plan import Change
 from cluster_planner.qt.commands import role_name
 from cluster_planner.qt.document import PlanDocument
+from cluster_planner.qt.i18n import current_language, document_names
 
 #: The value to sort by (numbers for fit and flags, text otherwise).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -46,16 +48,6 @@ class AssignmentsModel(QAbstractTableModel):
         self._document = document
         self._keys: list[tuple[str, str]] = []
         self._row_of: dict[tuple[str, str], int] = {}
-        self._headers = {
-            "code": self.tr("Code"),
-            "region": self.tr("Region"),
-            "industry": self.tr("Industry"),
-            "pillar": self.tr("Pillar"),
-            "role": self.tr("Role"),
-            "note": self.tr("Note"),
-            "fit": self.tr("Fit"),
-            "flags": self.tr("Flags"),
-        }
         document.planReplaced.connect(self._reload)
         document.planEdited.connect(self._on_plan_edited)
         document.analysisUpdated.connect(self._on_analysis_updated)
@@ -70,8 +62,26 @@ class AssignmentsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[COLUMNS[section]]
+            return self._header(COLUMNS[section])
         return None
+
+    def _header(self, column: str) -> str:
+        # Looked up on every call, so the headers follow a language change.
+        return {
+            "code": self.tr("Code"),
+            "region": self.tr("Region"),
+            "industry": self.tr("Industry"),
+            "pillar": self.tr("Pillar"),
+            "role": self.tr("Role"),
+            "note": self.tr("Note"),
+            "fit": self.tr("Fit"),
+            "flags": self.tr("Flags"),
+        }[column]
+
+    def retranslate(self) -> None:
+        """Show names, roles and headers in the language just installed."""
+        self.beginResetModel()
+        self.endResetModel()
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -92,6 +102,10 @@ class AssignmentsModel(QAbstractTableModel):
             return self._sort_value(key, column)
         if role == Qt.ItemDataRole.ToolTipRole and column in ("note", "flags"):
             return self._display(key, column, editing=True, full=True) or None
+        if role == Qt.ItemDataRole.ToolTipRole and column == "region":
+            return self._document.region_other_label(key[0])
+        if role == Qt.ItemDataRole.ToolTipRole and column == "industry":
+            return self._document.industry_other_label(key[1])
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("fit", "flags"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -146,9 +160,11 @@ class AssignmentsModel(QAbstractTableModel):
             return "" if fit is None else f"{fit:.2f}"
         if column == "flags":
             flags = document.flags_for(region, industry)
+            language = current_language()
             if full:
-                return "\n".join(str(getattr(flag, "message", flag)) for flag in flags)
-            return ", ".join(sorted({str(getattr(flag, "kind", "")) for flag in flags}))
+                names = document_names(document)
+                return "\n".join(flag_message(flag, language, names) for flag in flags)
+            return ", ".join(sorted({kind_name(str(getattr(flag, "kind", "")), language) for flag in flags}))
         return None
 
     def _sort_value(self, key: tuple[str, str], column: str) -> Any:

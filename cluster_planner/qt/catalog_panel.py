@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -64,14 +64,12 @@ class CatalogPanel(QWidget):
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("industrySearch")
-        self.search_box.setPlaceholderText(self.tr("Search industries: 中文, English or pinyin"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self._apply_search)
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("industryTree")
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels([self.tr("Industry"), self.tr("Role")])
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -80,17 +78,12 @@ class CatalogPanel(QWidget):
         self.tree.itemChanged.connect(self._on_item_changed)
         self.tree.currentItemChanged.connect(self._on_current_changed)
 
-        self.lead_button = QPushButton(self.tr("Lead"))
+        self.lead_button = QPushButton()
         self.lead_button.setObjectName("assignLeadButton")
-        self.lead_button.setToolTip(self.tr("Assign the industry to the selected regions as lead (Ctrl+L)"))
-        self.support_button = QPushButton(self.tr("Support"))
+        self.support_button = QPushButton()
         self.support_button.setObjectName("assignSupportButton")
-        self.support_button.setToolTip(
-            self.tr("Assign the industry to the selected regions as support (Ctrl+Shift+L)")
-        )
-        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button = QPushButton()
         self.remove_button.setObjectName("unassignButton")
-        self.remove_button.setToolTip(self.tr("Remove the industry from the selected regions (Del)"))
         self.lead_button.clicked.connect(lambda: self._request_assign("lead"))
         self.support_button.clicked.connect(lambda: self._request_assign("support"))
         self.remove_button.clicked.connect(self._request_unassign)
@@ -100,7 +93,6 @@ class CatalogPanel(QWidget):
         self.note_label.setWordWrap(True)
         self.note_editor = QPlainTextEdit()
         self.note_editor.setObjectName("noteEditor")
-        self.note_editor.setPlaceholderText(self.tr("Why this region takes this industry…"))
         self.note_editor.setMaximumHeight(90)
         self.note_editor.setTabChangesFocus(True)
         self.note_editor.textChanged.connect(self._on_note_typed)
@@ -121,8 +113,47 @@ class CatalogPanel(QWidget):
         selection.changed.connect(self.refresh)
         document.planReplaced.connect(self.refresh)
         document.planEdited.connect(self._on_plan_edited)
+        self._retranslate_fixed_texts()
         self._build_tree()
         self.refresh()
+
+    def _retranslate_fixed_texts(self) -> None:
+        self.search_box.setPlaceholderText(self.tr("Search industries: 中文, English or pinyin"))
+        self.tree.setHeaderLabels([self.tr("Industry"), self.tr("Role")])
+        self.lead_button.setText(self.tr("Lead"))
+        self.lead_button.setToolTip(self.tr("Assign the industry to the selected regions as lead (Ctrl+L)"))
+        self.support_button.setText(self.tr("Support"))
+        self.support_button.setToolTip(
+            self.tr("Assign the industry to the selected regions as support (Ctrl+Shift+L)")
+        )
+        self.remove_button.setText(self.tr("Remove"))
+        self.remove_button.setToolTip(self.tr("Remove the industry from the selected regions (Del)"))
+        self.note_editor.setPlaceholderText(self.tr("Why this region takes this industry…"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "note_editor"):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-set every text in the language just installed (current industry kept)."""
+        self._retranslate_fixed_texts()
+        self._name_items()
+        self.refresh()
+
+    def _name_items(self) -> None:
+        """Industry names in the active language, the other language in the tooltip."""
+        from cluster_planner.qt.i18n import current_language, other_language
+
+        language = current_language()
+        for pillar, item in self._pillar_items.items():
+            item.setText(0, self._document.pillar_name(pillar))
+        for industry in self._document.catalog.industries:
+            item = self._items.get(industry.id)
+            if item is not None:
+                item.setText(0, industry.name_zh if language == "zh" else industry.name_en)
+                other = industry.name_zh if other_language(language) == "zh" else industry.name_en
+                item.setToolTip(0, f"{other}\n{industry.id}")
 
     # -- public --------------------------------------------------------------------
     def current_industry(self) -> str:
@@ -165,6 +196,7 @@ class CatalogPanel(QWidget):
             item.setCheckState(0, Qt.CheckState.Unchecked)
             self._pillar_items[industry.pillar].addChild(item)
             self._items[industry.id] = item
+        self._name_items()
         self.tree.expandAll()
 
     def refresh(self) -> None:

@@ -81,8 +81,11 @@ def pillar_name(pillar: str) -> str:
         "service": QCoreApplication.translate("Pillar", "Services"),
         "infrastructure": QCoreApplication.translate("Pillar", "Infrastructure"),
     }
-    chinese = PILLAR_NAMES.get(pillar, ("", ""))[0]
-    return f"{chinese} {english.get(pillar, pillar)}".strip()
+    from cluster_planner.qt.i18n import current_language
+
+    if current_language() == "zh":
+        return PILLAR_NAMES.get(pillar, (pillar, ""))[0]
+    return english.get(pillar, pillar)
 
 
 class PlanDocument(QObject):
@@ -142,9 +145,16 @@ class PlanDocument(QObject):
             return code
 
     def region_label(self, code: str) -> str:
-        """``株洲 Zhuzhou`` for lists and tables."""
-        zh, en = self.region_name(code, "zh"), self.region_name(code, "en")
-        return zh if zh == en else f"{zh} {en}"
+        """The region's name in the active language (``株洲市`` or ``Zhuzhou``)."""
+        from cluster_planner.qt.i18n import current_language
+
+        return self.region_name(code, current_language())
+
+    def region_other_label(self, code: str) -> str:
+        """The region's name in the other language, for tooltips."""
+        from cluster_planner.qt.i18n import current_language, other_language
+
+        return self.region_name(code, other_language(current_language()))
 
     def industry_name(self, industry_id: str, lang: str = "en") -> str:
         industry = self.catalog.by_id.get(industry_id)
@@ -153,7 +163,16 @@ class PlanDocument(QObject):
         return industry.name_zh if lang == "zh" else industry.name_en
 
     def industry_label(self, industry_id: str) -> str:
-        return f"{self.industry_name(industry_id, 'zh')} {self.industry_name(industry_id, 'en')}"
+        """The industry's name in the active language."""
+        from cluster_planner.qt.i18n import current_language
+
+        return self.industry_name(industry_id, current_language())
+
+    def industry_other_label(self, industry_id: str) -> str:
+        """The industry's name in the other language, for tooltips."""
+        from cluster_planner.qt.i18n import current_language, other_language
+
+        return self.industry_name(industry_id, other_language(current_language()))
 
     def industry_pillar(self, industry_id: str) -> str:
         industry = self.catalog.by_id.get(industry_id)
@@ -164,7 +183,7 @@ class PlanDocument(QObject):
         return pillar_name(pillar)
 
     def display_name(self) -> str:
-        return self.plan.name or (self.path.stem if self.path else "Untitled plan")
+        return self.plan.name or (self.path.stem if self.path else self.tr("Untitled plan"))
 
     # -- editing ------------------------------------------------------------------
     def push(self, edit: Edit, text: str | None = None) -> None:

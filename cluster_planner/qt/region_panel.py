@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -40,9 +40,8 @@ class RegionPanel(QWidget):
 
         self._summary = QLabel()
         self._summary.setObjectName("selectionSummary")
-        self._clear_button = QPushButton(self.tr("Clear"))
+        self._clear_button = QPushButton()
         self._clear_button.setObjectName("clearSelectionButton")
-        self._clear_button.setToolTip(self.tr("Clear the selection (Esc on the map)"))
         self._clear_button.clicked.connect(selection.clear)
         self.list = QListWidget()
         self.list.setObjectName("selectedRegionsList")
@@ -62,6 +61,17 @@ class RegionPanel(QWidget):
         selection.changed.connect(self.refresh)
         document.planReplaced.connect(self.refresh)
         document.planEdited.connect(self._on_plan_edited)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_clear_button"):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Re-set every text in the language just installed."""
+        self._clear_button.setText(self.tr("Clear"))
+        self._clear_button.setToolTip(self.tr("Clear the selection (Esc on the map)"))
         self.refresh()
 
     def refresh(self) -> None:

@@ -117,8 +117,17 @@ class AppSettings:
         self._store.setValue("autosave/interval_seconds", max(1, int(seconds)))
 
     def language(self) -> str:
-        """The interface language (``en`` or ``zh``); used by the translation issue."""
-        return str(self._store.value("ui/language", "en"))
+        """The chosen interface language: ``system`` (the default), ``zh`` or ``en``."""
+        value = str(self._store.value("ui/language", "system"))
+        return value if value in ("system", "zh", "en") else "system"
 
     def set_language(self, language: str) -> None:
         self._store.setValue("ui/language", language)
+
+    def theme(self) -> str:
+        """The chosen palette: ``system`` (the default), ``light`` or ``dark``."""
+        value = str(self._store.value("ui/theme", "system"))
+        return value if value in ("system", "light", "dark") else "system"
+
+    def set_theme(self, theme: str) -> None:
+        self._store.setValue("ui/theme", theme)
