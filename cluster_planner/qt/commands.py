@@ -48,44 +48,44 @@ def describe_edit(
         Turn a region code and an industry id into the names shown to the user.
     """
     if isinstance(edit, Rename):
-        return _tr("Rename plan to “{name}”").format(name=edit.name)
+        return QCoreApplication.translate("EditCommand", "Rename plan to “{name}”").format(name=edit.name)
     if isinstance(edit, SetSetting):
-        return _tr("Change setting {key}").format(key=edit.key)
+        return QCoreApplication.translate("EditCommand", "Change setting {key}").format(key=edit.key)
     puts = _puts(edit)
     if not puts:
-        return _tr("Edit plan")
+        return QCoreApplication.translate("EditCommand", "Edit plan")
     industries = {put.industry for put in puts}
     regions = {put.region for put in puts}
     industry = (
         industry_name(next(iter(industries)))
         if len(industries) == 1
-        else _tr("{count} industries").format(count=len(industries))
+        else QCoreApplication.translate("EditCommand", "{count} industries").format(count=len(industries))
     )
     region = (
         region_name(next(iter(regions)))
         if len(regions) == 1
-        else _tr("{count} regions").format(count=len(regions))
+        else QCoreApplication.translate("EditCommand", "{count} regions").format(count=len(regions))
     )
     kinds = {put.kind for put in puts}
     roles = {put.value.role for put in puts if put.value is not None}
     if kinds == {"unassign"}:
-        return _tr("Remove {industry} from {region}").format(industry=industry, region=region)
+        return QCoreApplication.translate("EditCommand", "Remove {industry} from {region}").format(industry=industry, region=region)
     if kinds == {"note"}:
-        return _tr("Edit note on {industry} in {region}").format(industry=industry, region=region)
+        return QCoreApplication.translate("EditCommand", "Edit note on {industry} in {region}").format(industry=industry, region=region)
     if kinds == {"role"} and len(roles) == 1:
-        return _tr("Change role of {industry} in {region} to {role}").format(
+        return QCoreApplication.translate("EditCommand", "Change role of {industry} in {region} to {role}").format(
             industry=industry, region=region, role=role_name(next(iter(roles)))
         )
     if roles == {"support"}:
-        return _tr("Assign {industry} to {region} as support").format(
+        return QCoreApplication.translate("EditCommand", "Assign {industry} to {region} as support").format(
             industry=industry, region=region
         )
-    return _tr("Assign {industry} to {region}").format(industry=industry, region=region)
+    return QCoreApplication.translate("EditCommand", "Assign {industry} to {region}").format(industry=industry, region=region)
 
 
 def role_name(role: str) -> str:
     """The translated name of a role (``lead`` or ``support``)."""
-    return {"lead": _tr("lead"), "support": _tr("support")}.get(role, role)
+    return {"lead": QCoreApplication.translate("EditCommand", "lead"), "support": QCoreApplication.translate("EditCommand", "support")}.get(role, role)
 
 
 class EditCommand(QUndoCommand):

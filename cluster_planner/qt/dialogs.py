@@ -42,9 +42,9 @@ def ask_save_changes(parent: QWidget | None, plan_name: str) -> str:
     box = QMessageBox(parent)
     box.setObjectName("saveChangesBox")
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_tr("Unsaved changes"))
-    box.setText(_tr("The plan “{name}” has unsaved changes.").format(name=plan_name))
-    box.setInformativeText(_tr("Do you want to save them?"))
+    box.setWindowTitle(QCoreApplication.translate("Dialogs", "Unsaved changes"))
+    box.setText(QCoreApplication.translate("Dialogs", "The plan “{name}” has unsaved changes.").format(name=plan_name))
+    box.setInformativeText(QCoreApplication.translate("Dialogs", "Do you want to save them?"))
     box.setStandardButtons(
         QMessageBox.StandardButton.Save
         | QMessageBox.StandardButton.Discard
@@ -85,18 +85,18 @@ def ask_switch_level(parent: QWidget | None, current: str, new: str) -> bool:
     box = QMessageBox(parent)
     box.setObjectName("switchLevelBox")
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(_tr("Switch level"))
+    box.setWindowTitle(QCoreApplication.translate("Dialogs", "Switch level"))
     box.setText(
-        _tr("This plan is drawn on the {current} level; a plan has one level.").format(
+        QCoreApplication.translate("Dialogs", "This plan is drawn on the {current} level; a plan has one level.").format(
             current=level_name(current)
         )
     )
     box.setInformativeText(
-        _tr("Start a new, empty plan on the {new} level? (You can save this one first.)").format(
+        QCoreApplication.translate("Dialogs", "Start a new, empty plan on the {new} level? (You can save this one first.)").format(
             new=level_name(new)
         )
     )
-    new_button = box.addButton(_tr("New plan"), QMessageBox.ButtonRole.AcceptRole)
+    new_button = box.addButton(QCoreApplication.translate("Dialogs", "New plan"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(new_button)
     box.exec()
@@ -106,9 +106,9 @@ def ask_switch_level(parent: QWidget | None, current: str, new: str) -> bool:
 def level_name(level: str) -> str:
     """The translated name of a region level."""
     return {
-        "province": _tr("province"),
-        "prefecture": _tr("prefecture"),
-        "county": _tr("county"),
+        "province": QCoreApplication.translate("Dialogs", "province"),
+        "prefecture": QCoreApplication.translate("Dialogs", "prefecture"),
+        "county": QCoreApplication.translate("Dialogs", "county"),
     }.get(level, level)
 
 
@@ -116,8 +116,8 @@ def ask_region(parent: QWidget | None, labels: Sequence[str]) -> str | None:
     """Let the user type part of a region's name or code and pick it; the chosen label."""
     dialog = QInputDialog(parent)
     dialog.setObjectName("goToRegionDialog")
-    dialog.setWindowTitle(_tr("Go to region"))
-    dialog.setLabelText(_tr("Region (Chinese or English name, or code):"))
+    dialog.setWindowTitle(QCoreApplication.translate("Dialogs", "Go to region"))
+    dialog.setLabelText(QCoreApplication.translate("Dialogs", "Region (Chinese or English name, or code):"))
     dialog.setComboBoxItems(list(labels))
     dialog.setComboBoxEditable(True)
     dialog.setTextValue("")
@@ -146,10 +146,10 @@ class RecoveryDialog(QDialog):
     def __init__(self, entries: Sequence[tuple[str, Any]], parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("recoveryDialog")
-        self.setWindowTitle(_tr("Recover unsaved plans"))
+        self.setWindowTitle(QCoreApplication.translate("Dialogs", "Recover unsaved plans"))
         self.discard_all = False
         text = QLabel(
-            _tr(
+            QCoreApplication.translate("Dialogs",
                 "Cluster Planner did not close cleanly. These plans had unsaved changes "
                 "that were saved automatically:"
             )
@@ -167,12 +167,12 @@ class RecoveryDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         buttons = QDialogButtonBox()
         self.restore_button = buttons.addButton(
-            _tr("Restore"), QDialogButtonBox.ButtonRole.AcceptRole
+            QCoreApplication.translate("Dialogs", "Restore"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.discard_button = buttons.addButton(
-            _tr("Discard all"), QDialogButtonBox.ButtonRole.DestructiveRole
+            QCoreApplication.translate("Dialogs", "Discard all"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
-        self.later_button = buttons.addButton(_tr("Later"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.later_button = buttons.addButton(QCoreApplication.translate("Dialogs", "Later"), QDialogButtonBox.ButtonRole.RejectRole)
         self.restore_button.setObjectName("restoreButton")
         self.discard_button.setObjectName("discardRecoveriesButton")
         buttons.accepted.connect(self.accept)
@@ -215,7 +215,7 @@ class CompareDialog(QDialog):
     ):
         super().__init__(parent)
         self.setObjectName("compareDialog")
-        self.setWindowTitle(_tr("Compare plans"))
+        self.setWindowTitle(QCoreApplication.translate("Dialogs", "Compare plans"))
         self._region_label = region_label
         self._industry_label = industry_label
         self.summary = QLabel()
@@ -225,7 +225,7 @@ class CompareDialog(QDialog):
         self.table = QTableWidget(0, 6)
         self.table.setObjectName("compareTable")
         self.table.setHorizontalHeaderLabels(
-            [_tr("Change"), _tr("Code"), _tr("Region"), _tr("Industry"), _tr("This plan"), _tr("Other plan")]
+            [QCoreApplication.translate("Dialogs", "Change"), QCoreApplication.translate("Dialogs", "Code"), QCoreApplication.translate("Dialogs", "Region"), QCoreApplication.translate("Dialogs", "Industry"), QCoreApplication.translate("Dialogs", "This plan"), QCoreApplication.translate("Dialogs", "Other plan")]
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -244,11 +244,11 @@ class CompareDialog(QDialog):
     def show_diff(self, diff: Any, other_path: str) -> None:
         """Fill the dialog from a core ``PlanDiff`` (this plan is ``a``, the file ``b``)."""
         lines = [
-            _tr("<b>This plan:</b> {a} &nbsp; <b>Other plan:</b> {b} ({path})").format(
+            QCoreApplication.translate("Dialogs", "<b>This plan:</b> {a} &nbsp; <b>Other plan:</b> {b} ({path})").format(
                 a=html.escape(diff.name_a), b=html.escape(diff.name_b), path=html.escape(other_path)
             ),
             html.escape(
-                _tr("{added} added, {removed} removed, {changed} changed in {regions} regions").format(
+                QCoreApplication.translate("Dialogs", "{added} added, {removed} removed, {changed} changed in {regions} regions").format(
                     added=len(diff.added),
                     removed=len(diff.removed),
                     changed=len(diff.changed),
@@ -259,7 +259,7 @@ class CompareDialog(QDialog):
         if diff.figures_a is not None and diff.figures_b is not None:
             lines.append(
                 html.escape(
-                    _tr("Homogeneity index: this plan {a:.3f}, other plan {b:.3f}").format(
+                    QCoreApplication.translate("Dialogs", "Homogeneity index: this plan {a:.3f}, other plan {b:.3f}").format(
                         a=diff.homogeneity_a, b=diff.homogeneity_b
                     )
                 )
@@ -270,7 +270,7 @@ class CompareDialog(QDialog):
                 if count_a or count_b:
                     lines.append(
                         html.escape(
-                            _tr("{severity} flags: this plan {a}, other plan {b}").format(
+                            QCoreApplication.translate("Dialogs", "{severity} flags: this plan {a}, other plan {b}").format(
                                 severity=severity_name(severity), a=count_a, b=count_b
                             )
                         )
@@ -278,14 +278,14 @@ class CompareDialog(QDialog):
         self.summary.setText("<br>".join(lines))
         rows: list[tuple[str, str, str, str, str]] = []
         for assignment in diff.added:
-            rows.append((_tr("added"), assignment.region, assignment.industry, "", role_name(assignment.role)))
+            rows.append((QCoreApplication.translate("Dialogs", "added"), assignment.region, assignment.industry, "", role_name(assignment.role)))
         for assignment in diff.removed:
-            rows.append((_tr("removed"), assignment.region, assignment.industry, role_name(assignment.role), ""))
+            rows.append((QCoreApplication.translate("Dialogs", "removed"), assignment.region, assignment.industry, role_name(assignment.role), ""))
         for change in diff.changed:
             before, after = change.before, change.after
             rows.append(
                 (
-                    _tr("changed"),
+                    QCoreApplication.translate("Dialogs", "changed"),
                     before.region,
                     before.industry,
                     _assignment_text(before, change.fields),

@@ -11,29 +11,26 @@ from cluster_planner.core.messages import KIND_NAMES
 def help_html() -> str:
     """The Help page's HTML in the active language."""
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("Help", text)
-
     from cluster_planner.qt.i18n import current_language
 
     index = 0 if current_language() == "zh" else 1
     kinds = {
-        "one-size-fits-all": tr("An industry is crowded (more regions than its cap) and this region takes it although its local conditions do not support it. The core of homogenized development."),
-        "crowded-industry": tr("More regions take the industry than the cap: the largest of a minimum number, a share of all regions, and the number of regions whose conditions support it."),
-        "local-mismatch": tr("A region takes an industry its conditions do not support (fit below the threshold), although the industry is not crowded."),
-        "similar-portfolios": tr("Two regions have nearly the same set of industries (cosine similarity of their portfolios above the threshold). Neighbours that look alike compete for the same firms and funds."),
-        "chain-gap": tr("An industry in the plan needs an upstream link that no region covers, neither in the plan nor in an existing industrial base."),
+        "one-size-fits-all": QCoreApplication.translate("Help", "An industry is crowded (more regions than its cap) and this region takes it although its local conditions do not support it. The core of homogenized development."),
+        "crowded-industry": QCoreApplication.translate("Help", "More regions take the industry than the cap: the largest of a minimum number, a share of all regions, and the number of regions whose conditions support it."),
+        "local-mismatch": QCoreApplication.translate("Help", "A region takes an industry its conditions do not support (fit below the threshold), although the industry is not crowded."),
+        "similar-portfolios": QCoreApplication.translate("Help", "Two regions have nearly the same set of industries (cosine similarity of their portfolios above the threshold). Neighbours that look alike compete for the same firms and funds."),
+        "chain-gap": QCoreApplication.translate("Help", "An industry in the plan needs an upstream link that no region covers, neither in the plan nor in an existing industrial base."),
     }
     items = "".join(
         f"<dt><b>{KIND_NAMES[kind][index]}</b> <i>({kind})</i></dt><dd>{text}</dd>" for kind, text in kinds.items()
     )
     return (
-        f"<h2>{tr('Cluster Planner help')}</h2>"
-        f"<p>{tr('Select regions on the map (click; Ctrl+click adds; Ctrl+G goes to a region by name), choose an industry in the catalog and assign it as lead (Ctrl+L) or support (Ctrl+Shift+L). Every edit can be undone (Ctrl+Z). The flags update after each edit.')}</p>"
-        f"<h3>{tr('How fit is computed')}</h3>"
-        f"<p>{tr('Each industry in the catalog lists the local conditions it needs (resources, location, industrial base, research, infrastructure). A region fits an industry with 1.0 when the industry is already in its industrial base; otherwise the fit is the share of the needed conditions the region meets. Only confirmed and implied facts count. Below the threshold (0.50 by default) an assignment has no local basis.')}</p>"
-        f"<h3>{tr('What the flags mean')}</h3><dl>{items}</dl>"
-        f"<p>{tr('Severity: an error is homogenized development to fix; a warning deserves a look; info is for context. Each flag lists the numbers behind it and suggestions: better-fitting industries for the region, or the worst-fitting regions to drop.')}</p>"
+        f"<h2>{QCoreApplication.translate('Help', 'Cluster Planner help')}</h2>"
+        f"<p>{QCoreApplication.translate('Help', 'Select regions on the map (click; Ctrl+click adds; Ctrl+G goes to a region by name), choose an industry in the catalog and assign it as lead (Ctrl+L) or support (Ctrl+Shift+L). Every edit can be undone (Ctrl+Z). The flags update after each edit.')}</p>"
+        f"<h3>{QCoreApplication.translate('Help', 'How fit is computed')}</h3>"
+        f"<p>{QCoreApplication.translate('Help', 'Each industry in the catalog lists the local conditions it needs (resources, location, industrial base, research, infrastructure). A region fits an industry with 1.0 when the industry is already in its industrial base; otherwise the fit is the share of the needed conditions the region meets. Only confirmed and implied facts count. Below the threshold (0.50 by default) an assignment has no local basis.')}</p>"
+        f"<h3>{QCoreApplication.translate('Help', 'What the flags mean')}</h3><dl>{items}</dl>"
+        f"<p>{QCoreApplication.translate('Help', 'Severity: an error is homogenized development to fix; a warning deserves a look; info is for context. Each flag lists the numbers behind it and suggestions: better-fitting industries for the region, or the worst-fitting regions to drop.')}</p>"
     )
 
 
