@@ -144,3 +144,56 @@ class EditCommand(QUndoCommand):
         if isinstance(inverse, Put) and inverse.value == theirs.value:
             self.setObsolete(True)  # typed back to the original note: nothing to undo
         return True
+
+
+def describe_fact_edit(edit: Any, region_name: Callable[[str], str] = str) -> str:
+    """The undo text of a local-conditions edit, e.g. "Add condition sea-port to Zhuzhou"."""
+    from cluster_planner.core.conditions import FactBatch, RemoveFact, SetFact
+
+    if isinstance(edit, SetFact):
+        return _tr("Set condition {condition} of {region}").format(
+            condition=edit.fact.condition, region=region_name(edit.fact.region)
+        )
+    if isinstance(edit, RemoveFact):
+        return _tr("Remove condition {condition} from {region}").format(
+            condition=edit.condition, region=region_name(edit.region)
+        )
+    if isinstance(edit, FactBatch):
+        return _tr("Import {count} local conditions").format(count=len(edit.edits))
+    return _tr("Edit local conditions")
+
+
+class FactEditCommand(QUndoCommand):
+    """Apply one core local-conditions edit (``SetFact``, ``RemoveFact``, ``FactBatch``) as one undo step.
+
+    The document applies it (``LocalConditions.apply`` returns the inverse), records the
+    plan's user facts and re-runs the analysis; ``undo`` applies the inverse the same way.
+
+    Parameters
+    ----------
+    document
+        The open document (``apply_fact_edit``).
+    edit
+        The core fact edit.
+    text
+        The undo text; by default :func:`describe_fact_edit`.
+    """
+
+    def __init__(self, document: Any, edit: Any, text: str | None = None):
+        if text is None:
+            text = describe_fact_edit(edit, document.region_name)
+        super().__init__(text)
+        self._document = document
+        self._edit = edit
+        self._inverse: Any = None
+
+    @property
+    def edit(self) -> Any:
+        return self._edit
+
+    def redo(self) -> None:
+        self._inverse = self._document.apply_fact_edit(self._edit)
+
+    def undo(self) -> None:
+        if self._inverse is not None:
+            self._document.apply_fact_edit(self._inverse)

@@ -8,6 +8,17 @@ holds the regions the user has selected on the map or in a table.
 
 Loading a level's data (:func:`load_level_data`) is plain Python so that the window can
 run it in a worker thread for the county layer.
+
+Local conditions the user edits or imports are saved with the plan, in
+``plan.settings["user_facts"]`` (:data:`USER_FACTS_SETTING`): a list of rows, each a fact
+that differs from the bundled data (``region, condition, detail, value, source, status``)
+or a bundled fact the user removed (``region, condition, detail, removed: true``). The
+bundled facts stay the data's; a reopened plan gives the same analysis because its
+overlay is re-applied. A conditions edit is an :class:`~cluster_planner.qt.commands.
+FactEditCommand` on the same undo stack as the plan edits: it applies the core fact edit
+(``LocalConditions.apply``, which returns the inverse), records the overlay as a
+``SetSetting`` on the plan, and the document rebuilds the fit matrix and re-runs the
+analysis. Imported statistics live with the document only (not saved; import again).
 """
 
 from __future__ import annotations
@@ -20,8 +31,11 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from cluster_planner.core.errors import InputError
-from cluster_planner.core.plan import Change, Edit, Plan
-from cluster_planner.qt.commands import EditCommand
+from cluster_planner.core.plan import Change, Edit, Plan, SetSetting
+from cluster_planner.qt.commands import EditCommand, FactEditCommand
+
+#: The plan setting holding the user's local-condition facts (see the module docstring).
+USER_FACTS_SETTING = "user_facts"
 
 
 @dataclass
@@ -70,6 +84,48 @@ def load_level_data(level: str, catalog: Any) -> LevelData:
     return LevelData(level, layer, conditions, context)
 
 
+def user_fact_rows(conditions: Any, bundled: Any) -> list[dict[str, Any]]:
+    """The overlay that turns the ``bundled`` facts into ``conditions``, as plan-setting rows.
+
+    Facts that are new or differ from the bundled one with the same key become fact
+    rows; bundled facts missing from ``conditions`` become ``removed`` rows. Sorted by key.
+    """
+    bundled_facts = {fact.key: fact for fact in bundled} if bundled is not None else {}
+    rows: list[dict[str, Any]] = []
+    for fact in conditions:
+        if bundled_facts.get(fact.key) != fact:
+            rows.append({**fact.to_row(), "value": float(fact.value)})
+    for key in bundled_facts:
+        if conditions.get(*key) is None:
+            rows.append({"region": key[0], "condition": key[1], "detail": key[2], "removed": True})
+    return sorted(rows, key=lambda row: (row["region"], row["condition"], row["detail"]))
+
+
+def conditions_with_user_facts(bundled: Any, rows: Any) -> tuple[Any, list[str]]:
+    """A copy of the ``bundled`` conditions with the plan's overlay ``rows`` applied.
+
+    Returns the new ``LocalConditions`` and one message per row that could not be used
+    (a hand-edited plan file may hold anything).
+    """
+    from cluster_planner.core.conditions import Fact, LocalConditions
+
+    conditions = LocalConditions(bundled.facts, codes=bundled.codes, level=bundled.level)
+    problems: list[str] = []
+    for number, row in enumerate(rows if isinstance(rows, list) else [], start=1):
+        try:
+            key = (str(row["region"]), str(row["condition"]), str(row.get("detail", "")))
+            if row.get("removed"):
+                conditions.apply(conditions.remove_fact(*key))
+                continue
+            fact = Fact(*key[:2], float(row["value"]), key[2], str(row.get("source", "")),
+                        str(row.get("status") or "confirmed"))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            problems.append(f"user fact {number}: {error}")
+            continue
+        conditions.apply(conditions.set_fact(fact))
+    return conditions, problems
+
+
 def pillar_name(pillar: str) -> str:
     """The name of a pillar id in Chinese and (translated) English, e.g. "新兴产业 Emerging industries"."""
     from cluster_planner.core.catalog import PILLAR_NAMES
@@ -101,12 +157,15 @@ class PlanDocument(QObject):
         ``analysis`` was recomputed (after every edit while analysis is available).
     pathChanged()
         The file the plan is saved to changed.
+    conditionsChanged()
+        The local conditions or the imported statistics changed (the fit was rebuilt).
     """
 
     planReplaced = Signal()
     planEdited = Signal(object)
     analysisUpdated = Signal()
     pathChanged = Signal()
+    conditionsChanged = Signal()
 
     def __init__(
         self,
@@ -125,6 +184,14 @@ class PlanDocument(QObject):
         self.analysis: Any = None
         self._analyzer: Any = None
         self._flags_by_region: dict[str, list[Any]] = {}
+        #: The open plan's local conditions (bundled + the plan's user facts) and the fit
+        #: built on them; the level's shared objects until the plan has its own facts.
+        self.conditions: Any = None if level_data is None else level_data.conditions
+        self.context: Any = None if level_data is None else level_data.context
+        self.statistics: Any = None
+        self.user_fact_problems: list[str] = []
+        self._owns_conditions = False
+        self._context_stale = False
         self._unsubscribe = self.plan.subscribe(self._on_plan_change)
 
     # -- names -------------------------------------------------------------------
@@ -190,6 +257,36 @@ class PlanDocument(QObject):
         """Apply ``edit`` as one undo step."""
         self.undo_stack.push(EditCommand(self, edit, text))
 
+    def push_fact_edit(self, edit: Any, text: str | None = None) -> None:
+        """Apply a core local-conditions edit as one undo step."""
+        self.undo_stack.push(FactEditCommand(self, edit, text))
+
+    def apply_fact_edit(self, edit: Any) -> Any:
+        """Apply a fact edit to the plan's conditions, record it in the plan; return the inverse.
+
+        Called by :class:`FactEditCommand` (redo and undo); the fit and the analysis are
+        rebuilt once the plan announces the new ``user_facts`` setting.
+        """
+        if self.conditions is None:
+            raise ValueError("no local conditions are loaded")
+        if not self._owns_conditions:
+            # Copy: the level's bundled conditions are shared by every plan on the level.
+            self.conditions, _ = conditions_with_user_facts(self.level_data.conditions, [])
+            self._owns_conditions = True
+        inverse = self.conditions.apply(edit)
+        rows = user_fact_rows(self.conditions, self.level_data.conditions)
+        self._context_stale = True
+        self.plan.apply(SetSetting(USER_FACTS_SETTING, rows or None))
+        return inverse
+
+    def set_statistics(self, table: Any) -> None:
+        """Use an imported region x industry table (``None`` drops it) and re-run the analysis."""
+        self.statistics = table
+        self._rebuild_context()
+        self._start_analysis()
+        self.conditionsChanged.emit()
+        self.analysisUpdated.emit()
+
     def is_modified(self) -> bool:
         return not self.undo_stack.isClean()
 
@@ -202,12 +299,17 @@ class PlanDocument(QObject):
             raise ValueError(f"a {plan.level} plan cannot open on the {level_data.level} layer")
         self._unsubscribe()
         self.undo_stack.clear()
+        level_changed = self.level_data is None or self.level_data.level != level_data.level
         self.plan = plan
         self.level_data = level_data
         self._unsubscribe = plan.subscribe(self._on_plan_change)
+        if level_changed:
+            self.statistics = None  # a table's codes belong to one level
+        self._load_plan_conditions()
         self.set_path(path)
         self._start_analysis()
         self.planReplaced.emit()
+        self.conditionsChanged.emit()
         self.analysisUpdated.emit()
 
     def set_path(self, path: str | Path | None) -> None:
@@ -232,7 +334,7 @@ class PlanDocument(QObject):
 
     def fit(self, region: str, industry: str) -> float | None:
         """The fit of ``industry`` in ``region``, or ``None`` without analysis."""
-        context = None if self.level_data is None else self.level_data.context
+        context = self.context
         if context is None:
             return None
         row = context.index_of.get(region)
@@ -253,7 +355,7 @@ class PlanDocument(QObject):
 
     def explain_fit(self, region: str, industry: str) -> Any:
         """Why ``region`` fits ``industry`` (a core ``FitExplanation``), or ``None``."""
-        context = None if self.level_data is None else self.level_data.context
+        context = self.context
         if context is None:
             return None
         try:
@@ -261,11 +363,46 @@ class PlanDocument(QObject):
         except KeyError:
             return None
 
+    def suggestions_for(self, region: str) -> list[Any]:
+        """The region's best-fitting industries it does not take and that have room (core ``Suggestion``)."""
+        if self._analyzer is None or region not in self.context.index_of:
+            return []
+        return list(self._analyzer.suggestions_for(self.context.index_of[region]))
+
+    def _load_plan_conditions(self) -> None:
+        """The open plan's conditions: the level's, plus the plan's saved user facts."""
+        data = self.level_data
+        rows = self.plan.settings.get(USER_FACTS_SETTING)
+        self.user_fact_problems = []
+        self._owns_conditions = False
+        self._context_stale = False
+        self.conditions = data.conditions
+        if data.conditions is not None and rows:
+            self.conditions, self.user_fact_problems = conditions_with_user_facts(data.conditions, rows)
+            self._owns_conditions = True
+        if self._owns_conditions or self.statistics is not None:
+            self._rebuild_context()
+        else:
+            self.context = data.context
+
+    def _rebuild_context(self) -> None:
+        from cluster_planner.core.analysis import build_context
+        from cluster_planner.core.catalog import load_condition_types
+
+        data = self.level_data
+        if data is None or self.conditions is None:
+            self.context = None if data is None else data.context
+            return
+        self.context = build_context(
+            data.layer, self.catalog, self.conditions, self.statistics,
+            condition_types=load_condition_types(),
+        )
+
     def _start_analysis(self) -> None:
         self._analyzer = None
         self.analysis = None
         self._flags_by_region = {}
-        context = None if self.level_data is None else self.level_data.context
+        context = self.context
         if context is None:
             return
         from cluster_planner.core.analysis import Analyzer
@@ -278,9 +415,17 @@ class PlanDocument(QObject):
         self._flags_by_region = analysis.flags_by_region()
 
     def _on_plan_change(self, change: Change) -> None:
-        if self._analyzer is not None:
+        conditions_changed = self._context_stale
+        if conditions_changed:
+            # A conditions edit changes the fit matrix: rebuild it and re-run the analysis.
+            self._context_stale = False
+            self._rebuild_context()
+            self._start_analysis()
+        elif self._analyzer is not None:
             self._set_analysis(self._analyzer.update(change))
         self.planEdited.emit(change)
+        if conditions_changed:
+            self.conditionsChanged.emit()
         self.analysisUpdated.emit()
 
 

@@ -1271,7 +1271,7 @@ class MainWindow(QMainWindow):
             return
         from cluster_planner.core.diff import diff_plans
 
-        context = self.document.level_data.context if self.document.level_data else None
+        context = self.document.context
         self._comparison = diff_plans(self.document.plan, self._comparison_plan, context)
         self._compare_dialog.show_diff(self._comparison, str(self._comparison_path))
         self.recolour()
