@@ -146,6 +146,13 @@ class CatalogPanel(QWidget):
         from cluster_planner.qt.i18n import current_language, other_language
 
         language = current_language()
+        refreshing, self._refreshing = self._refreshing, True  # renaming is not checking
+        try:
+            self._rename_items(language, other_language)
+        finally:
+            self._refreshing = refreshing
+
+    def _rename_items(self, language: str, other_language: Any) -> None:
         for pillar, item in self._pillar_items.items():
             item.setText(0, self._document.pillar_name(pillar))
         for industry in self._document.catalog.industries:

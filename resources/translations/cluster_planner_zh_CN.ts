@@ -315,6 +315,128 @@
     </message>
 </context>
 <context>
+    <name>FactStatus</name>
+    <message>
+        <source>confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>implied</source>
+        <translation>可推定</translation>
+    </message>
+    <message>
+        <source>derived</source>
+        <translation>推导所得</translation>
+    </message>
+    <message>
+        <source>unconfirmed (not counted)</source>
+        <translation>未确认（不计入）</translation>
+    </message>
+    <message>
+        <source>unknown (not counted)</source>
+        <translation>未知（不计入）</translation>
+    </message>
+</context>
+<context>
+    <name>FitDialog</name>
+    <message>
+        <source>Why this fit? {industry} in {region}</source>
+        <translation>为什么是这个适配度？{region}的{industry}</translation>
+    </message>
+    <message>
+        <source>The fit cannot be computed for this region.</source>
+        <translation>无法计算该地区的适配度。</translation>
+    </message>
+    <message>
+        <source>fits (at least the threshold {threshold:.2f})</source>
+        <translation>适配（不低于阈值 {threshold:.2f}）</translation>
+    </message>
+    <message>
+        <source>does not fit (below the threshold {threshold:.2f})</source>
+        <translation>不适配（低于阈值 {threshold:.2f}）</translation>
+    </message>
+    <message>
+        <source>Fit {fit:.2f}</source>
+        <translation>适配度 {fit:.2f}</translation>
+    </message>
+    <message>
+        <source>Industrial base</source>
+        <translation>产业基础</translation>
+    </message>
+    <message>
+        <source>The industry is already in the region&apos;s industrial base.</source>
+        <translation>该产业已在该地区的现有产业基础中。</translation>
+    </message>
+    <message>
+        <source>Needed conditions</source>
+        <translation>所需条件</translation>
+    </message>
+    <message>
+        <source>Meets {met} of {total} (share {share:.2f}).</source>
+        <translation>具备 {total} 项中的 {met} 项（比例 {share:.2f}）。</translation>
+    </message>
+    <message>
+        <source>The catalog lists no needed conditions for this industry.</source>
+        <translation>产业目录没有列出该产业所需的条件。</translation>
+    </message>
+    <message>
+        <source>Met</source>
+        <translation>已具备</translation>
+    </message>
+    <message>
+        <source>(strength {strength:.2f})</source>
+        <translation>（强度 {strength:.2f}）</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>缺少</translation>
+    </message>
+    <message>
+        <source>source:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <source>no source given</source>
+        <translation>未注明来源</translation>
+    </message>
+    <message>
+        <source>No statistics imported (File &gt; Import statistics adds location quotients and relatedness density).</source>
+        <translation>尚未导入统计数据（“文件 &gt; 导入统计数据”可加入区位商和关联密度）。</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>统计数据</translation>
+    </message>
+    <message>
+        <source>Location quotient (RCA) {rca:.2f}{base}</source>
+        <translation>区位商（RCA）{rca:.2f}{base}</translation>
+    </message>
+    <message>
+        <source> — at least 1: counts as base</source>
+        <translation> — 不低于 1：计为产业基础</translation>
+    </message>
+    <message>
+        <source>Relatedness density {density:.2f}, adds {added:.2f}</source>
+        <translation>关联密度 {density:.2f}，增加 {added:.2f}</translation>
+    </message>
+    <message>
+        <source>from {source}</source>
+        <translation>来自 {source}</translation>
+    </message>
+    <message>
+        <source>Best-fitting alternatives for this region</source>
+        <translation>该地区最适配的替代产业</translation>
+    </message>
+    <message>
+        <source>None: no other industry fits this region and has room under its cap.</source>
+        <translation>无：没有其他产业既适配该地区又未超出上限。</translation>
+    </message>
+    <message>
+        <source>fit {fit:.2f}</source>
+        <translation>适配度 {fit:.2f}</translation>
+    </message>
+</context>
+<context>
     <name>FlagsModel</name>
     <message>
         <source>Severity</source>
