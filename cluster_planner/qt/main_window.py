@@ -49,6 +49,7 @@ from cluster_planner.qt import dialogs
 from cluster_planner.qt.assignments_model import KEY_ROLE, AssignmentsModel, AssignmentsProxy
 from cluster_planner.qt.catalog_panel import CatalogPanel
 from cluster_planner.qt.commands import role_name
+from cluster_planner.qt.conditions_panel import ConditionsPanel, ImportReportDialog
 from cluster_planner.qt.document import LevelData, PlanDocument, RegionSelection, load_level_data
 from cluster_planner.qt.flags_panel import SEVERITY_RANK, FlagsPanel, severity_name
 from cluster_planner.qt.i18n import current_language, document_names
@@ -233,6 +234,15 @@ class MainWindow(QMainWindow):
         self.flags_dock = self._dock(
             "flagsDock", lambda: self.tr("Flags"), self.flags_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.conditions_panel = ConditionsPanel(
+            self.document, self.selection, lambda: self.catalog_panel.current_industry()
+        )
+        self.conditions_dock = self._dock(
+            "conditionsDock", lambda: self.tr("Local conditions"), self.conditions_panel,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
+        self._fit_dialog: Any = None
+        self.import_report: ImportReportDialog | None = None
 
     def _translated(self, setter: Callable[[str], Any], text: Callable[[], str]) -> None:
         """Call ``setter(text())`` now and again after every language change."""
@@ -300,6 +310,21 @@ class MainWindow(QMainWindow):
         self.compare_action = self._action(
             "compareAction", lambda: self.tr("&Compare with…"), self.compare_with, None,
             lambda: self.tr("Compare this plan with another plan file"),
+        )
+        self.import_conditions_action = self._action(
+            "importConditionsAction", lambda: self.tr("Import &local conditions (CSV)…"),
+            self.import_conditions, None,
+            lambda: self.tr("Add your own local-condition facts: region, condition, value, source"),
+        )
+        self.import_statistics_action = self._action(
+            "importStatisticsAction", lambda: self.tr("Import &statistics (CSV)…"),
+            self.import_statistics, None,
+            lambda: self.tr("A region × industry table: fit then uses location quotients and relatedness"),
+        )
+        self.explain_fit_action = self._action(
+            "explainFitAction", lambda: self.tr("&Why this fit?"), self.explain_current_fit,
+            QKeySequence("Ctrl+I"),
+            lambda: self.tr("Explain the fit of the chosen industry in the selected region"),
         )
         self.quit_action = self._action("quitAction", lambda: self.tr("&Quit"), self.close, key.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -442,6 +467,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.compare_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.import_conditions_action)
+        file_menu.addAction(self.import_statistics_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
         self.edit_menu = bar.addMenu("")
@@ -462,6 +490,8 @@ class MainWindow(QMainWindow):
         plan_menu.addAction(self.lead_action)
         plan_menu.addAction(self.support_action)
         plan_menu.addAction(self.unassign_action)
+        plan_menu.addSeparator()
+        plan_menu.addAction(self.explain_fit_action)
 
         view_menu = bar.addMenu("")
         self._translated(view_menu.setTitle, lambda: self.tr("&View"))
@@ -480,7 +510,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.zoom_in_action)
         view_menu.addAction(self.zoom_out_action)
         view_menu.addSeparator()
-        for dock in (self.selection_dock, self.assignments_dock, self.flags_dock):
+        for dock in (self.selection_dock, self.assignments_dock, self.flags_dock, self.conditions_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         self.language_menu = view_menu.addMenu("")
@@ -598,7 +628,11 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.setMaximumWidth(160)
         self.progress.hide()
+        self.statistics_label = QLabel()
+        self.statistics_label.setObjectName("statisticsLabel")
+        self.statistics_label.hide()
         status.addWidget(self.hover_label, 1)
+        status.addPermanentWidget(self.statistics_label)
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.counts_label)
 
@@ -622,6 +656,15 @@ class MainWindow(QMainWindow):
         self.assignments_table.selectionModel().selectionChanged.connect(
             self._on_assignment_rows_selected
         )
+        self.conditions_panel.explainRequested.connect(self.show_fit_dialog)
+        self.catalog_panel.currentIndustryChanged.connect(lambda _id: self.conditions_panel.update_buttons())
+        document.conditionsChanged.connect(self._update_statistics_label)
+        # "Why this fit?" is one click away from an assignment row and from a flag.
+        self.assignments_table.doubleClicked.connect(self._on_assignment_double_clicked)
+        for table in (self.assignments_table, self.flags_panel.table):
+            table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.assignments_table.customContextMenuRequested.connect(self._assignment_context_menu)
+        self.flags_panel.table.customContextMenuRequested.connect(self._flag_context_menu)
 
     # ------------------------------------------------------------------ start-up and levels
     def start(self) -> None:
@@ -862,6 +905,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(self.ready)
         self.export_action.setEnabled(self.ready)
         self.compare_action.setEnabled(self.ready)
+        self.import_conditions_action.setEnabled(self.ready)
+        self.import_statistics_action.setEnabled(self.ready)
+        self.explain_fit_action.setEnabled(has_selection and has_industry)
 
     def _update_title(self) -> None:
         self.setWindowTitle(
@@ -1285,6 +1331,168 @@ class MainWindow(QMainWindow):
     def comparison(self) -> Any:
         """The core ``PlanDiff`` the map shows, or ``None``."""
         return self._comparison
+
+    # ------------------------------------------------------------------ fit and local conditions
+    def show_fit_dialog(self, region: str, industry: str) -> Any:
+        """Open (or bring up) the "Why this fit?" dialog for ``industry`` in ``region``."""
+        from cluster_planner.qt.fit_dialog import FitDialog
+
+        if self._fit_dialog is None:
+            self._fit_dialog = FitDialog(self.document, self)
+            self._fit_dialog.assignRequested.connect(self._assign_suggestion)
+        self._fit_dialog.show_fit(region, industry)
+        return self._fit_dialog
+
+    def explain_current_fit(self) -> None:
+        """Explain the chosen industry in the first selected region."""
+        codes = self.selection.codes
+        industry = self.catalog_panel.current_industry()
+        if codes and industry:
+            self.show_fit_dialog(codes[0], industry)
+        else:
+            self.statusBar().showMessage(self.tr("Select a region and an industry first"), 4000)
+
+    def _assign_suggestion(self, region: str, industry: str) -> None:
+        plan = self.document.plan
+        if plan.get(region, industry) is None:
+            self.document.push(plan.assign_industry(region, industry, "lead"))
+
+    def _assignment_key(self, index: Any) -> tuple[str, str] | None:
+        key = self.assignments_proxy.data(index, KEY_ROLE) if index.isValid() else None
+        return tuple(key) if key else None
+
+    def _on_assignment_double_clicked(self, index: Any) -> None:
+        from cluster_planner.qt.assignments_model import COLUMNS as ASSIGNMENT_COLUMNS
+
+        key = self._assignment_key(index)
+        if key and ASSIGNMENT_COLUMNS[index.column()] != "note":  # the note column edits
+            self.show_fit_dialog(*key)
+
+    def _assignment_context_menu(self, position: Any) -> None:
+        key = self._assignment_key(self.assignments_table.indexAt(position))
+        if key:
+            self._fit_menu([key], self.assignments_table.viewport().mapToGlobal(position))
+
+    def _flag_context_menu(self, position: Any) -> None:
+        table = self.flags_panel.table
+        index = table.indexAt(position)
+        if not index.isValid():
+            return
+        table.selectRow(index.row())
+        flag = self.flags_panel.selected_flag()
+        if flag is None or not flag.industry:
+            return
+        keys = [(region, flag.industry) for region in flag.regions[:8]]
+        self._fit_menu(keys, table.viewport().mapToGlobal(position))
+
+    def _fit_menu(self, keys: list[tuple[str, str]], global_position: Any) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("fitMenu")
+        for region, industry in keys:
+            action = menu.addAction(
+                self.tr("Why this fit? {industry} in {region}").format(
+                    industry=self.document.industry_label(industry), region=self.document.region_label(region)
+                )
+            )
+            action.triggered.connect(
+                lambda _checked=False, region=region, industry=industry: self.show_fit_dialog(region, industry)
+            )
+        menu.popup(global_position)
+
+    def import_conditions(self) -> None:
+        """Ask for a CSV of local-condition facts and import it (see :meth:`import_conditions_csv`)."""
+        if not self.ready:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import local conditions"), self._dialog_directory(),
+            self.tr("CSV files (*.csv);;All files (*)"),
+        )
+        if path:
+            self.import_conditions_csv(path)
+
+    def import_conditions_csv(self, path: str | Path) -> tuple[int, list[str]]:
+        """Apply the good rows of a facts CSV as one undo step and report the bad ones.
+
+        Returns the number of facts applied and the problems (``"line N: ..."``); a file
+        that cannot be read at all is shown as an error and applies nothing.
+        """
+        conditions = self.document.conditions
+        if conditions is None:
+            dialogs.show_error(
+                self, self.tr("Cannot import local conditions"),
+                self.document.analysis_problem or self.tr("No local conditions are loaded."),
+            )
+            return 0, []
+        try:
+            facts, problems = conditions.import_csv(path)
+        except InputError as error:
+            dialogs.show_error(self, self.tr("Cannot import local conditions"), error.one_line())
+            return 0, []
+        if facts:
+            self.document.push_fact_edit(
+                conditions.set_facts(facts),
+                self.tr("Import local conditions from {file}").format(file=Path(path).name),
+            )
+        summary = self.tr("{file}: {good} facts applied (one undo step), {bad} rows skipped.").format(
+            file=Path(path).name, good=len(facts), bad=len(problems)
+        )
+        self.statusBar().showMessage(summary, 8000)
+        if problems:
+            self._show_import_report(summary, problems)
+        return len(facts), problems
+
+    def import_statistics(self) -> None:
+        """Ask for a region × industry CSV and use it for fit (see :meth:`import_statistics_csv`)."""
+        if not self.ready:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import statistics"), self._dialog_directory(),
+            self.tr("CSV files (*.csv);;All files (*)"),
+        )
+        if path:
+            self.import_statistics_csv(path)
+
+    def import_statistics_csv(self, path: str | Path) -> bool:
+        """Load a region × industry table into the analysis; problems are shown by line number."""
+        from cluster_planner.core.statistics import load_statistics
+
+        layer = self.document.layer
+        if layer is None:
+            return False
+        try:
+            table = load_statistics(path, [str(code) for code in layer.codes], self.catalog.ids)
+        except InputError as error:
+            self._show_import_report(
+                self.tr("Cannot import statistics; nothing changed."), error.one_line().split("; ")
+            )
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.document.set_statistics(table)
+        finally:
+            QApplication.restoreOverrideCursor()
+        return True
+
+    def _show_import_report(self, summary: str, problems: list[str]) -> None:
+        if self.import_report is not None:
+            self.import_report.close()
+        self.import_report = ImportReportDialog(summary, problems, self)
+        self.import_report.show()
+
+    def _update_statistics_label(self) -> None:
+        table = self.document.statistics
+        self.statistics_label.setVisible(table is not None)
+        if table is not None:
+            name = Path(table.source).name if table.source else ""
+            self.statistics_label.setText(self.tr("Statistics loaded: {file}").format(file=name))
+            self.statistics_label.setToolTip(table.source)
+        if self.document.user_fact_problems:
+            self.statusBar().showMessage(
+                self.tr("Some saved local conditions could not be used: {problem}").format(
+                    problem=self.document.user_fact_problems[0]
+                ),
+                10000,
+            )
 
     # ------------------------------------------------------------------ autosave
     def autosave(self) -> Path | None:
