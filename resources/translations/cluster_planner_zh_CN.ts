@@ -136,6 +136,77 @@
     </message>
 </context>
 <context>
+    <name>ConditionsPanel</name>
+    <message>
+        <source>Condition</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>添加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Add a local condition to the selected region (with its source)</source>
+        <translation>为所选地区添加一条当地条件（附来源）</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>编辑(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Remo&amp;ve</source>
+        <translation>移除(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Why this fit?</source>
+        <translation>为什么是这个适配度？</translation>
+    </message>
+    <message>
+        <source>Explain the fit of the chosen industry in the selected region</source>
+        <translation>解释所选产业在所选地区的适配度</translation>
+    </message>
+    <message>
+        <source>Select a region on the map to see its local conditions.</source>
+        <translation>在地图上选择一个地区以查看其当地条件。</translation>
+    </message>
+    <message>
+        <source>No local conditions loaded: {problem}</source>
+        <translation>未加载当地条件：{problem}</translation>
+    </message>
+    <message>
+        <source>{region} ({code}): {count} facts, {counted} counted for fit</source>
+        <translation>{region}（{code}）：{count} 条事实，其中 {counted} 条计入适配度</translation>
+    </message>
+    <message>
+        <source>not counted: only confirmed, implied or derived facts raise the fit</source>
+        <translation>不计入：只有已确认、可推定或推导所得的事实才提高适配度</translation>
+    </message>
+    <message>
+        <source>(no source)</source>
+        <translation>（无来源）</translation>
+    </message>
+    <message>
+        <source>Edit condition {condition} of {region}</source>
+        <translation>编辑{region}的条件“{condition}”</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>Unsaved changes</source>
@@ -312,6 +383,46 @@
     <message>
         <source>support</source>
         <translation>配套</translation>
+    </message>
+</context>
+<context>
+    <name>FactDialog</name>
+    <message>
+        <source>Edit local condition of {region}</source>
+        <extracomment>The fact key ``(region, condition, detail)`` of a row.</extracomment>
+        <translation>编辑{region}的当地条件</translation>
+    </message>
+    <message>
+        <source>Add local condition to {region}</source>
+        <translation>为{region}添加当地条件</translation>
+    </message>
+    <message>
+        <source>Web address or document that states it (required)</source>
+        <translation>说明该事实的网址或文件（必填）</translation>
+    </message>
+    <message>
+        <source>Condition:</source>
+        <translation>条件：</translation>
+    </message>
+    <message>
+        <source>Strength (0–1):</source>
+        <translation>强度（0–1）：</translation>
+    </message>
+    <message>
+        <source>Detail:</source>
+        <translation>详情：</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Every fact needs its source: give a web address or a document.</source>
+        <translation>每条事实都需要来源：请填写网址或文件。</translation>
     </message>
 </context>
 <context>
@@ -522,6 +633,13 @@
     </message>
 </context>
 <context>
+    <name>ImportReportDialog</name>
+    <message>
+        <source>Import report</source>
+        <translation>导入报告</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Selection &amp;&amp; industries</source>
@@ -538,6 +656,10 @@
     <message>
         <source>Flags</source>
         <translation>问题</translation>
+    </message>
+    <message>
+        <source>Local conditions</source>
+        <translation>当地条件</translation>
     </message>
     <message>
         <source>&amp;New plan</source>
@@ -570,6 +692,30 @@
     <message>
         <source>Compare this plan with another plan file</source>
         <translation>把本规划与另一个规划文件比较</translation>
+    </message>
+    <message>
+        <source>Import &amp;local conditions (CSV)…</source>
+        <translation>导入当地条件(&amp;L)（CSV）…</translation>
+    </message>
+    <message>
+        <source>Add your own local-condition facts: region, condition, value, source</source>
+        <translation>添加自己的当地条件事实：地区、条件、值、来源</translation>
+    </message>
+    <message>
+        <source>Import &amp;statistics (CSV)…</source>
+        <translation>导入统计数据(&amp;S)（CSV）…</translation>
+    </message>
+    <message>
+        <source>A region × industry table: fit then uses location quotients and relatedness</source>
+        <translation>地区 × 产业表：适配度随后会使用区位商和关联密度</translation>
+    </message>
+    <message>
+        <source>&amp;Why this fit?</source>
+        <translation>为什么是这个适配度(&amp;W)？</translation>
+    </message>
+    <message>
+        <source>Explain the fit of the chosen industry in the selected region</source>
+        <translation>解释所选产业在所选地区的适配度</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -954,6 +1100,54 @@
     <message>
         <source>Cannot compare the plans</source>
         <translation>无法比较规划</translation>
+    </message>
+    <message>
+        <source>Select a region and an industry first</source>
+        <translation>请先选择地区和产业</translation>
+    </message>
+    <message>
+        <source>Why this fit? {industry} in {region}</source>
+        <translation>为什么是这个适配度？{region}的{industry}</translation>
+    </message>
+    <message>
+        <source>Import local conditions</source>
+        <translation>导入当地条件</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot import local conditions</source>
+        <translation>无法导入当地条件</translation>
+    </message>
+    <message>
+        <source>No local conditions are loaded.</source>
+        <translation>未加载当地条件。</translation>
+    </message>
+    <message>
+        <source>Import local conditions from {file}</source>
+        <translation>从 {file} 导入当地条件</translation>
+    </message>
+    <message>
+        <source>{file}: {good} facts applied (one undo step), {bad} rows skipped.</source>
+        <translation>{file}：已应用 {good} 条事实（一次撤销即可还原），跳过 {bad} 行。</translation>
+    </message>
+    <message>
+        <source>Import statistics</source>
+        <translation>导入统计数据</translation>
+    </message>
+    <message>
+        <source>Cannot import statistics; nothing changed.</source>
+        <translation>无法导入统计数据；未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Statistics loaded: {file}</source>
+        <translation>已加载统计数据：{file}</translation>
+    </message>
+    <message>
+        <source>Some saved local conditions could not be used: {problem}</source>
+        <translation>部分已保存的当地条件无法使用：{problem}</translation>
     </message>
     <message>
         <source>Autosave failed: {problem}</source>
