@@ -232,7 +232,7 @@ class ConditionsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COLUMNS.index("source"), QHeaderView.ResizeMode.Stretch)
-        for column, width in (("condition", 150), ("value", 44), ("detail", 150), ("status", 110)):
+        for column, width in (("condition", 130), ("value", 40), ("detail", 170), ("status", 100)):
             header.resizeSection(COLUMNS.index(column), width)
         self.table.itemSelectionChanged.connect(self.update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.edit_selected())

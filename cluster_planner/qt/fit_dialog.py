@@ -236,7 +236,10 @@ class FitDialog(QDialog):
         source_label = html.escape(self.tr("source:"))
         for fact in facts:
             counted = getattr(fact, "counted", True)
-            detail = html.escape(fact.detail) if fact.detail else ""
+            detail = fact.detail
+            if fact.condition == "base" and detail in self._document.catalog.by_id:
+                detail = self._document.industry_label(detail)
+            detail = html.escape(detail)
             status = html.escape(status_name(fact.status))
             source = source_html(fact.source) or html.escape(self.tr("no source given"))
             text = (f"{detail} · " if detail else "") + f"<i>{status}</i> · {source_label} {source}"

@@ -169,6 +169,9 @@ class MainWindow(QMainWindow):
                 [self.selection_dock, self.flags_dock], [340, 440], Qt.Orientation.Horizontal
             )
             self.resizeDocks([self.assignments_dock], [200], Qt.Orientation.Vertical)
+            self.resizeDocks(
+                [self.assignments_dock, self.conditions_dock], [760, 620], Qt.Orientation.Horizontal
+            )
         self._update_title()
         self._update_actions()
 
@@ -239,8 +242,10 @@ class MainWindow(QMainWindow):
         )
         self.conditions_dock = self._dock(
             "conditionsDock", lambda: self.tr("Local conditions"), self.conditions_panel,
-            Qt.DockWidgetArea.RightDockWidgetArea,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
         )
+        # Beside the assignments: the bottom area is wide enough for the source column.
+        self.splitDockWidget(self.assignments_dock, self.conditions_dock, Qt.Orientation.Horizontal)
         self._fit_dialog: Any = None
         self.import_report: ImportReportDialog | None = None
 
