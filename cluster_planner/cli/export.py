@@ -24,7 +24,8 @@ def add_arguments(parser) -> None:
         "--language",
         choices=("zh", "en"),
         default="zh",
-        help="language of the labels on the map (default: zh)",
+        help="language of what a person reads: CSV headers and values, the text columns"
+        " of a GIS layer, the report, the map's title and legend (default: zh)",
     )
     parser.add_argument(
         "--colour-by",

