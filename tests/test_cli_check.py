@@ -118,3 +118,36 @@ def test_imported_statistics_raise_fit(tmp_path, capsys):
     bad.write_text("region,industry,value\n999999,steel,1\n", encoding="utf-8")
     assert main(["check", str(path), "--statistics", str(bad)]) == 2
     assert "line 2: unknown region code 999999" in capsys.readouterr().err
+
+
+def test_check_in_chinese_keeps_the_json_shape_with_chinese_messages(capsys):
+    assert main(["check", str(HOMOGENIZED), "--format", "json"]) == 1
+    english = json.loads(capsys.readouterr().out)
+    assert main(["check", str(HOMOGENIZED), "--format", "json", "--language", "zh"]) == 1
+    chinese = json.loads(capsys.readouterr().out)
+
+    def shape(payload):
+        # everything but the human text: keys, ids, numbers, order
+        return [
+            (f["kind"], f["severity"], f["industry"], f["regions"], f["evidence"],
+             [(s["action"], s["region"], s["industry"], s["fit"]) for s in f["suggestions"]])
+            for f in payload["flags"]
+        ]
+
+    assert shape(chinese) == shape(english)
+    assert [set(f) for f in chinese["flags"]] == [set(f) for f in english["flags"]]
+    crowded = next(f for f in chinese["flags"] if f["kind"] == "crowded-industry")
+    assert crowded["message"].startswith(("新能源汽车", "集成电路", "人工智能", "生物医药"))
+    assert "被安排在" in crowded["message"]
+    texts = [s["text"] for f in chinese["flags"] for s in f["suggestions"]]
+    assert texts and all(text.startswith("在") for text in texts)
+    assert all(f["message"] != e["message"] for f, e in zip(chinese["flags"], english["flags"], strict=True))
+
+
+def test_check_prints_its_text_report_in_the_chosen_language(capsys):
+    assert main(["check", str(HOMOGENIZED), "--language", "zh"]) == 1
+    chinese = capsys.readouterr().out
+    assert "同质化指数" in chinese and ("[警告]" in chinese or "[错误]" in chinese)
+    assert "Homogeneity index" not in chinese
+    assert main(["check", str(HOMOGENIZED)]) == 1
+    assert "Homogeneity index" in capsys.readouterr().out

@@ -1,5 +1,9 @@
 """``cluster-planner check PLAN``: analyse a plan and print its flags.
 
+``--language zh`` prints the text report, and the ``message`` of each flag and the
+``text`` of each suggestion in the JSON, in Chinese (industry ``name`` in the summary
+too); the JSON keeps its shape and its ids (kinds, severities, codes) in every language.
+
 Exit status: 0 when no flag is a warning or an error, 1 when some are, 2 when the plan
 (or a statistics file) is unusable: one line on stderr naming the file and the problem.
 """
@@ -10,13 +14,20 @@ from pathlib import Path
 
 from cluster_planner.cli._output import add_format_argument, print_json
 from cluster_planner.core.errors import InputError, PlanFileError
+from cluster_planner.core.messages import LANGUAGES
 from cluster_planner.core.plan import LEVELS
 
 
 def add_arguments(parser) -> None:
-    """Add ``PLAN``, ``--format text|json``, ``--level`` and ``--statistics``."""
+    """Add ``PLAN``, ``--format text|json``, ``--language``, ``--level`` and ``--statistics``."""
     parser.add_argument("plan", metavar="PLAN", help="the plan file (.cplan)")
     add_format_argument(parser)
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help="language of the messages and suggestions (default: en)",
+    )
     parser.add_argument(
         "--level",
         choices=LEVELS,
@@ -56,12 +67,93 @@ def run(args) -> int:
         analysis = analyze(plan, context)
     except ValueError as error:  # a setting saved in the plan is out of range
         raise InputError(args.plan, f"cannot analyse the plan: {error}") from None
-    if args.format == "json":
-        print_json(analysis.to_json())
+    language = getattr(args, "language", "en")
+    if language == "en":
+        payload = analysis.to_json()
+        lines = iter_report_lines(analysis)
     else:
-        for line in iter_report_lines(analysis):
+        names = _names(plan.level, catalog)
+        payload = localised_json(analysis, language, names)
+        lines = iter_report_lines_zh(analysis, names)
+    if args.format == "json":
+        print_json(payload)
+    else:
+        for line in lines:
             print(line)
     return 1 if analysis.has_problems else 0
+
+
+def _names(level: str, catalog):
+    from cluster_planner.core.catalog import load_condition_types
+    from cluster_planner.core.messages import names_from
+    from cluster_planner.core.regions import load_layer
+
+    return names_from(load_layer(level), catalog, load_condition_types())
+
+
+def localised_json(analysis, language: str, names) -> dict:
+    """``analysis.to_json()`` with messages, suggestion texts and industry names in ``language``.
+
+    Only human text changes: keys, ids, numbers and the order of everything stay as in
+    the English payload, so a tool reading the JSON works in either language.
+    """
+    from cluster_planner.core.messages import flag_message, suggestion_text
+
+    payload = analysis.to_json()
+    for flag, entry in zip(analysis.flags, payload["flags"], strict=True):
+        entry["message"] = flag_message(flag, language, names)
+        entry["region_names"] = [names.region(code, language) for code in flag.regions]
+        for suggestion, item in zip(flag.suggestions, entry["suggestions"], strict=True):
+            item["text"] = suggestion_text(suggestion, language, names)
+    for entry in payload["summary"].get("industries", []):
+        entry["name"] = names.industry(entry["industry"], language)
+    return payload
+
+
+def iter_report_lines_zh(analysis, names):
+    """The text report in Chinese (the English one is ``core.analysis.iter_report_lines``)."""
+    from cluster_planner.core.messages import (
+        flag_message,
+        kind_name,
+        severity_name,
+        suggestion_text,
+    )
+
+    summary = analysis.summary
+    level = {"province": "省级", "prefecture": "地级", "county": "县级"}.get(
+        summary["level"], summary["level"]
+    )
+    yield (
+        f"{summary['plan']}（{level}）：{summary['regions']} 个地区中的 "
+        f"{summary['regions_with_assignments']} 个共有 {summary['assignments']} 项产业安排，"
+        f"涉及 {summary['industries_used']} 个产业"
+    )
+    yield (
+        f"同质化指数 {summary['homogeneity_index']:.2f}（各地区产业组合结构相似度的平均值）；"
+        f"{summary['similar_pairs']} 对地区结构相似，其中 {summary['similar_neighbour_pairs']} 对彼此接壤"
+    )
+    for entry in summary["industries"]:
+        state = "扎堆" if entry["crowded"] else "正常"
+        name = names.industry(entry["industry"], "zh")
+        line = f"  {name}：{entry['count']} 个地区，上限 {entry['cap']}（{state}）"
+        joins = entry["joins"]
+        if entry["count"] >= 2:
+            line += (
+                f"；相邻地区对 {joins['observed']} 个，随机期望 {joins['expected']:.1f} 个"
+                f"（z {joins['z']:.2f}）"
+            )
+            if joins["clustered"]:
+                line += "：选择集中在相邻地区"
+        yield line
+    counts = summary["flags"]
+    yield f"问题：错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个"
+    for flag in analysis.flags:
+        yield (
+            f"[{severity_name(flag.severity, 'zh')}] {kind_name(flag.kind, 'zh')}："
+            f"{flag_message(flag, 'zh', names)}"
+        )
+        if flag.suggestions:
+            yield "    建议：" + "；".join(suggestion_text(s, "zh", names) for s in flag.suggestions)
 
 
 def _check_regions(plan, layer, path: str | Path) -> None:
