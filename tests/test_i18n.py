@@ -127,3 +127,29 @@ def test_switching_to_chinese_retranslates_menus_panels_and_flags_and_keeps_the_
     QApplication.processEvents()
     assert window.menuBar().actions()[0].text() == "&File"
     assert window.flags_dock.windowTitle() == "Flags"
+
+
+def test_undo_redo_items_and_the_plan_file_filter_follow_the_language(window):
+    from PySide6.QtWidgets import QApplication
+
+    assert window.open_path(EXAMPLE, ask_to_save=False)
+    window.selection.apply(["430000"], "replace")
+    window.assign_to_selection("steel", "support")
+    command = window.document.undo_stack.undoText()
+    assert command and window.undo_action.text() == f"&Undo {command}"
+    assert window.redo_action.text() == "&Redo"
+    assert window._plan_filter().startswith("Cluster Planner plans (*.cplan)")
+
+    assert window.set_language("zh") == "zh"
+    QApplication.processEvents()
+    assert window.undo_action.text().startswith("撤销(&U) ")
+    assert window.redo_action.text() == "重做(&R)"
+    assert window._plan_filter().startswith("Cluster Planner 规划文件 (*.cplan)")
+    window.undo_action.trigger()  # the text follows the stack in the new language too
+    assert window.undo_action.text() == "撤销(&U)"
+    assert window.redo_action.text().startswith("重做(&R) ")
+
+    assert window.set_language("en") == "en"
+    QApplication.processEvents()
+    assert window.redo_action.text().startswith("&Redo ")
+    assert window.undo_action.text() == "&Undo"

@@ -58,7 +58,6 @@ from cluster_planner.qt.region_panel import RegionPanel
 from cluster_planner.qt.settings import AppSettings
 
 APP_TITLE = "Cluster Planner"
-PLAN_FILTER = "Cluster Planner plans (*.cplan);;JSON (*.json);;All files (*)"
 COLOUR_MODES = ("count", "industry", "severity")
 
 
@@ -336,14 +335,21 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
 
         stack = self.document.undo_stack
-        self.undo_action = stack.createUndoAction(self, self.tr("&Undo"))  # Qt retranslates it
+        self.undo_action = stack.createUndoAction(self)
         self.undo_action.setObjectName("undoAction")
         self.undo_action.setShortcuts(key.Undo)
-        self.redo_action = stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action = stack.createRedoAction(self)
         self.redo_action.setObjectName("redoAction")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
+        # The stack fixes its "Undo" prefix when it makes the action, in the language of
+        # that moment; connected after the stack's own slots, these re-set the text in the
+        # language installed now, on every change of the command and on a language switch.
+        stack.undoTextChanged.connect(self._retitle_undo_actions)
+        stack.redoTextChanged.connect(self._retitle_undo_actions)
+        self._retranslators.append(self._retitle_undo_actions)
+        self._retitle_undo_actions()
         self.rename_action = self._action("renameAction", lambda: self.tr("Re&name plan…"), self.rename_plan)
 
         self.lead_action = self._action(
@@ -601,6 +607,23 @@ class MainWindow(QMainWindow):
             names = {"zh": industry.name_zh, "en": industry.name_en}
             self.industry_combo.setItemText(index, names[language])
             self.industry_combo.setItemData(index, names[other_language(language)], Qt.ItemDataRole.ToolTipRole)
+
+    def _plan_filter(self) -> str:
+        """The file-type filter of the plan dialogs, in the language installed now."""
+        # literal strings, so that lupdate sees each of them
+        return ";;".join(
+            (
+                self.tr("Cluster Planner plans (*.cplan)"),
+                self.tr("JSON (*.json)"),
+                self.tr("All files (*)"),
+            )
+        )
+
+    def _retitle_undo_actions(self, *_args: Any) -> None:
+        stack = self.document.undo_stack
+        undo, redo = stack.undoText(), stack.redoText()
+        self.undo_action.setText(self.tr("&Undo %1").replace("%1", undo) if undo else self.tr("&Undo"))
+        self.redo_action.setText(self.tr("&Redo %1").replace("%1", redo) if redo else self.tr("&Redo"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "counts_label"):
@@ -1108,7 +1131,7 @@ class MainWindow(QMainWindow):
         if not self.ready or not self.maybe_save():
             return
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open plan"), self._dialog_directory(), self.tr(PLAN_FILTER)
+            self, self.tr("Open plan"), self._dialog_directory(), self._plan_filter()
         )
         if path:
             self.open_path(path, ask_to_save=False)
@@ -1157,7 +1180,7 @@ class MainWindow(QMainWindow):
             _safe_file_stem(self.document.plan.name) + ".cplan"
         )
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save plan as"), str(suggested), self.tr(PLAN_FILTER)
+            self, self.tr("Save plan as"), str(suggested), self._plan_filter()
         )
         if not path:
             return False
@@ -1277,7 +1300,7 @@ class MainWindow(QMainWindow):
         if not self.ready:
             return
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Compare with plan"), self._dialog_directory(), self.tr(PLAN_FILTER)
+            self, self.tr("Compare with plan"), self._dialog_directory(), self._plan_filter()
         )
         if path:
             self.compare_path(path)

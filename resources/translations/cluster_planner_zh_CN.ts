@@ -882,6 +882,26 @@
         <translation>地图显示的产业</translation>
     </message>
     <message>
+        <source>Cluster Planner plans (*.cplan)</source>
+        <translation>Cluster Planner 规划文件 (*.cplan)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo %1</source>
+        <translation>撤销(&amp;U) %1</translation>
+    </message>
+    <message>
+        <source>&amp;Redo %1</source>
+        <translation>重做(&amp;R) %1</translation>
+    </message>
+    <message>
         <source>Loading the {level} layer…</source>
         <translation>正在加载{level}图层……</translation>
     </message>
