@@ -54,6 +54,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from matplotlib.backend_bases import DrawEvent
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
@@ -62,6 +63,7 @@ from PySide6.QtWidgets import QApplication, QRubberBand, QToolTip, QVBoxLayout, 
 
 from cluster_planner.render.fonts import register_matplotlib_font
 from cluster_planner.render.mapfigure import SEA_COLOUR, MapFigure
+from cluster_planner.render.raster import RasterView
 
 WHEEL_ZOOM_STEP = 1.25
 KEY_ZOOM_STEP = 1.5
@@ -124,6 +126,37 @@ class _PanPreview(QWidget):
                      round(rect.width() * ratio), round(rect.height() * ratio))
 
 
+class _MapFigureCanvas(FigureCanvasQTAgg):
+    """The Qt Agg canvas, drawing through a :class:`RasterView` when it has one.
+
+    With a raster view, :meth:`draw` re-renders the cached layers only when the view
+    changed and otherwise composes colours, outlines and labels into the Agg buffer
+    (see :mod:`cluster_planner.render.raster`). It still fires one ``draw_event`` per
+    draw, so blitting and listeners work as with the plain canvas.
+    """
+
+    def __init__(self, figure: Figure):
+        super().__init__(figure)
+        self.raster: RasterView | None = None
+
+    def draw(self) -> None:
+        raster = self.raster
+        if raster is None:
+            super().draw()
+            return
+        if getattr(self, "_is_drawing", False):
+            return
+        self._is_drawing = True
+        self._draw_pending = False  # this draw is the one an idle draw would do
+        try:
+            self.renderer = self.get_renderer()
+            raster.draw(self.renderer)
+            DrawEvent("draw_event", self, self.renderer)._process()
+        finally:
+            self._is_drawing = False
+        self.update()
+
+
 @dataclass
 class _Press:
     """A mouse button held down on the map, until it is released."""
@@ -147,7 +180,7 @@ class MapCanvas(QWidget):
         super().__init__(parent)
         register_matplotlib_font()
         self._figure = Figure(figsize=(8, 6), dpi=100)
-        self._canvas = FigureCanvasQTAgg(self._figure)
+        self._canvas = _MapFigureCanvas(self._figure)
         self._canvas.setParent(self)
         self._canvas.setObjectName("mapFigureCanvas")
         self._canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -162,6 +195,7 @@ class MapCanvas(QWidget):
         self._retranslate()
 
         self._map: MapFigure | None = None
+        self._fast_drawing = True
         self._layer = None
         self._language = "zh"
         self._tooltip_provider: Callable[[str], str] | None = None
@@ -236,7 +270,21 @@ class MapCanvas(QWidget):
         self._layer = layer
         self._map = MapFigure(self._figure, layer, sea_line=sea_line, cities=cities,
                               language=self._language)
+        self._canvas.raster = RasterView(self._map) if self._fast_drawing else None
         self._canvas.draw_idle()
+
+    @property
+    def fast_drawing(self) -> bool:
+        """Whether the map is drawn from cached layers (True) or as vectors each time."""
+        return self._fast_drawing
+
+    def set_fast_drawing(self, enabled: bool) -> None:
+        """Draw from cached layers (the default) or, for comparison, as vectors each time."""
+        self._fast_drawing = bool(enabled)
+        if self._map is not None:
+            self._canvas.raster = RasterView(self._map) if self._fast_drawing else None
+            self._background = None
+            self._canvas.draw_idle()
 
     def set_colours(self, facecolors, legend, legend_title: str | None = None) -> None:
         """Recolour the regions in place and replace the legend.
@@ -334,13 +382,10 @@ class MapCanvas(QWidget):
         """The region under a display point: the inset first (it lies on top)."""
         if self._map is None:
             return None
-        inset = self._map.inset_ax
-        axes = [inset, self._map.ax] if inset.get_visible() else [self._map.ax]
-        for ax in axes:
-            if ax.bbox.contains(x, y):
-                data_x, data_y = ax.transData.inverted().transform((x, y))
-                return self._map.hit_test(data_x, data_y)
-        return None
+        raster = self._canvas.raster
+        if raster is not None and not self._canvas.figure.stale:
+            return raster.row_at_display(x, y)
+        return self._map.row_at_display(x, y)
 
     def _code(self, row: int | None) -> str:
         return "" if row is None or self._map is None else str(self._map.codes[row])

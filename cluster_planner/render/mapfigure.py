@@ -41,6 +41,7 @@ import shapely
 from matplotlib import patheffects
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba_array
+from matplotlib.legend import Legend
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 
@@ -78,6 +79,8 @@ HOVER_COLOUR = "#000000"
 SEA_LINE_COLOUR = "#4d4d4d"
 CITY_COLOUR = "#1a1a1a"
 PICTURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+# Legends kept (hidden) for reuse, see MapFigure.set_legend.
+LEGENDS_KEPT = 8
 _AUTO = object()
 
 
@@ -169,6 +172,12 @@ class MapFigure:
         self._selection: np.ndarray = np.empty(0, dtype=int)
         self._highlight: np.ndarray = np.empty(0, dtype=int)
         self._hover: int | None = None
+        # Cached pictures of the title and labels (cluster_planner.render.raster) key
+        # on this counter, bumped when they change; pictures of the legend key on
+        # ``legend_signature``.
+        self.decoration_version = 0
+        self.legend_signature: tuple = ()
+        self._legends: dict[tuple, Legend] = {}
 
         self._layout(geometries)
         self._build_axes()
@@ -178,7 +187,10 @@ class MapFigure:
         self._draw_sea_line()
         self._draw_cities()
         self.legend = None
-        self.title = self.ax.set_title("", fontsize=13, family=FONT_FAMILY)
+        # A fixed position (not matplotlib's automatic one, which moves the title above
+        # whatever it finds at the top of the axes) puts it in the same place in every
+        # picture, including the partial ones of cluster_planner.render.raster.
+        self.title = self.ax.set_title("", fontsize=13, family=FONT_FAMILY, y=1.0)
         self.attribution = figure.text(0.995, 0.005, ATTRIBUTION, ha="right", va="bottom",
                                        fontsize=6.5, color="0.35", family=FONT_FAMILY)
         self.reset_view()
@@ -401,23 +413,39 @@ class MapFigure:
 
     def draw_animated(self) -> None:
         """Draw the animated hover outlines onto the canvas's current renderer."""
+        if self._hover is None:
+            return
         self.ax.draw_artist(self.hover_overlay)
         if self.inset_ax.get_visible():
             self.inset_ax.draw_artist(self.inset_hover_overlay)
 
     def set_legend(self, entries: Sequence[tuple[str, Sequence[float]]], title: str | None = None) -> None:
-        """Replace the legend (lower left) with ``(label, rgba)`` entries."""
+        """Replace the legend (lower left) with ``(label, rgba)`` entries.
+
+        The last few legends stay in the axes, hidden, so that going back to one (an
+        edit adds a class to the counts, its undo removes it) builds nothing new.
+        """
+        signature = (tuple((str(label), tuple(map(float, rgba))) for label, rgba in entries), title)
+        self.legend_signature = signature
         if self.legend is not None:
-            self.legend.remove()
+            self.legend.set_visible(False)
             self.legend = None
         if not entries:
             return
-        handles = [Patch(facecolor=rgba, edgecolor="0.55", linewidth=0.5, label=label)
-                   for label, rgba in entries]
-        self.legend = self.ax.legend(
-            handles=handles, loc="lower left", title=title, fontsize=8, title_fontsize=8.5,
-            frameon=True, framealpha=0.9, edgecolor="0.8", prop={"family": FONT_FAMILY, "size": 8})
-        self.legend.set_zorder(7)
+        legend = self._legends.pop(signature, None)
+        if legend is None:
+            handles = [Patch(facecolor=rgba, edgecolor="0.55", linewidth=0.5, label=label)
+                       for label, rgba in entries]
+            legend = Legend(self.ax, handles, [label for label, _ in entries], loc="lower left",
+                            title=title, fontsize=8, title_fontsize=8.5, frameon=True,
+                            framealpha=0.9, edgecolor="0.8", prop={"family": FONT_FAMILY, "size": 8})
+            legend.set_zorder(7)
+            self.ax.add_artist(legend)
+        legend.set_visible(True)
+        self._legends[signature] = legend  # most recently used last
+        while len(self._legends) > LEGENDS_KEPT:
+            self._legends.pop(next(iter(self._legends))).remove()
+        self.legend = legend
 
     def legend_entries(self) -> LegendEntries:
         """The legend as shown: ``(label, rgba)`` pairs."""
@@ -428,6 +456,8 @@ class MapFigure:
 
     def set_title(self, text: str) -> None:
         """Set the title above the map."""
+        if text != self.title.get_text():
+            self.decoration_version += 1
         self.title.set_text(text)
 
     def set_language(self, language: str) -> None:
@@ -435,6 +465,7 @@ class MapFigure:
         if language not in ("zh", "en"):
             raise ValueError(f"language must be 'zh' or 'en', got {language!r}")
         self.language = language
+        self.decoration_version += 1
         for city, label in zip(self.cities, self.city_labels, strict=True):
             label.set_text(self._city_name(city))
 
@@ -460,6 +491,18 @@ class MapFigure:
             return None
         hits = self._tree.query(shapely.Point(x, y), predicate="intersects")
         return int(hits.min()) if len(hits) else None
+
+    def row_at_display(self, x: float, y: float) -> int | None:
+        """The layer row of the region at a display point (pixels, origin bottom left).
+
+        The inset is tested first (it lies on top); outside both axes there is none.
+        """
+        axes = [self.inset_ax, self.ax] if self.inset_ax.get_visible() else [self.ax]
+        for ax in axes:
+            if ax.bbox.contains(x, y):
+                data_x, data_y = ax.transData.inverted().transform((x, y))
+                return self.hit_test(data_x, data_y)
+        return None
 
     def representative_points(self) -> np.ndarray:
         """One data point inside each region, ``(n, 2)``; computed on first use."""
