@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path as FilePath
 
@@ -94,8 +95,9 @@ def region_paths(geometries) -> tuple[list[Path], np.ndarray]:
     Returns
     -------
     paths : list of matplotlib.path.Path
-        ``paths[i]`` holds every ring of region ``i``; exteriors run counter-clockwise
-        and holes clockwise, so the non-zero fill rule leaves the holes open.
+        ``paths[i]`` holds every ring of region ``i`` (each starting with MOVETO and
+        ending on its first vertex); exteriors run counter-clockwise and holes
+        clockwise, so the non-zero fill rule leaves the holes open.
     projected : ndarray of shapely geometries in map kilometres
     """
     projected = project_geometries(geometries)
@@ -109,7 +111,9 @@ def region_paths(geometries) -> tuple[list[Path], np.ndarray]:
     codes = np.full(len(vertices), Path.LINETO, dtype=Path.code_type)
     ring_ends = np.cumsum(ring_sizes)
     codes[ring_ends - ring_sizes] = Path.MOVETO
-    codes[ring_ends - 1] = Path.CLOSEPOLY
+    # No CLOSEPOLY: shapely rings already end on their first vertex, and a path of only
+    # MOVETO/LINETO codes lets matplotlib drop vertices closer than 1/9 pixel while
+    # drawing (its path simplification), a third off every draw at country scale.
 
     n = len(projected)
     region_sizes = np.bincount(ring_region, weights=ring_sizes, minlength=n).astype(np.int64)
@@ -117,6 +121,63 @@ def region_paths(geometries) -> tuple[list[Path], np.ndarray]:
     paths = [Path(v, c, readonly=True)
              for v, c in zip(np.split(vertices, splits), np.split(codes, splits), strict=True)]
     return paths, projected
+
+
+def lines_path(lines) -> Path | None:
+    """One path (MOVETO/LINETO) through every line of an array of line geometries."""
+    coords, owner = shapely.get_coordinates(lines, return_index=True)
+    if len(coords) == 0:
+        return None
+    codes = np.full(len(coords), Path.LINETO, dtype=Path.code_type)
+    codes[0] = Path.MOVETO
+    codes[np.flatnonzero(np.diff(owner)) + 1] = Path.MOVETO
+    return Path(coords, codes, readonly=True)
+
+
+class _LayerGeometry:
+    """What a map needs from a layer's geometry, built once per layer and shared.
+
+    Layers are loaded once per level and read-only, so maps of the same layer (the
+    window's, after switching levels back, and every exported picture) reuse the
+    projected paths, the spatial index and the province outlines.
+    """
+
+    def __init__(self, layer, level: str):
+        frame = layer.frame
+        self.paths, self.projected = region_paths(frame.geometry.to_numpy())
+        self.tree = shapely.STRtree(self.projected)
+        self._provinces = (frame["province"].to_numpy(dtype=str)
+                           if level != "province" and "province" in frame.columns and len(frame)
+                           else None)
+        self._outline: Path | None = None
+
+    def province_outline(self) -> Path | None:
+        """The provinces' outlines as one path (None at province level).
+
+        Each outline is the union of a province's regions (a coverage union, so it
+        follows the regions' own shared vertices exactly; ~20-50 ms once per layer).
+        """
+        if self._provinces is None:
+            return None
+        if self._outline is None:
+            provinces = self._provinces
+            outlines = [shapely.boundary(shapely.coverage_union_all(self.projected[provinces == code]))
+                        for code in np.unique(provinces)]
+            self._outline = lines_path(shapely.get_parts(np.asarray(outlines, dtype=object)))
+        return self._outline
+
+
+_GEOMETRY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _layer_geometry(layer, level: str) -> _LayerGeometry:
+    try:
+        cached = _GEOMETRY.get(layer)
+    except TypeError:  # a layer that cannot be weakly referenced: nothing is kept
+        return _LayerGeometry(layer, level)
+    if cached is None or len(cached.paths) != len(layer.frame):
+        cached = _GEOMETRY[layer] = _LayerGeometry(layer, level)
+    return cached
 
 
 def _line_segments(geometry) -> list[np.ndarray]:
@@ -163,8 +224,9 @@ class MapFigure:
         self.codes = frame["adcode"].to_numpy(dtype=str)
         self.level = str(getattr(layer, "level", "") or (frame["level"].iloc[0] if len(frame) else ""))
         geometries = frame.geometry.to_numpy()
-        self.paths, self.projected = region_paths(geometries)
-        self._tree = shapely.STRtree(self.projected)
+        self._geometry = _layer_geometry(layer, self.level)
+        self.paths, self.projected = self._geometry.paths, self._geometry.projected
+        self._tree = self._geometry.tree
         self._representative_points: np.ndarray | None = None
         self.cities = list(cities)
         self.language = language
@@ -286,25 +348,14 @@ class MapFigure:
         self.inset_hover_overlay = self._overlay(self.inset_ax, HOVER_COLOUR, 1.0, 4, animated=True)
 
     def _draw_province_outlines(self) -> None:
-        """Below province level, draw the provinces' outlines over the finer regions.
-
-        The outlines are the union of each province's regions (a coverage union, so
-        they follow the regions' own shared vertices exactly; ~20-50 ms once).
-        """
+        """Below province level, draw the provinces' outlines over the finer regions."""
         self.province_outlines = None
-        frame = self.layer.frame
-        if self.level == "province" or "province" not in frame.columns or len(frame) == 0:
+        outline = self._geometry.province_outline()
+        if outline is None:
             return
-        provinces = frame["province"].to_numpy(dtype=str)
-        outlines = [shapely.boundary(shapely.coverage_union_all(self.projected[provinces == code]))
-                    for code in np.unique(provinces)]
-        lines = shapely.get_parts(np.asarray(outlines, dtype=object))
-        coords, owner = shapely.get_coordinates(lines, return_index=True)
-        splits = np.flatnonzero(np.diff(owner)) + 1
-        segments = np.split(coords, splits)
-        self.province_outlines = LineCollection(segments, colors=PROVINCE_OUTLINE_COLOUR,
-                                                linewidths=0.7, zorder=1.5, capstyle="round",
-                                                joinstyle="round")
+        self.province_outlines = PathCollection([outline], facecolors="none",
+                                                edgecolors=PROVINCE_OUTLINE_COLOUR, linewidths=0.7,
+                                                zorder=1.5, capstyle="round", joinstyle="round")
         self.ax.add_collection(self.province_outlines, autolim=False)
 
     def _draw_sea_line(self) -> None:
