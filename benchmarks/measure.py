@@ -99,8 +99,8 @@ class _MapWidgets:
     naive_axes: object
 
 
-def _map_widgets(data) -> _MapWidgets:
-    """The real map canvas and a plain matplotlib Qt canvas of the same size."""
+def _map_widgets(data, naive: bool = True) -> _MapWidgets:
+    """The real map canvas and (if ``naive``) a plain matplotlib Qt canvas of the same size."""
     from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
     from matplotlib.figure import Figure as MplFigure
 
@@ -113,6 +113,9 @@ def _map_widgets(data) -> _MapWidgets:
     canvas.resize(*CANVAS_SIZE)
     canvas.show()
     canvas.set_layer(data.layer, load_sea_line(), load_ecosystem_cities())
+    if not naive:
+        app.processEvents()
+        return _MapWidgets(canvas, None, None)
     naive_figure = MplFigure(figsize=(CANVAS_SIZE[0] / 100, CANVAS_SIZE[1] / 100), dpi=100)
     naive_widget = FigureCanvasQTAgg(naive_figure)
     naive_widget.resize(*CANVAS_SIZE)

@@ -46,8 +46,7 @@ def main(level: str, mode: str) -> int:
         from cluster_planner.core.analysis import Analyzer
         from cluster_planner.render.colouring import colour_by_count
 
-        widgets = _map_widgets(data)
-        widgets.naive_widget.close()
+        widgets = _map_widgets(data, naive=False)
         analyzer = Analyzer(data.context, data.plan)
         analyzer.follow()
         counts = [len(data.plan.industries_of(str(code))) for code in data.layer.codes]

@@ -51,6 +51,7 @@ from cluster_planner.render.colouring import NOTHING_GREY, LegendEntries
 from cluster_planner.render.fonts import FONT_FAMILY, register_matplotlib_font
 from cluster_planner.render.projection import (
     lonlat_to_xy,
+    project_coordinates,
     project_geometries,
     projected_bounds,
     xy_to_lonlat,
@@ -100,34 +101,58 @@ def region_paths(geometries) -> tuple[list[Path], np.ndarray]:
         clockwise, so the non-zero fill rule leaves the holes open.
     projected : ndarray of shapely geometries in map kilometres
     """
-    projected = project_geometries(geometries)
-    oriented = shapely.orient_polygons(projected)
-    parts, part_region = shapely.get_parts(oriented, return_index=True)
-    rings, ring_part = shapely.get_rings(parts, return_index=True)
-    ring_region = part_region[ring_part]
-    ring_sizes = shapely.get_num_coordinates(rings)
-    vertices = shapely.get_coordinates(rings)
+    geometries = np.asarray(geometries, dtype=object)
+    paths, _vertices, _latitudes = _projected_paths(geometries)
+    return paths, project_geometries(geometries)
+
+
+def _projected_paths(geometries: np.ndarray) -> tuple[list[Path], np.ndarray, np.ndarray]:
+    """The paths of :func:`region_paths`, their vertices (one array) and latitudes.
+
+    Works on the coordinate arrays alone (``shapely.to_ragged_array``), so no projected
+    copy of the geometries is made: at county level that copy would hold ~30 MB.
+    """
+    n = len(geometries)
+    if n == 0:
+        return [], np.empty((0, 2)), np.empty(0)
+    kind, lonlat, offsets = shapely.to_ragged_array(geometries, include_z=False)
+    if kind == shapely.GeometryType.POLYGON:
+        (ring_offsets, polygon_offsets), region_offsets = offsets, np.arange(n + 1)
+    else:
+        ring_offsets, polygon_offsets, region_offsets = offsets
+    vertices = project_coordinates(lonlat)
+    ring_starts, ring_ends = ring_offsets[:-1], ring_offsets[1:]
+    # Exteriors counter-clockwise, holes clockwise (shoelace sums per ring; the term
+    # joining one ring to the next is taken out again).
+    x, y = vertices[:, 0], vertices[:, 1]
+    cross = np.append(x[:-1] * y[1:] - x[1:] * y[:-1], 0.0)
+    twice_area = np.add.reduceat(cross, ring_starts) - cross[ring_ends - 1]
+    is_exterior = np.zeros(len(ring_starts), dtype=bool)
+    is_exterior[polygon_offsets[:-1][np.diff(polygon_offsets) > 0]] = True
+    flip = np.flatnonzero((twice_area > 0) != is_exterior)
+    if len(flip):
+        order = np.arange(len(vertices))
+        for ring in flip.tolist():
+            order[ring_starts[ring]:ring_ends[ring]] = order[ring_starts[ring]:ring_ends[ring]][::-1]
+        vertices, lonlat = vertices[order], lonlat[order]
 
     codes = np.full(len(vertices), Path.LINETO, dtype=Path.code_type)
-    ring_ends = np.cumsum(ring_sizes)
-    codes[ring_ends - ring_sizes] = Path.MOVETO
+    codes[ring_starts] = Path.MOVETO
     # No CLOSEPOLY: shapely rings already end on their first vertex, and a path of only
     # MOVETO/LINETO codes lets matplotlib drop vertices closer than 1/9 pixel while
     # drawing (its path simplification), a third off every draw at country scale.
-
-    n = len(projected)
-    region_sizes = np.bincount(ring_region, weights=ring_sizes, minlength=n).astype(np.int64)
-    splits = np.cumsum(region_sizes)[:-1]
+    splits = ring_offsets[polygon_offsets[region_offsets[1:-1]]]
     paths = [Path(v, c, readonly=True)
              for v, c in zip(np.split(vertices, splits), np.split(codes, splits), strict=True)]
-    return paths, projected
+    return paths, vertices, lonlat[:, 1].copy()
 
 
 def lines_path(lines) -> Path | None:
-    """One path (MOVETO/LINETO) through every line of an array of line geometries."""
+    """One projected path (MOVETO/LINETO) through every line of an array of lon/lat lines."""
     coords, owner = shapely.get_coordinates(lines, return_index=True)
     if len(coords) == 0:
         return None
+    coords = project_coordinates(coords)
     codes = np.full(len(coords), Path.LINETO, dtype=Path.code_type)
     codes[0] = Path.MOVETO
     codes[np.flatnonzero(np.diff(owner)) + 1] = Path.MOVETO
@@ -144,12 +169,49 @@ class _LayerGeometry:
 
     def __init__(self, layer, level: str):
         frame = layer.frame
-        self.paths, self.projected = region_paths(frame.geometry.to_numpy())
-        self.tree = shapely.STRtree(self.projected)
+        # The layer's own lon/lat geometries serve hit tests and unions; the map keeps
+        # only the projected vertices (in the paths), never a projected copy of them.
+        self.lonlat = np.asarray(frame.geometry.to_numpy(), dtype=object)
+        self.paths, self.vertices, self.latitudes = _projected_paths(self.lonlat)
+        self.tree = shapely.STRtree(self.lonlat)
         self._provinces = (frame["province"].to_numpy(dtype=str)
                            if level != "province" and "province" in frame.columns and len(frame)
                            else None)
         self._outline: Path | None = None
+        self._projected: np.ndarray | None = None
+        self._points: np.ndarray | None = None
+        self._extents: np.ndarray | None = None
+
+    def extents(self) -> np.ndarray:
+        """``(n, 4)`` projected bounding boxes ``x0, y0, x1, y1`` of the regions."""
+        if self._extents is None:
+            starts = np.cumsum([0] + [len(path.vertices) for path in self.paths[:-1]])
+            vertices = self.vertices
+            extents = np.zeros((len(self.paths), 4))
+            if len(vertices):
+                nonempty = np.array([len(path.vertices) > 0 for path in self.paths])
+                lows = np.minimum.reduceat(vertices, starts[nonempty])
+                highs = np.maximum.reduceat(vertices, starts[nonempty])
+                extents[nonempty] = np.column_stack([lows, highs])
+            self._extents = extents
+        return self._extents
+
+    @property
+    def projected(self) -> np.ndarray:
+        """The regions as shapely geometries in map kilometres (built on first use)."""
+        if self._projected is None:
+            self._projected = project_geometries(self.lonlat)
+        return self._projected
+
+    def representative_points(self) -> np.ndarray:
+        """One projected point inside each region, ``(n, 2)``.
+
+        Found in lon/lat and projected: the projection maps a region's inside onto
+        the inside of its projected shape.
+        """
+        if self._points is None:
+            self._points = project_coordinates(shapely.get_coordinates(shapely.point_on_surface(self.lonlat)))
+        return self._points
 
     def province_outline(self) -> Path | None:
         """The provinces' outlines as one path (None at province level).
@@ -161,7 +223,7 @@ class _LayerGeometry:
             return None
         if self._outline is None:
             provinces = self._provinces
-            outlines = [shapely.boundary(shapely.coverage_union_all(self.projected[provinces == code]))
+            outlines = [shapely.boundary(shapely.coverage_union_all(self.lonlat[provinces == code]))
                         for code in np.unique(provinces)]
             self._outline = lines_path(shapely.get_parts(np.asarray(outlines, dtype=object)))
         return self._outline
@@ -223,11 +285,9 @@ class MapFigure:
         frame = layer.frame
         self.codes = frame["adcode"].to_numpy(dtype=str)
         self.level = str(getattr(layer, "level", "") or (frame["level"].iloc[0] if len(frame) else ""))
-        geometries = frame.geometry.to_numpy()
         self._geometry = _layer_geometry(layer, self.level)
-        self.paths, self.projected = self._geometry.paths, self._geometry.projected
+        self.paths = self._geometry.paths
         self._tree = self._geometry.tree
-        self._representative_points: np.ndarray | None = None
         self.cities = list(cities)
         self.language = language
         self._facecolors = np.tile(to_rgba_array(NOTHING_GREY), (len(self.paths), 1))
@@ -241,7 +301,7 @@ class MapFigure:
         self.legend_signature: tuple = ()
         self._legends: dict[tuple, Legend] = {}
 
-        self._layout(geometries)
+        self._layout()
         self._build_axes()
         self._sea_segments = _line_segments(sea_line)
         self._draw_regions()
@@ -260,7 +320,7 @@ class MapFigure:
         self._resize_connection = figure.canvas.mpl_connect("resize_event", self.fit_to_axes)
 
     # ---- building -------------------------------------------------------------------
-    def _layout(self, geometries) -> None:
+    def _layout(self) -> None:
         """Place the main map's home extent and the inset, both in data coordinates.
 
         The home extent is everything north of the far south seas. The inset sits at
@@ -268,9 +328,8 @@ class MapFigure:
         grows eastwards until no land (Taiwan, the east coast) lies under the inset.
         Anchoring the inset in data coordinates keeps that true for any window shape.
         """
-        lonlat = shapely.get_coordinates(geometries)
-        projected = shapely.get_coordinates(self.projected)
-        land = projected[lonlat[:, 1] >= MAIN_MAP_SOUTH_LIMIT]
+        projected = self._geometry.vertices
+        land = projected[self._geometry.latitudes >= MAIN_MAP_SOUTH_LIMIT]
         if len(land) == 0:
             land = projected if len(projected) else np.array([[-1.0, -1.0], [1.0, 1.0]])
         x0, y0 = land.min(axis=0)
@@ -312,8 +371,12 @@ class MapFigure:
         for spine in self.inset_ax.spines.values():
             spine.set_linewidth(0.8)
             spine.set_edgecolor("0.3")
-        inset_box = shapely.box(x0, y0, x1, y1)
-        self.inset_rows = np.sort(self._tree.query(inset_box, predicate="intersects"))
+        # The inset's rectangle is curved in lon/lat: trace its edges back.
+        t = np.linspace(0.0, 1.0, 32)
+        edge_x = np.concatenate([x0 + (x1 - x0) * t, np.full_like(t, x1), x1 - (x1 - x0) * t, np.full_like(t, x0)])
+        edge_y = np.concatenate([np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1), y1 - (y1 - y0) * t])
+        inset_area = shapely.Polygon(np.column_stack(xy_to_lonlat(edge_x, edge_y)))
+        self.inset_rows = np.sort(self._tree.query(inset_area, predicate="intersects"))
 
     def _region_collection(self, rows: np.ndarray | None, **style) -> PathCollection:
         paths = self.paths if rows is None else [self.paths[i] for i in rows]
@@ -540,7 +603,8 @@ class MapFigure:
         """
         if x is None or y is None or not (np.isfinite(x) and np.isfinite(y)):
             return None
-        hits = self._tree.query(shapely.Point(x, y), predicate="intersects")
+        lon, lat = xy_to_lonlat(x, y)
+        hits = self._tree.query(shapely.Point(lon, lat), predicate="intersects")
         return int(hits.min()) if len(hits) else None
 
     def row_at_display(self, x: float, y: float) -> int | None:
@@ -557,10 +621,20 @@ class MapFigure:
 
     def representative_points(self) -> np.ndarray:
         """One data point inside each region, ``(n, 2)``; computed on first use."""
-        if self._representative_points is None:
-            points = shapely.point_on_surface(self.projected)
-            self._representative_points = shapely.get_coordinates(points)
-        return self._representative_points
+        return self._geometry.representative_points()
+
+    def region_extents(self) -> np.ndarray:
+        """``(n, 4)`` bounding boxes ``x0, y0, x1, y1`` of the regions (data coordinates)."""
+        return self._geometry.extents()
+
+    def in_inset(self, row: int) -> bool:
+        """Whether region ``row`` is drawn in the South China Sea inset too."""
+        return bool(self._inset_position[row] >= 0)
+
+    @property
+    def projected(self) -> np.ndarray:
+        """The regions as shapely geometries in data coordinates (built on first use)."""
+        return self._geometry.projected
 
     def hit_rect(self, x0: float, y0: float, x1: float, y1: float) -> list[int]:
         """Rows of the regions inside a data rectangle (for the rubber band).

@@ -53,16 +53,20 @@ def _pack(rgba8: np.ndarray) -> np.ndarray:
 
 
 def _encode_codes(codes: np.ndarray) -> np.ndarray:
-    """Float RGBA colours that Agg writes back as the 24-bit integers ``codes``."""
+    """Float RGBA colours that Agg writes back as the 24-bit integers ``codes``.
+
+    The low byte goes to red, so that a pixel read as a little-endian uint32 is the
+    code plus the opaque alpha byte.
+    """
     codes = np.asarray(codes, dtype=np.int64)
-    rgb = np.column_stack([(codes >> 16) & 255, (codes >> 8) & 255, codes & 255]) / 255.0
+    rgb = np.column_stack([codes & 255, (codes >> 8) & 255, (codes >> 16) & 255]) / 255.0
     return np.column_stack([rgb, np.ones(len(codes))])
 
 
 def _decode_codes(buffer: np.ndarray) -> np.ndarray:
     """The integers :func:`_encode_codes` drew, from an (h, w, 4) RGBA buffer."""
-    rgb = buffer[..., :3].astype(np.int32)
-    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    pixels = np.ascontiguousarray(buffer).view("<u4")[..., 0]
+    return pixels & 0x00FFFFFF
 
 
 class _Overlay:
@@ -71,9 +75,10 @@ class _Overlay:
     def __init__(self, rgba: np.ndarray):
         flat = rgba.reshape(-1, 4)
         alpha = flat[:, 3]
-        self.opaque = np.flatnonzero(alpha == 255)
+        # int32 positions: half the memory of numpy's default for a few Mpx.
+        self.opaque = np.flatnonzero(alpha == 255).astype(np.int32)
         self.opaque_colours = _pack(flat[self.opaque])
-        self.partial = np.flatnonzero((alpha > 0) & (alpha < 255))
+        self.partial = np.flatnonzero((alpha > 0) & (alpha < 255)).astype(np.int32)
         partial = flat[self.partial].astype(np.uint16)
         part_alpha = partial[:, 3:4]
         # out = (over * a + under * (255 - a) + 127) // 255, the first term precomputed.
@@ -105,20 +110,24 @@ class _Overlay:
 class _Fills:
     """The regions' colours with the static overlay blended in: the picture's base.
 
-    After a recolour only the pixels of the regions whose colour changed are written
-    (their pixels are listed per code once per view, on the first partial update).
+    After a recolour only the regions whose colour changed are written, each within
+    its bounding box on screen (a lookup over the index raster inside the box, then
+    the overlay blended over the new colour there), so an edit costs in proportion to
+    the regions it touches and no per-region pixel lists are kept.
     """
 
-    # Above this share of the pixels, writing everything is quicker than picking.
-    FULL_SHARE = 0.3
+    # More changed regions than this, or boxes covering more than this share of the
+    # picture: rewriting the whole picture is as quick.
+    MAX_PICKED = 64
+    MAX_SHARE = 0.25
 
-    def __init__(self, codes: np.ndarray, static: _Overlay, n_codes: int):
-        self.codes = codes
+    def __init__(self, codes: np.ndarray, static: _Overlay, static_rgba: np.ndarray, boxes):
+        self.codes = codes  # (h, w)
         self.static = static
-        self.n_codes = n_codes
-        self.pixels: np.ndarray | None = None
+        self.static_rgba = static_rgba  # (h, w, 4) uint8, for the boxes
+        self.boxes = boxes  # code -> list of (rows, columns) slices, or None for "anywhere"
+        self.pixels: np.ndarray | None = None  # flat uint32
         self.table: np.ndarray | None = None
-        self._by_code = None
 
     def update(self, table: np.ndarray) -> np.ndarray:
         """Bring the pixels up to date with ``table`` (uint32 colour per code)."""
@@ -126,56 +135,48 @@ class _Fills:
             self._write_all(table)
         else:
             changed = np.flatnonzero(table != self.table)
-            if len(changed):
-                self._write_codes(table, changed)
+            if len(changed) > self.MAX_PICKED or not self._write_codes(table, changed):
+                self._write_all(table)
         self.table = table
         return self.pixels
 
     def _write_all(self, table: np.ndarray) -> None:
-        self.pixels = table.take(self.codes)
+        self.pixels = table.take(self.codes.reshape(-1))
         self.static.blend_into(self.pixels)
 
-    def _write_codes(self, table: np.ndarray, changed: np.ndarray) -> None:
-        plain, plain_bounds, partial, partial_bounds = self._pixels_by_code()
-        plain_counts = plain_bounds[changed + 1] - plain_bounds[changed]
-        partial_counts = partial_bounds[changed + 1] - partial_bounds[changed]
-        if plain_counts.sum() + partial_counts.sum() > self.FULL_SHARE * len(self.codes):
-            self._write_all(table)
-            return
-        colours = table[changed]
-        picked = _slices(plain, plain_bounds, changed)
-        self.pixels[picked] = np.repeat(colours, plain_counts)
-        entries = _slices(partial, partial_bounds, changed)
-        if len(entries):
-            self.pixels[self.static.partial[entries]] = self.static.blended(
-                np.repeat(colours, partial_counts), entries)
-
-    def _pixels_by_code(self):
-        """Pixels without overlay, and partial overlay entries, grouped by code."""
-        if self._by_code is None:
-            covered = np.zeros(len(self.codes), dtype=bool)
-            covered[self.static.opaque] = True
-            covered[self.static.partial] = True
-            plain = np.flatnonzero(~covered)
-            plain_codes = self.codes[plain]
-            plain = plain[np.argsort(plain_codes, kind="stable")]
-            partial_codes = self.codes[self.static.partial]
-            partial = np.argsort(partial_codes, kind="stable")
-            self._by_code = (plain, _bounds(plain_codes, self.n_codes),
-                             partial, _bounds(partial_codes, self.n_codes))
-        return self._by_code
-
-
-def _bounds(codes: np.ndarray, n_codes: int) -> np.ndarray:
-    """Where each code's run starts in ``codes`` sorted (``n_codes + 1`` offsets)."""
-    return np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=n_codes))])
-
-
-def _slices(values: np.ndarray, bounds: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """``values[bounds[c]:bounds[c + 1]]`` for each code ``c``, concatenated."""
-    if len(codes) == 1:
-        return values[bounds[codes[0]]:bounds[codes[0] + 1]]
-    return np.concatenate([values[bounds[c]:bounds[c + 1]] for c in codes.tolist()])
+    def _write_codes(self, table: np.ndarray, changed: np.ndarray) -> bool:
+        """Rewrite the pixels of ``changed`` codes; False if rewriting all is quicker."""
+        height, width = self.codes.shape
+        budget = self.MAX_SHARE * height * width
+        boxes = []
+        for code in changed.tolist():
+            code_boxes = self.boxes(code)
+            if code_boxes is None:
+                return False
+            budget -= sum((rows.stop - rows.start) * (columns.stop - columns.start)
+                          for rows, columns in code_boxes)
+            if budget < 0:
+                return False
+            boxes.append((code, code_boxes))
+        picture = self.pixels.reshape(height, width)
+        for code, code_boxes in boxes:
+            colour = table[code]
+            colour_rgb = table[code:code + 1].view(np.uint8)[:3].astype(np.uint16)
+            for rows, columns in code_boxes:
+                inside = self.codes[rows, columns] == code
+                box = picture[rows, columns]  # a view: writes go to the picture
+                box[inside] = colour
+                # Where the overlay has ink, blend it over the new colour.
+                edge = inside & (self.static_rgba[rows, columns, 3] > 0)
+                if not edge.any():
+                    continue
+                overlay = self.static_rgba[rows, columns][edge].astype(np.uint16)
+                alpha = overlay[:, 3:4]
+                out = np.empty((len(overlay), 4), dtype=np.uint8)
+                out[:, :3] = (overlay[:, :3] * alpha + colour_rgb * (255 - alpha) + 127) // 255
+                out[:, 3] = 255
+                box[edge] = _pack(out)
+        return True
 
 
 class RasterView:
@@ -246,14 +247,15 @@ class RasterView:
                 mapfig.inset_ax.get_visible(), mapfig.ax.get_position().bounds)
 
     def _render_view_layers(self, renderer) -> None:
-        buffer = self._render(renderer, self._index_layer)
-        codes = _decode_codes(buffer)
+        codes = _decode_codes(self._render(renderer, self._index_layer))
         dtype = np.uint16 if len(self.mapfig) + FIRST_REGION <= np.iinfo(np.uint16).max else np.int32
         self.codes = codes.astype(dtype)
+        del codes
         self._codes_flat = self.codes.reshape(-1)
         self._inset_slice = self._inset_pixels(renderer) if self.mapfig.inset_ax.get_visible() else None
-        self._static = _Overlay(self._render(renderer, self._static_layer))
-        self._fills = _Fills(self._codes_flat, self._static, len(self.mapfig) + FIRST_REGION)
+        static_rgba = self._render(renderer, self._static_layer)
+        self._static = _Overlay(static_rgba)
+        self._fills = _Fills(self.codes, self._static, static_rgba, self._boxes_of)
         # The aspect adjustment runs during the draw; key the layers by the view drawn.
         self._view_key = self._current_view_key(renderer)
         self.view_renders += 1
@@ -357,6 +359,28 @@ class RasterView:
         mapfig = self.mapfig
         return [mapfig.highlight_overlay, mapfig.selection_overlay,
                 mapfig.inset_highlight_overlay, mapfig.inset_selection_overlay]
+
+    def _boxes_of(self, code: int) -> list[tuple[slice, slice]] | None:
+        """Where region ``code`` can be on screen: its bounding boxes in the main map
+        and the inset, in buffer rows and columns (None for the sea and the outside)."""
+        if code < FIRST_REGION:
+            return None
+        mapfig = self.mapfig
+        row = code - FIRST_REGION
+        x0, y0, x1, y1 = mapfig.region_extents()[row]
+        axes = [mapfig.ax]
+        if self._inset_slice is not None and mapfig.in_inset(row):
+            axes.append(mapfig.inset_ax)
+        height, width = self.codes.shape
+        boxes = []
+        for ax in axes:
+            (dx0, dy0), (dx1, dy1) = ax.transData.transform([(x0, y0), (x1, y1)])
+            # Two pixels of slack: simplification moves vertices by up to 1/9 px.
+            columns = slice(max(0, int(np.floor(dx0)) - 2), min(width, int(np.ceil(dx1)) + 2))
+            rows = slice(max(0, int(np.floor(height - dy1)) - 2), min(height, int(np.ceil(height - dy0)) + 2))
+            if columns.start < columns.stop and rows.start < rows.stop:
+                boxes.append((rows, columns))
+        return boxes
 
     def _inset_pixels(self, renderer) -> tuple[slice, slice]:
         """The buffer rows and columns whose centres lie inside the inset's frame."""
