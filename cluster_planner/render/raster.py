@@ -413,13 +413,10 @@ class RasterView:
                       if a.get_visible() and len(a.get_paths())]
         inset_marks = [a for a in (mapfig.inset_highlight_overlay, mapfig.inset_selection_overlay)
                        if a.get_visible() and len(a.get_paths())]
-        if main_marks:
-            # The inset lies over the main map: keep the main outlines out of it.
-            kept = buffer[self._inset_slice].copy() if self._inset_slice is not None else None
-            for artist in main_marks:
-                mapfig.ax.draw_artist(artist)
-            if kept is not None:
-                buffer[self._inset_slice] = kept
+        # The inset lies over sea only (MapFigure._layout keeps land from under it), so
+        # the main map's outlines never reach into it.
+        for artist in main_marks:
+            mapfig.ax.draw_artist(artist)
         if self._inset_slice is not None:
             for artist in inset_marks:
                 mapfig.inset_ax.draw_artist(artist)
