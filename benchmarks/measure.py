@@ -235,7 +235,10 @@ def hover_hit(level: str, runs: int, naive_runs: int) -> Figure:
     data = level_data(level)
     widgets = _map_widgets(data)
     canvas = widgets.canvas
-    _repaint(canvas.figure_widget())
+    _repaint(canvas.figure_widget())  # a new view is drawn as vectors first,
+    _repaint(canvas.figure_widget())  # then from its cached layers (index raster)
+    if not canvas.figure_widget().raster.is_current():
+        raise AssertionError("the map canvas did not prepare its index raster")
     width, height = CANVAS_SIZE
     points = [QPoint(int(x), int(y)) for y in np.linspace(20, height - 20, 20)
               for x in np.linspace(20, width - 20, 30)]

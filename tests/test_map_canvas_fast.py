@@ -35,7 +35,10 @@ def canvas(qtbot, prefectures):
     widget.set_colours(*colour_by_count(counts))
     widget.set_title("规划草案")
     widget.set_selection(["430200"])
-    widget.figure_widget().draw()
+    figure_widget = widget.figure_widget()
+    figure_widget.draw()  # a new view: drawn as vectors, layers prepared once it rests
+    qtbot.waitUntil(lambda: figure_widget.raster.is_current(), timeout=3000)
+    figure_widget.draw()  # now from the layers
     return widget
 
 
@@ -87,3 +90,27 @@ def test_hover_and_clicks_find_the_region_drawn_there(qtbot, canvas, prefectures
     canvas.set_colours(*colour_by_count(counts))
     widget.draw()
     assert raster.view_renders == renders  # recolouring renders no new view layers
+
+
+def test_a_new_view_shows_at_once_and_gets_its_layers_once_it_rests(qtbot, canvas, prefectures):
+    widget = canvas.figure_widget()
+    raster = widget.raster
+    draws = []
+    widget.mpl_connect("draw_event", lambda event: draws.append(event))
+    renders = raster.view_renders
+    canvas.zoom(2.0)
+    widget.draw()
+    assert len(draws) == 1 and raster.view_renders == renders  # drawn as vectors
+    assert not raster.is_current()
+    qtbot.waitUntil(raster.is_current, timeout=3000)
+    assert raster.view_renders == renders + 1 and len(draws) == 1  # prepared off screen
+    zhuzhou = prefectures.index_of["430200"]
+    counts = np.zeros(len(prefectures), dtype=int)
+    counts[zhuzhou] = 6
+    facecolors, legend = colour_by_count(counts)
+    canvas.set_colours(facecolors, legend)
+    widget.draw()
+    assert raster.view_renders == renders + 1 and len(draws) == 2
+    pos = canvas.widget_pos_of(*canvas.map_figure.representative_points()[zhuzhou])
+    shown = np.asarray(widget.buffer_rgba())[pos.y(), pos.x(), :3] / 255
+    assert np.allclose(shown, facecolors[zhuzhou, :3], atol=0.02)

@@ -18,6 +18,7 @@ from cluster_planner.core.cities import load_ecosystem_cities
 from cluster_planner.core.regions import load_layer, load_sea_line
 from cluster_planner.render.colouring import colour_by_count
 from cluster_planner.render.mapfigure import MapFigure
+from cluster_planner.render.projection import lonlat_to_xy
 from cluster_planner.render.raster import FIRST_REGION, RasterView
 
 ZHUZHOU = "430200"
@@ -207,10 +208,17 @@ def test_index_raster_hit_test_agrees_with_the_geometry(prefectures, decorations
         shown = view.codes[row - 1:row + 2, column - 1:column + 2]
         assert (shown == view.codes[row, column]).all()
         assert view.row_at_display(x, y) == int(view.codes[row, column]) - FIRST_REGION
-    # Sansha's reefs are smaller than a pixel in the inset: the geometry still finds them.
+    # Sansha's reefs are smaller than a pixel in the inset: the geometry still finds
+    # every one of them, also those with no pixel in the raster.
     sansha = prefectures.index_of["460300"]
-    x, y = mapfig.inset_ax.transData.transform(mapfig.representative_points()[sansha])
-    assert view.row_at_display(x, y) == sansha
+    reefs = shapely.get_parts(prefectures.frame.geometry.iloc[sansha])
+    lonlat = shapely.get_coordinates(shapely.point_on_surface(reefs))
+    points = np.column_stack(lonlat_to_xy(lonlat[:, 0], lonlat[:, 1]))
+    hidden = 0
+    for x, y in mapfig.inset_ax.transData.transform(points):
+        hidden += view.codes[int(height - y), int(x)] != sansha + FIRST_REGION
+        assert view.row_at_display(x, y) == sansha
+    assert len(reefs) > 20 and hidden > 0
     assert picture.shape[:2] == (height, width)
 
 

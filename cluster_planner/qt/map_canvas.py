@@ -55,6 +55,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from matplotlib.backend_bases import DrawEvent
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
@@ -69,6 +70,8 @@ WHEEL_ZOOM_STEP = 1.25
 KEY_ZOOM_STEP = 1.5
 KEY_PAN_SHARE = 0.1
 TOOLTIP_DELAY_MS = 250
+# A view that has not changed for this long gets its cached layers (see _MapFigureCanvas).
+SETTLE_MS = 200
 
 
 class _PanPreview(QWidget):
@@ -129,25 +132,47 @@ class _PanPreview(QWidget):
 class _MapFigureCanvas(FigureCanvasQTAgg):
     """The Qt Agg canvas, drawing through a :class:`RasterView` when it has one.
 
-    With a raster view, :meth:`draw` re-renders the cached layers only when the view
-    changed and otherwise composes colours, outlines and labels into the Agg buffer
-    (see :mod:`cluster_planner.render.raster`). It still fires one ``draw_event`` per
-    draw, so blitting and listeners work as with the plain canvas.
+    A new view (pan, zoom, resize, new layer) is drawn once as vectors, the quickest
+    way to show it; once the view has stayed put for :data:`SETTLE_MS` (or at the next
+    draw of the same view, whichever comes first) the raster view prepares its cached
+    layers, and from then on a draw composes colours, outlines and labels into the Agg
+    buffer (see :mod:`cluster_planner.render.raster`). Every draw fires one
+    ``draw_event``, so blitting and listeners work as with the plain canvas.
     """
 
     def __init__(self, figure: Figure):
         super().__init__(figure)
-        self.raster: RasterView | None = None
+        self._raster: RasterView | None = None
+        self._vector_view: tuple | None = None
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SETTLE_MS)
+        self._settle_timer.timeout.connect(self._prepare_layers)
+
+    @property
+    def raster(self) -> RasterView | None:
+        return self._raster
+
+    @raster.setter
+    def raster(self, raster: RasterView | None) -> None:
+        self._raster = raster
+        self._vector_view = None
+        self._settle_timer.stop()
 
     def draw(self) -> None:
-        raster = self.raster
+        raster = self._raster
         if raster is None:
             super().draw()
             return
         if getattr(self, "_is_drawing", False):
             return
-        self._is_drawing = True
         self._draw_pending = False  # this draw is the one an idle draw would do
+        if not raster.is_current() and raster.view_key() != self._vector_view:
+            super().draw()
+            self._vector_view = raster.view_key()  # after the draw's aspect adjustment
+            self._settle_timer.start()
+            return
+        self._is_drawing = True
         try:
             self.renderer = self.get_renderer()
             raster.draw(self.renderer)
@@ -155,6 +180,15 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
         finally:
             self._is_drawing = False
         self.update()
+
+    def _prepare_layers(self) -> None:
+        """Render the raster layers of the resting view in a spare buffer (no repaint)."""
+        raster = self._raster
+        if (raster is None or raster.is_current() or self.figure.stale
+                or getattr(self, "_draw_pending", False) or getattr(self, "_is_drawing", False)):
+            return
+        width, height = self.get_width_height(physical=True)
+        raster.prepare(RendererAgg(width, height, self.figure.dpi))
 
 
 @dataclass

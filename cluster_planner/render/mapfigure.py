@@ -102,19 +102,20 @@ def region_paths(geometries) -> tuple[list[Path], np.ndarray]:
     projected : ndarray of shapely geometries in map kilometres
     """
     geometries = np.asarray(geometries, dtype=object)
-    paths, _vertices, _latitudes = _projected_paths(geometries)
+    paths, *_rest = _projected_paths(geometries)
     return paths, project_geometries(geometries)
 
 
-def _projected_paths(geometries: np.ndarray) -> tuple[list[Path], np.ndarray, np.ndarray]:
-    """The paths of :func:`region_paths`, their vertices (one array) and latitudes.
+def _projected_paths(geometries: np.ndarray) -> tuple[list[Path], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The paths of :func:`region_paths`, their vertices (one array), the vertices'
+    latitudes, and each polygon part's projected bounding box and region.
 
     Works on the coordinate arrays alone (``shapely.to_ragged_array``), so no projected
     copy of the geometries is made: at county level that copy would hold ~30 MB.
     """
     n = len(geometries)
     if n == 0:
-        return [], np.empty((0, 2)), np.empty(0)
+        return [], np.empty((0, 2)), np.empty(0), np.empty((0, 4)), np.empty(0, dtype=int)
     kind, lonlat, offsets = shapely.to_ragged_array(geometries, include_z=False)
     if kind == shapely.GeometryType.POLYGON:
         (ring_offsets, polygon_offsets), region_offsets = offsets, np.arange(n + 1)
@@ -144,7 +145,20 @@ def _projected_paths(geometries: np.ndarray) -> tuple[list[Path], np.ndarray, np
     splits = ring_offsets[polygon_offsets[region_offsets[1:-1]]]
     paths = [Path(v, c, readonly=True)
              for v, c in zip(np.split(vertices, splits), np.split(codes, splits), strict=True)]
-    return paths, vertices, lonlat[:, 1].copy()
+    # A part's exterior ring bounds it (holes lie inside).
+    exteriors = polygon_offsets[:-1][np.diff(polygon_offsets) > 0]
+    part_starts = ring_offsets[exteriors]
+    part_extents = np.column_stack([np.minimum.reduceat(vertices, part_starts),
+                                    np.maximum.reduceat(vertices, part_starts)]) if len(part_starts) else np.empty((0, 4))
+    # reduceat runs to the next start; cut each part at its exterior's end instead.
+    if len(part_starts):
+        ends = ring_offsets[exteriors + 1]
+        for k in np.flatnonzero(np.append(part_starts[1:], len(vertices)) != ends).tolist():
+            ring = vertices[part_starts[k]:ends[k]]
+            part_extents[k] = (*ring.min(axis=0), *ring.max(axis=0))
+    region_of_polygon = np.repeat(np.arange(n), np.diff(region_offsets))
+    part_region = region_of_polygon[np.flatnonzero(np.diff(polygon_offsets) > 0)]
+    return paths, vertices, lonlat[:, 1].copy(), part_extents, part_region
 
 
 def lines_path(lines) -> Path | None:
@@ -172,7 +186,8 @@ class _LayerGeometry:
         # The layer's own lon/lat geometries serve hit tests and unions; the map keeps
         # only the projected vertices (in the paths), never a projected copy of them.
         self.lonlat = np.asarray(frame.geometry.to_numpy(), dtype=object)
-        self.paths, self.vertices, self.latitudes = _projected_paths(self.lonlat)
+        (self.paths, self.vertices, self.latitudes, self.part_extents,
+         self.part_region) = _projected_paths(self.lonlat)
         self.tree = shapely.STRtree(self.lonlat)
         self._provinces = (frame["province"].to_numpy(dtype=str)
                            if level != "province" and "province" in frame.columns and len(frame)
@@ -626,6 +641,11 @@ class MapFigure:
     def region_extents(self) -> np.ndarray:
         """``(n, 4)`` bounding boxes ``x0, y0, x1, y1`` of the regions (data coordinates)."""
         return self._geometry.extents()
+
+    def part_extents(self) -> tuple[np.ndarray, np.ndarray]:
+        """Bounding boxes ``x0, y0, x1, y1`` of every polygon part (islands apart), and
+        the layer row each part belongs to."""
+        return self._geometry.part_extents, self._geometry.part_region
 
     def in_inset(self, row: int) -> bool:
         """Whether region ``row`` is drawn in the South China Sea inset too."""

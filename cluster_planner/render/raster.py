@@ -209,21 +209,32 @@ class RasterView:
         Re-renders the cached layers if the view changed, then composes the current
         colours, selection and highlight. Fires no ``draw_event``: the canvas does.
         """
-        mapfig = self.mapfig
-        if self._view_key is None or self._view_key != self._current_view_key(renderer):
+        self.prepare(renderer)
+        self._compose(renderer, self._legend_overlay(renderer))
+        self.mapfig.figure.stale = False
+
+    def prepare(self, renderer) -> None:
+        """Render the cached layers of the current view if they are out of date.
+
+        ``renderer`` only serves as a scratch buffer: a canvas can prepare the layers
+        in a spare renderer while its own buffer keeps showing the picture.
+        """
+        if not self.is_current():
             self._render_view_layers(renderer)
-        labels_key = (self._view_key, mapfig.decoration_version)
+        labels_key = (self._view_key, self.mapfig.decoration_version)
         if self._labels is None or self._labels_key != labels_key:
             self._labels = _Overlay(self._render(renderer, self._labels_layer))
             self._labels_key = labels_key
-        self._compose(renderer, self._legend_overlay(renderer))
-        mapfig.figure.stale = False
+
+    def is_current(self) -> bool:
+        """Whether the cached layers show the figure's current view."""
+        return self._view_key is not None and self._view_key == self.view_key()
 
     def _legend_overlay(self, renderer) -> _Overlay | None:
         mapfig = self.mapfig
         if mapfig.legend is None or not mapfig.legend.get_visible():
             return None
-        key = (renderer.width, renderer.height, mapfig.figure.dpi, mapfig.ax.get_position().bounds,
+        key = (renderer.width, renderer.height, mapfig.figure.dpi, mapfig.ax.bbox.bounds,
                mapfig.legend_signature)
         overlay = self._legends.pop(key, None)
         if overlay is None:
@@ -239,12 +250,16 @@ class RasterView:
         self._labels_key = None
         self._legends.clear()
 
-    def _current_view_key(self, renderer) -> tuple:
+    def view_key(self) -> tuple:
+        """What the cached layers depend on: pixel size, limits, inset, axes position.
+
+        Cheap (~8 us): hit tests ask it on every mouse move.
+        """
         mapfig = self.mapfig
-        return (renderer.width, renderer.height, mapfig.figure.dpi,
-                tuple(np.round(mapfig.ax.get_xlim(), _VIEW_DECIMALS)),
-                tuple(np.round(mapfig.ax.get_ylim(), _VIEW_DECIMALS)),
-                mapfig.inset_ax.get_visible(), mapfig.ax.get_position().bounds)
+        width, height = mapfig.figure.bbox.size
+        limits = tuple(round(value, _VIEW_DECIMALS) for value in mapfig.ax.viewLim.bounds)
+        return (int(width), int(height), mapfig.figure.dpi, limits, mapfig.inset_ax.get_visible(),
+                mapfig.ax.bbox.bounds)
 
     def _render_view_layers(self, renderer) -> None:
         codes = _decode_codes(self._render(renderer, self._index_layer))
@@ -256,20 +271,26 @@ class RasterView:
         static_rgba = self._render(renderer, self._static_layer)
         self._static = _Overlay(static_rgba)
         self._fills = _Fills(self.codes, self._static, static_rgba, self._boxes_of)
+        self._islands = self._tiny_region_pixels()
         # The aspect adjustment runs during the draw; key the layers by the view drawn.
-        self._view_key = self._current_view_key(renderer)
+        self._view_key = self.view_key()
         self.view_renders += 1
 
     def _render(self, renderer, configure) -> np.ndarray:
         """Draw the figure with ``configure(stack)``'s temporary changes; a copy of the buffer."""
         figure = self.mapfig.figure
+        # The temporary changes and their undoing mark the figure stale; what is on
+        # screen is as up to date (or not) as before.
+        was_stale = figure.stale
         with figure.canvas.callbacks.blocked(signal="draw_event"), ExitStack() as stack:
             extra = configure(stack)
             renderer.clear()
             figure.draw(renderer)
             if extra is not None:
                 extra(renderer)
-            return np.array(renderer.buffer_rgba(), copy=True)
+            picture = np.array(renderer.buffer_rgba(), copy=True)
+        figure.stale = was_stale
+        return picture
 
     # ---- the layers -------------------------------------------------------------------
     def _containers(self) -> tuple:
@@ -382,6 +403,31 @@ class RasterView:
                 boxes.append((rows, columns))
         return boxes
 
+    def _tiny_region_pixels(self) -> np.ndarray:
+        """Where the sea may hide a region too small to cover a pixel's centre.
+
+        The index raster leaves out a reef smaller than a pixel, though the vector
+        outline shows it; hit tests over these pixels of sea ask the geometry.
+        """
+        mapfig = self.mapfig
+        height, width = self.codes.shape
+        near = np.zeros((height, width), dtype=bool)
+        extents, owners = mapfig.part_extents()
+        axes = [(mapfig.ax, np.arange(len(extents)))]
+        if self._inset_slice is not None:
+            axes.append((mapfig.inset_ax, np.flatnonzero(np.isin(owners, mapfig.inset_rows))))
+        for ax, parts in axes:
+            if not len(parts):
+                continue
+            low = ax.transData.transform(extents[parts, :2])
+            high = ax.transData.transform(extents[parts, 2:])
+            tiny = ((high - low) < 3.0).any(axis=1)
+            for (x0, y0), (x1, y1) in zip(low[tiny], high[tiny], strict=True):
+                columns = slice(max(0, int(x0) - 2), max(0, min(width, int(x1) + 3)))
+                rows_ = slice(max(0, int(height - y1) - 2), max(0, min(height, int(height - y0) + 3)))
+                near[rows_, columns] = True
+        return near
+
     def _inset_pixels(self, renderer) -> tuple[slice, slice]:
         """The buffer rows and columns whose centres lie inside the inset's frame."""
         box = self.mapfig.inset_ax.bbox
@@ -432,14 +478,14 @@ class RasterView:
         near a border, over the sea, or before the first draw the geometry does.
         """
         codes = self.codes
-        if codes is None or self._view_key is None:
+        if codes is None or not self.is_current():
             return self.mapfig.row_at_display(x, y)
         height, width = codes.shape
         column, row = int(np.floor(x)), int(np.floor(height - y))
         if not (0 <= row < height and 0 <= column < width):
             return self.mapfig.row_at_display(x, y)
         code = int(codes[row, column])
-        if code == OUTSIDE:
+        if code == OUTSIDE or (code == SEA and not self._islands[row, column]):
             return None
         if code >= FIRST_REGION and 0 < row < height - 1 and 0 < column < width - 1:
             block = codes[row - 1:row + 2, column - 1:column + 2]
