@@ -58,8 +58,8 @@ from matplotlib.backend_bases import DrawEvent
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QCursor, QPainter, QPixmap
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QCursor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QRubberBand, QToolTip, QVBoxLayout, QWidget
 
 from cluster_planner.render.fonts import register_matplotlib_font
@@ -180,6 +180,27 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
         finally:
             self._is_drawing = False
         self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        # As FigureCanvasQTAgg's, but painting straight from the Agg buffer instead of
+        # a copy of it (4 MB less to copy per frame on a 1200 x 800 canvas).
+        self._draw_idle()
+        renderer = getattr(self, "renderer", None)
+        if renderer is None:
+            return
+        buffer = renderer.buffer_rgba()
+        height, width = buffer.shape[:2]
+        image = QImage(buffer, width, height, QImage.Format.Format_RGBA8888)
+        ratio = self.device_pixel_ratio
+        rect = event.rect()
+        source = QRectF(rect.x() * ratio, rect.y() * ratio, rect.width() * ratio, rect.height() * ratio)
+        painter = QPainter(self)
+        try:
+            painter.eraseRect(rect)
+            painter.drawImage(QRectF(rect), image, source)
+            self._draw_rect_callback(painter)
+        finally:
+            painter.end()
 
     def _prepare_layers(self) -> None:
         """Render the raster layers of the resting view in a spare buffer (no repaint)."""
