@@ -25,6 +25,12 @@ Overlays are small separate collections: the selection (thick dark outline), the
 highlight (flagged regions, a reddish-purple outline) and the hover outline, which is
 ``animated`` so a canvas can blit it without redrawing the figure.
 
+The projected paths, the spatial index (on the layer's own lon/lat geometries) and
+the province outlines are built once per layer and shared by every map of it. On
+screen, :class:`cluster_planner.render.raster.RasterView` draws the figure from
+cached view layers instead of its vectors; pictures (:func:`export_figure`) always
+draw the vectors.
+
 Run ``python -m cluster_planner.render.mapfigure`` to save a preview to
 ``/tmp/map_preview.png``.
 """
