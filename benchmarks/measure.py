@@ -54,13 +54,18 @@ class Figure:
     def to_json(self) -> dict:
         value_key = "mb" if self.unit == "MB" else "median_ms"
         naive_key = "naive_mb" if self.unit == "MB" else "naive_median_ms"
-        data = {"name": self.name, "level": self.level, value_key: round(self.median, 3),
-                naive_key: round(self.naive_median, 3), "ratio": round(self.ratio, 2),
+        data = {"name": self.name, "level": self.level, value_key: _rounded(self.median),
+                naive_key: _rounded(self.naive_median), "ratio": round(self.ratio, 2),
                 "runs": self.runs, "naive_runs": self.naive_runs}
         if self.note:
             data["note"] = self.note
         data.update(self.extra)
         return data
+
+
+def _rounded(value: float) -> float:
+    """Milliseconds to the microsecond, and small figures to four significant digits."""
+    return round(value, 3) if value >= 1 else float(f"{value:.4g}")
 
 
 def timed(function: Callable[[], object]) -> float:

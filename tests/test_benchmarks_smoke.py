@@ -40,7 +40,7 @@ def test_every_figure_is_reported_with_positive_numbers(quick_run):
         value, naive = ("mb", "naive_mb") if figure["name"] == "peak_memory" else ("median_ms", "naive_median_ms")
         for key in (value, naive, "ratio"):
             assert isinstance(figure[key], int | float) and figure[key] > 0, (figure["name"], key, figure)
-        assert figure["ratio"] == pytest.approx(figure[naive] / figure[value], rel=0.02)
+        assert figure["ratio"] == pytest.approx(figure[naive] / figure[value], rel=0.01, abs=0.01)
         assert figure["level"] in ("province", "prefecture", "county")
 
 
