@@ -754,12 +754,16 @@ class MainWindow(QMainWindow):
 
     def _on_level_loaded(self, level: str, data: LevelData) -> None:
         self._level_cache[level] = data
+        # The loader has delivered; its thread may not have returned yet, so stop waiting
+        # for it here (the window owns the QThread, which keeps it alive until it ends).
+        self._loaders.pop(level, None)
         self._finish_loading()
         for callback in self._level_callbacks.pop(level, []):
             callback(data)
 
     def _on_level_failed(self, level: str, message: str) -> None:
         self._level_callbacks.pop(level, None)
+        self._loaders.pop(level, None)
         self._finish_loading()
         self._sync_level_widgets()
         dialogs.show_error(self, self.tr("Cannot load the {level} layer").format(
