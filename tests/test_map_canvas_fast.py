@@ -60,11 +60,13 @@ def test_fast_and_vector_drawing_show_the_same_map(qtbot, canvas, prefectures):
     mapfig = canvas.map_figure
     circles = shapely.maximum_inscribed_circle(mapfig.projected)
     centres = shapely.get_coordinates(shapely.get_point(circles, 0))
+    ratio = canvas.figure_widget().device_pixel_ratio  # grabs are in device pixels
     checked = 0
     for row in np.argsort(-shapely.length(circles))[:150]:  # the 150 roomiest regions
         pos = canvas.widget_pos_of(*centres[row])
-        if 0 <= pos.y() < fast.shape[0] and 0 <= pos.x() < fast.shape[1]:
-            assert np.abs(fast[pos.y(), pos.x()] - vector[pos.y(), pos.x()]).max() <= 2, prefectures.codes[row]
+        y, x = int(pos.y() * ratio), int(pos.x() * ratio)
+        if 0 <= y < fast.shape[0] and 0 <= x < fast.shape[1]:
+            assert np.abs(fast[y, x] - vector[y, x]).max() <= 2, prefectures.codes[row]
             checked += 1
     assert checked > 100
     assert (np.abs(fast - vector).max(axis=2) > 40).mean() < 0.02
@@ -112,5 +114,6 @@ def test_a_new_view_shows_at_once_and_gets_its_layers_once_it_rests(qtbot, canva
     widget.draw()
     assert raster.view_renders == renders + 1 and len(draws) == 2
     pos = canvas.widget_pos_of(*canvas.map_figure.representative_points()[zhuzhou])
-    shown = np.asarray(widget.buffer_rgba())[pos.y(), pos.x(), :3] / 255
+    ratio = widget.device_pixel_ratio
+    shown = np.asarray(widget.buffer_rgba())[int(pos.y() * ratio), int(pos.x() * ratio), :3] / 255
     assert np.allclose(shown, facecolors[zhuzhou, :3], atol=0.02)
