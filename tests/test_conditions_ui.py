@@ -1,6 +1,6 @@
 """Local conditions and fit in the real window: the conditions dock, CSV import, "Why this fit?".
 
-One window for the module (as in ``test_main_window.py``); settings and recovery files
+One window for the module (the ``window`` fixture in ``conftest.py``); settings and recovery files
 live in a temporary ``CLUSTER_PLANNER_HOME``.
 """
 
@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -19,31 +19,6 @@ pytestmark = pytest.mark.gui
 ZHUZHOU = "430200"
 SHIPBUILDING = "shipbuilding"  # needs sea-port, coastal, inland-waterway; Zhuzhou has none
 RAIL = "rail-transit-equipment"
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cluster-planner-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CLUSTER_PLANNER_HOME", str(folder))
-        yield folder
-
-
-@pytest.fixture(scope="module")
-def window(qapp, home):
-    from cluster_planner.qt.main_window import MainWindow
-    from cluster_planner.qt.settings import AppSettings
-
-    settings = AppSettings(QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat))
-    settings.set_last_level("prefecture")
-    main = MainWindow(settings)
-    main.resize(1400, 900)
-    main.show()
-    main.start()
-    assert main.ready
-    yield main
-    main.document.undo_stack.setClean()
-    main.close()
 
 
 @pytest.fixture

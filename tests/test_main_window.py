@@ -18,42 +18,13 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
 ZHUZHOU, HEFEI, WUHAN = "430200", "340100", "420100"
 NEV = "new-energy-vehicles"
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cluster-planner-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CLUSTER_PLANNER_HOME", str(folder))
-        yield folder
-
-
-@pytest.fixture(scope="module")
-def window(qapp, home):
-    from cluster_planner.qt.fonts import register_qt_font
-    from cluster_planner.qt.main_window import MainWindow
-    from cluster_planner.qt.settings import AppSettings
-
-    register_qt_font()
-    settings = AppSettings(QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat))
-    settings.set_last_level("prefecture")
-    main = MainWindow(settings)
-    main.resize(1400, 900)
-    main.show()
-    main.start()
-    assert main.ready
-    QApplication.processEvents()
-    main.canvas.figure_widget().draw()
-    yield main
-    main.document.undo_stack.setClean()
-    main.close()
 
 
 @pytest.fixture
