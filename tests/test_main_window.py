@@ -18,7 +18,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -206,7 +206,7 @@ def test_flags_follow_every_edit_and_a_selected_flag_outlines_its_regions(qtbot,
     assert "fit" in fresh.region_tooltip(region) and "⚑" in fresh.region_tooltip(region)
 
     panel.kind_filter.setCurrentIndex(panel.kind_filter.findData("local-mismatch"))
-    assert panel.proxy.rowCount() == kinds.count("local-mismatch")
+    assert panel.model.rowCount() == kinds.count("local-mismatch")
     panel.table.selectRow(0)
     assert fresh.canvas.map_figure.highlight == [fresh.document.layer.index_of[region]]
     assert fresh.document.region_name(region) in panel.details.toPlainText()
@@ -221,6 +221,47 @@ def test_flags_follow_every_edit_and_a_selected_flag_outlines_its_regions(qtbot,
     assert np.allclose(facecolour(fresh, region), grey)
     assert fresh.canvas.map_figure.highlight == []
     panel.kind_filter.setCurrentIndex(0)
+
+
+def test_flags_table_sorts_by_header_and_keeps_the_selected_flag_through_an_edit(qtbot, fresh):
+    panel = fresh.flags_panel
+    shipyard = low_fit_region(fresh, "shipbuilding")
+    fresh.selection.apply([shipyard])
+    fresh.catalog_panel.set_current_industry("shipbuilding")
+    fresh.lead_action.trigger()
+    fresh.selection.apply([ZHUZHOU, HEFEI])  # the same three industries: similar portfolios
+    for industry in ("lithium-batteries", "robotics", NEV):
+        fresh.catalog_panel.set_current_industry(industry)
+        fresh.lead_action.trigger()
+    assert panel.model.rowCount() >= 2
+    kinds = {panel.model.flag_at(row).kind for row in range(panel.model.rowCount())}
+    assert len(kinds) >= 2, kinds
+
+    # Clicking the Kind header sorts the rows by the kind's display name; again reverses.
+    def kind_column():
+        return [panel.table.model().index(row, 1).data() for row in range(panel.model.rowCount())]
+
+    header = panel.table.horizontalHeader()
+    centre = QPoint(header.sectionViewportPosition(1) + header.sectionSize(1) // 2, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    first = kind_column()
+    assert first in (sorted(first), sorted(first, reverse=True))
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert kind_column() == sorted(first, reverse=first == sorted(first))
+
+    # Select the shipbuilding mismatch; an edit elsewhere keeps it selected and outlined.
+    row = next(r for r in range(panel.model.rowCount())
+               if panel.model.flag_at(r).kind == "local-mismatch" and shipyard in panel.model.flag_at(r).regions)
+    panel.table.selectRow(row)
+    selected = panel.selected_flag()
+    assert fresh.canvas.map_figure.highlight == [fresh.document.layer.index_of[shipyard]]
+    fresh.selection.apply([WUHAN])
+    fresh.support_action.trigger()  # new energy vehicles, still the current industry
+    kept = panel.selected_flag()
+    assert (kept.kind, kept.industry, kept.regions) == (selected.kind, selected.industry, selected.regions)
+    assert fresh.canvas.map_figure.highlight == [fresh.document.layer.index_of[shipyard]]
+    assert fresh.document.region_name(shipyard) in panel.details.toPlainText()
+    header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
 
 
 def test_compare_with_a_saved_draft_lists_and_colours_the_differences(qtbot, fresh, tmp_path):

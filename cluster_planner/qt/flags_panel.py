@@ -8,6 +8,7 @@ button. Without analysis (the module missing or its data unusable) the panel say
 from __future__ import annotations
 
 import html
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -16,7 +17,6 @@ from PySide6.QtCore import (
     QItemSelection,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -39,7 +39,6 @@ from cluster_planner.core.messages import flag_message, kind_name, suggestion_te
 from cluster_planner.qt.document import PlanDocument
 from cluster_planner.qt.i18n import current_language, document_names, other_language
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 FLAG_ROLE = Qt.ItemDataRole.UserRole + 2
 KIND_ROLE = Qt.ItemDataRole.UserRole + 3
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
@@ -58,13 +57,28 @@ def severity_name(severity: str) -> str:
     return names.get(severity, severity)
 
 
+def _finding(flag: Any) -> tuple[Any, ...]:
+    return (flag.kind, flag.industry, tuple(flag.regions))
+
+
 class FlagsModel(QAbstractTableModel):
-    """The current analysis' flags, one row each."""
+    """The current analysis' flags, one row each, filtered by kind and sorted.
+
+    The model filters and sorts itself rather than sitting behind a
+    ``QSortFilterProxyModel``: a proxy re-sorts every row through ``data()`` on each
+    reset, which at county level (about 14,000 flags) took most of a second per edit.
+    The analysis already lists flags by severity, so the default order costs nothing,
+    and other orders sort once in Python on precomputed keys.
+    """
 
     def __init__(self, document: PlanDocument, parent: Any = None):
         super().__init__(parent)
         self._document = document
-        self._flags: list[Any] = []
+        self._flags: list[Any] = []  # the analysis' order (errors first)
+        self._rows: list[Any] = []  # what the table shows: filtered and sorted
+        self._kind = ""
+        self._sort_column = 0
+        self._sort_order = Qt.SortOrder.DescendingOrder
         # Messages in the active language are formatted when shown, then kept here.
         self._messages: dict[int, str] = {}
         self._names: Any = None
@@ -75,6 +89,11 @@ class FlagsModel(QAbstractTableModel):
 
     def _forget_names(self) -> None:
         self._names = None
+
+    @property
+    def kind(self) -> str:
+        """The kind shown (``""``: every kind)."""
+        return self._kind
 
     def message(self, flag: Any) -> str:
         """The flag's message in the active language."""
@@ -87,9 +106,7 @@ class FlagsModel(QAbstractTableModel):
         key = id(flag)
         text = self._messages.get(key)
         if text is None:
-            if self._names is None:
-                self._names = document_names(self._document)
-            text = self._messages[key] = flag_message(flag, language, self._names)
+            text = self._messages[key] = flag_message(flag, language, self.names())
         return text
 
     def names(self) -> Any:
@@ -101,6 +118,7 @@ class FlagsModel(QAbstractTableModel):
         """Show the headers and messages in the language just installed."""
         self.beginResetModel()
         self._messages.clear()
+        self._rows = self._arrange()
         self.endResetModel()
 
     def reload(self) -> None:
@@ -108,15 +126,69 @@ class FlagsModel(QAbstractTableModel):
         self.beginResetModel()
         self._flags = list(getattr(analysis, "flags", []) or [])
         # The analyzer reuses unchanged flags: keep their formatted messages.
-        alive = {id(flag) for flag in self._flags}
-        self._messages = {key: text for key, text in self._messages.items() if key in alive}
+        if self._messages:
+            alive = {id(flag) for flag in self._flags}
+            self._messages = {key: text for key, text in self._messages.items() if key in alive}
+        self._rows = self._arrange()
         self.endResetModel()
 
+    def set_kind(self, kind: str) -> None:
+        """Show only flags of ``kind`` (``""``: all)."""
+        if kind == self._kind:
+            return
+        self.beginResetModel()
+        self._kind = kind
+        self._rows = self._arrange()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # noqa: D102
+        if not 0 <= column < len(_COLUMNS):
+            return
+        self.beginResetModel()
+        self._sort_column, self._sort_order = column, order
+        self._rows = self._arrange()
+        self.endResetModel()
+
+    def _arrange(self) -> list[Any]:
+        kind = self._kind
+        rows = [flag for flag in self._flags if flag.kind == kind] if kind else list(self._flags)
+        column = _COLUMNS[self._sort_column]
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        if column == "severity":
+            if descending:
+                return rows  # the analysis' own order: errors, warnings, infos
+            return sorted(rows, key=lambda flag: SEVERITY_RANK.get(flag.severity, 0))
+        if column == "kind":
+            language = current_language()
+            names = {k: kind_name(k, language) for k in {flag.kind for flag in rows}}
+            return sorted(rows, key=lambda flag: names[flag.kind], reverse=descending)
+        return sorted(rows, key=lambda flag: " ".join(self.message(flag).split()), reverse=descending)
+
     def flag_at(self, row: int) -> Any:
-        return self._flags[row]
+        """The flag shown in ``row``."""
+        return self._rows[row]
+
+    def row_of(self, flag: Any) -> int:
+        """The row showing ``flag``, or the same finding after an edit, or -1.
+
+        The same finding is the same kind, industry and regions: its numbers and
+        suggestions may have moved with the edit.
+        """
+        for row, shown in enumerate(self._rows):
+            if shown is flag:
+                return row
+        key = _finding(flag)
+        for row, shown in enumerate(self._rows):
+            if _finding(shown) == key:
+                return row
+        return -1
+
+    def all_flags(self) -> list[Any]:
+        """Every flag of the analysis, whatever the filter."""
+        return self._flags
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._flags)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(_COLUMNS)
@@ -129,16 +201,12 @@ class FlagsModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        flag = self._flags[index.row()]
+        flag = self._rows[index.row()]
         column = _COLUMNS[index.column()]
         if role == FLAG_ROLE:
             return flag
         if role == KIND_ROLE:
             return flag.kind
-        if role == SORT_ROLE:
-            if column == "severity":
-                return SEVERITY_RANK.get(flag.severity, 0)
-            return str(self.data(index, Qt.ItemDataRole.DisplayRole) or "")
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "severity":
                 return severity_name(flag.severity)
@@ -152,28 +220,6 @@ class FlagsModel(QAbstractTableModel):
             if column == "kind":
                 return kind_name(flag.kind, other_language(current_language()))
         return None
-
-
-class _KindFilter(QSortFilterProxyModel):
-    def __init__(self, parent: Any = None):
-        super().__init__(parent)
-        self.kind = ""
-        self.setSortRole(SORT_ROLE)
-
-    def set_kind(self, kind: str) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateFilter is deprecated there
-            self.beginFilterChange()
-            self.kind = kind
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.kind = kind
-            self.invalidateFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        if not self.kind:
-            return True
-        index = self.sourceModel().index(source_row, 0, source_parent)
-        return self.sourceModel().data(index, KIND_ROLE) == self.kind
 
 
 class FlagsPanel(QWidget):
@@ -192,8 +238,6 @@ class FlagsPanel(QWidget):
         self._document = document
         self.setObjectName("flagsPanel")
         self.model = FlagsModel(document, self)
-        self.proxy = _KindFilter(self)
-        self.proxy.setSourceModel(self.model)
 
         self.kind_filter = QComboBox()
         self.kind_filter.setObjectName("flagKindFilter")
@@ -205,14 +249,14 @@ class FlagsPanel(QWidget):
                 Qt.ItemDataRole.ToolTipRole,
             )
         self.kind_filter.currentIndexChanged.connect(
-            lambda: self.proxy.set_kind(self.kind_filter.currentData())
+            lambda: self.model.set_kind(self.kind_filter.currentData())
         )
         self.summary = QLabel()
         self.summary.setObjectName("flagsSummary")
 
         self.table = QTableView()
         self.table.setObjectName("flagsTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -259,6 +303,9 @@ class FlagsPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self._stack, 1)
 
+        self._kept_flag: Any = None
+        self._kept_scroll = 0
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._on_reset)
         self._on_reset()
 
@@ -278,20 +325,19 @@ class FlagsPanel(QWidget):
             self.kind_filter.setItemData(
                 index, kind_name(kind, other_language(language)), Qt.ItemDataRole.ToolTipRole
             )
-        flag = self.selected_flag()
         self.model.retranslate()
-        self._on_reset()
-        if flag is not None:
-            for row in range(self.proxy.rowCount()):
-                if self.proxy.data(self.proxy.index(row, 0), FLAG_ROLE) is flag:
-                    self.table.selectRow(row)
-                    break
 
     def selected_flag(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return self.proxy.data(rows[0], FLAG_ROLE)
+        return self.model.data(rows[0], FLAG_ROLE)
+
+    def _remember_selection(self) -> None:
+        # Before the model resets (an edit, a filter, a sort, a language): the selected
+        # flag and the scroll position, so that the reset does not lose the reader's place.
+        self._kept_flag = self.selected_flag()
+        self._kept_scroll = self.table.verticalScrollBar().value()
 
     def _on_reset(self) -> None:
         available = self._document.analysis_available
@@ -306,17 +352,21 @@ class FlagsPanel(QWidget):
             )
             self.unavailable.setText(f"{text}\n\n{problem}" if problem else text)
         else:
-            count = self.model.rowCount()
-            counts = {}
-            for row in range(count):
-                severity = self.model.flag_at(row).severity
-                counts[severity] = counts.get(severity, 0) + 1
+            counts = Counter(flag.severity for flag in self.model.all_flags())
             parts = [
                 f"{counts[s]} {severity_name(s)}" for s in ("error", "warning", "info") if s in counts
             ]
             self.summary.setText(", ".join(parts) if parts else self.tr("No flags"))
-        self.details.clear()
-        self.highlightRequested.emit([])
+        flag, self._kept_flag = self._kept_flag, None
+        row = self.model.row_of(flag) if flag is not None and available else -1
+        if row < 0:
+            self.details.clear()
+            self.highlightRequested.emit([])
+            return
+        # The same finding is still there (perhaps with new numbers): keep it selected
+        # and in view.
+        self.table.verticalScrollBar().setValue(self._kept_scroll)
+        self.table.selectRow(row)
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         flag = self.selected_flag()
