@@ -43,6 +43,8 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,8 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _V1_FIELDS = ("format", "version", "name", "level", "assignments", "settings", "metadata")
 _ASSIGNMENT_FIELDS = ("region", "industry", "role", "note")
 _TIME_FIELDS = ("created", "modified")
+#: The quoting ``json.dumps(..., ensure_ascii=False)`` uses for text (the C function).
+_ENCODE_TEXT: Callable[[str], str] = json.encoder.encode_basestring
 
 PathLike = str | os.PathLike[str]
 LayerSource = Any  # a RegionLayer (has ``index_of``) or a callable ``level -> RegionLayer``
@@ -133,9 +137,11 @@ def plan_from_data(
 def _plan_from_parsed(
     data: Any, source: PathLike, catalog: Any, layer: LayerSource, check_strings: bool
 ) -> Plan:
-    _check_nesting(data, source, check_strings)
-    version = _detect_version(data, source)
-    plan = LOADERS[version](data, source)
+    plan = _load_v1_fast(data, source, check_strings)
+    if plan is None:  # not a plain valid version-1 plan: the checks below say why
+        _check_nesting(data, source, check_strings)
+        version = _detect_version(data, source)
+        plan = LOADERS[version](data, source)
     _check_known(plan, source, catalog, layer)
     return plan
 
@@ -254,12 +260,15 @@ class _DuplicateKey(ValueError):
 
 
 def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            # json keeps the last value silently; a plan edited by hand could lose data.
-            raise _DuplicateKey(f"the key {key!r} appears twice in one object")
-        result[key] = value
+    # json keeps the last value silently; a plan edited by hand could lose data. A dict
+    # shorter than its pairs has a repeated key; only then look for the first one.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(f"the key {key!r} appears twice in one object")
+            seen.add(key)
     return result
 
 
@@ -406,6 +415,85 @@ def _load_v0(data: dict[str, Any], source: PathLike) -> Plan:
         "metadata": metadata,
     }
     return _load_v1(upgraded, source)
+
+
+def _load_v1_fast(data: Any, source: PathLike, check_strings: bool) -> Plan | None:
+    """The plan of a valid version-1 file, checked column by column instead of
+    assignment by assignment; ``None`` for anything else (another version, a problem,
+    a value of an unusual type), which the loaders then read or refuse with their
+    precise message. Accepts only what :func:`_check_nesting`, :func:`_detect_version`
+    and :func:`_load_v1` accept, builds the same plan, and reads a county plan in half
+    the time (``tests/test_planfile_speed_paths.py`` compares the two).
+    """
+    if type(data) is not dict or len(data) != len(_V1_FIELDS):
+        return None
+    if not all(key in data for key in _V1_FIELDS):
+        return None
+    name, level, raw = data["name"], data["level"], data["assignments"]
+    settings, metadata = data["settings"], data["metadata"]
+    if not (
+        type(data["format"]) is str
+        and data["format"] == FORMAT
+        and type(data["version"]) is int
+        and data["version"] == 1
+        and type(name) is str
+        and type(level) is str
+        and level in LEVELS
+        and type(raw) is list
+        and type(settings) is dict
+        and type(metadata) is dict
+    ):
+        return None
+    try:
+        # Assignments hold only text (checked below), so only the rest can nest deeply.
+        rest = {key: value for key, value in data.items() if key != "assignments"}
+        _check_nesting(rest, source, check_strings)
+        _check_metadata(metadata, source)
+    except PlanFileError:
+        return None
+    columns = _assignment_columns(raw, check_strings)
+    if columns is None:
+        return None
+    assignments = list(map(Assignment, *columns))
+    plan = Plan.from_assignments(
+        assignments, name=name, level=level, settings=dict(settings), metadata=dict(metadata)
+    )
+    if len(plan) != len(assignments):  # an assignment repeated
+        return None
+    return plan
+
+
+def _assignment_columns(raw: list[Any], check_strings: bool) -> list[tuple[str, ...]] | None:
+    """Region, industry, role and note columns of valid assignments, else ``None``."""
+    if not raw:
+        return [(), (), (), ()]
+    if set(map(type, raw)) != {dict}:
+        return None
+    shapes = set(map(tuple, raw))
+    if shapes == {_ASSIGNMENT_FIELDS}:
+        rows = list(map(itemgetter(*_ASSIGNMENT_FIELDS), raw))
+    elif all(
+        set(_ASSIGNMENT_FIELDS[:3]) <= set(shape) <= set(_ASSIGNMENT_FIELDS) for shape in shapes
+    ):
+        rows = [
+            (item["region"], item["industry"], item["role"], item.get("note", "")) for item in raw
+        ]
+    else:
+        return None
+    regions, industries, roles, notes = columns = list(zip(*rows, strict=True))
+    if set(map(type, chain(regions, industries, roles, notes))) != {str}:
+        return None
+    if not set(roles) <= set(ROLES):
+        return None
+    if not all(map(_REGION_CODE.fullmatch, set(regions))):
+        return None
+    if not all(industry.strip() for industry in set(industries)):
+        return None
+    if max(map(len, notes)) > MAX_NOTE_LENGTH:
+        return None
+    if check_strings and not all(map(_is_utf8_encodable, chain(set(industries), notes))):
+        return None
+    return columns
 
 
 #: One loader per format version; each returns a :class:`Plan`. Add a version by adding
@@ -622,7 +710,9 @@ def format_plan_data(data: dict[str, Any], source: str) -> str:
             lines.append(f"  {dump(key)}: {dump(data[key])},")
         if data["assignments"]:
             lines.append('  "assignments": [')
-            rows = [f"    {dump(row)}" for row in data["assignments"]]
+            rows = _assignment_lines(data["assignments"])
+            if rows is None:
+                rows = [f"    {dump(row)}" for row in data["assignments"]]
             lines.append(",\n".join(rows))
             lines.append("  ],")
         else:
@@ -635,6 +725,24 @@ def format_plan_data(data: dict[str, Any], source: str) -> str:
     except (TypeError, ValueError) as error:
         raise PlanFileError(source, f"cannot be saved: {_first_line(error)}") from None
     return text
+
+
+def _assignment_lines(rows: list[Any]) -> list[str] | None:
+    """The assignment lines exactly as ``json.dumps(row, ensure_ascii=False)`` writes
+    them, ten times faster (one C string encoder call per value instead of an encoder
+    per row); ``None`` unless every row is a dict of the four fields in order holding
+    text, so that anything else takes the general path and its error messages."""
+    if set(map(type, rows)) != {dict} or set(map(tuple, rows)) != {_ASSIGNMENT_FIELDS}:
+        return None
+    text = _ENCODE_TEXT
+    try:
+        return [
+            f'    {{"region": {text(row["region"])}, "industry": {text(row["industry"])},'
+            f' "role": {text(row["role"])}, "note": {text(row["note"])}}}'
+            for row in rows
+        ]
+    except TypeError:  # a value that is not text
+        return None
 
 
 def _iso(moment: datetime | None) -> str:

@@ -1,0 +1,216 @@
+"""The fast ways of reading and writing plan files do exactly what the general ones do.
+
+A valid version-1 file is read column by column (:func:`planfile._load_v1_fast`) and
+its assignments written with one string encoder call per value; everything else goes
+through the general checks with their precise messages. These tests prove the fast
+reader accepts exactly the files the general one accepts and builds the same plan, and
+the fast writer gives the same bytes as ``json.dumps``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_planfile_fuzz import VALID, structurally_damaged
+
+from cluster_planner.core import planfile
+from cluster_planner.core.errors import PlanFileError
+from cluster_planner.core.plan import Assignment, Plan
+from cluster_planner.core.planfile import dumps_plan, format_plan_data, loads_plan, plan_to_data
+
+SOURCE = "speed.cplan"
+
+
+def read_generally(data: Any, check_strings: bool) -> Plan:
+    """The general reader: every check, in the order that picks the error message."""
+    planfile._check_nesting(data, SOURCE, check_strings)
+    version = planfile._detect_version(data, SOURCE)
+    return planfile.LOADERS[version](data, SOURCE)
+
+
+def assert_fast_reader_agrees(data: Any) -> None:
+    # Neither reader changes ``data`` (and it may nest too deep to copy).
+    for check_strings in (False, True):
+        fast = planfile._load_v1_fast(data, SOURCE, check_strings)
+        try:
+            general = read_generally(data, check_strings)
+        except PlanFileError:
+            assert fast is None, "the fast reader accepted a plan the general one refuses"
+            continue
+        if fast is not None:
+            assert fast == general
+            assert fast.assignments == general.assignments  # the same order too
+            assert fast.regions == general.regions
+
+
+def assignment_values() -> st.SearchStrategy:
+    return st.one_of(
+        st.sampled_from(["430200", "43020a", "43020", "4302000", "４３０２００", "430200\n", ""]),
+        st.sampled_from(["steel", "integrated-circuits", " ", "lead", "support", "Lead"]),
+        st.text(max_size=8),
+        st.sampled_from([None, 430200, 1.5, True, [], {}, ["steel"], "x" * 2001, "x" * 2000]),
+    )
+
+
+@st.composite
+def damaged_assignments(draw) -> dict[str, Any]:
+    """A valid plan whose assignments have a few item-level edits (a wrong value, a
+    dropped, added or reordered key, a repeat, a non-object item)."""
+    document = copy.deepcopy(VALID)
+    items = document["assignments"]
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        index = draw(st.integers(min_value=0, max_value=len(items) - 1))
+        item = items[index]
+        action = draw(st.sampled_from(["value", "drop", "add", "reorder", "repeat", "replace"]))
+        if action == "value" and isinstance(item, dict) and item:
+            item[draw(st.sampled_from(sorted(item)))] = draw(assignment_values())
+        elif action == "drop" and isinstance(item, dict) and item:
+            del item[draw(st.sampled_from(sorted(item)))]
+        elif action == "add" and isinstance(item, dict):
+            item[draw(st.sampled_from(["extra", "note", "Region"]))] = draw(assignment_values())
+        elif action == "reorder" and isinstance(item, dict):
+            items[index] = dict(reversed(list(item.items())))
+        elif action == "repeat":
+            items.append(copy.deepcopy(item))
+        elif action == "replace":
+            items[index] = draw(assignment_values())
+    return document
+
+
+SPEED = settings(
+    max_examples=600,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@SPEED
+@given(damaged_assignments())
+def test_the_fast_reader_agrees_on_damaged_assignments(document):
+    assert_fast_reader_agrees(document)
+
+
+@SPEED
+@given(structurally_damaged())
+def test_the_fast_reader_agrees_on_damaged_plans(data):
+    try:
+        document = planfile.parse_json(data.decode("utf-8", errors="surrogatepass"), SOURCE)
+    except (PlanFileError, UnicodeDecodeError):
+        return
+    assert_fast_reader_agrees(document)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("region", "43020a"),
+        ("region", " 43020"),
+        ("region", "430200\n"),
+        ("region", "４３０２００"),  # full-width digits are digits to the general reader too
+        ("region", 430200),
+        ("industry", " "),
+        ("industry", ""),
+        ("industry", None),
+        ("role", "Lead"),
+        ("role", ["lead"]),
+        ("note", "x" * 2000),
+        ("note", "x" * 2001),
+        ("note", None),
+        ("note", "\ud800"),
+    ],
+)
+def test_the_readers_agree_on_each_edge_value(key, value):
+    document = copy.deepcopy(VALID)
+    document["assignments"][1][key] = value
+    assert_fast_reader_agrees(document)
+
+
+@pytest.mark.parametrize("check_strings", [False, True])
+def test_a_valid_plan_takes_the_fast_reader(check_strings):
+    document = copy.deepcopy(VALID)
+    document["assignments"].append({"industry": "steel", "region": "110101", "role": "lead"})
+    plan = planfile._load_v1_fast(document, SOURCE, check_strings)
+    assert plan is not None
+    assert plan == read_generally(document, check_strings)
+    assert plan.get("110101", "steel") == Assignment("110101", "steel", "lead", "")
+
+
+def test_an_empty_plan_takes_the_fast_reader():
+    document = dict(copy.deepcopy(VALID), assignments=[])
+    assert planfile._load_v1_fast(document, SOURCE, False) == read_generally(document, False)
+
+
+def test_a_lone_surrogate_in_a_note_is_refused_when_strings_are_checked():
+    text = json.dumps(
+        dict(
+            VALID,
+            assignments=[
+                {"region": "430200", "industry": "steel", "role": "lead", "note": "\ud800"}
+            ],
+        )
+    )
+    with pytest.raises(PlanFileError, match="lone surrogate"):
+        loads_plan(text, SOURCE)
+
+
+def test_the_first_repeated_key_of_an_object_is_named():
+    text = json.dumps(VALID)[:-1] + ', "b": 1, "c": 2, "c": 3, "b": 4}'
+    with pytest.raises(PlanFileError, match=r"the key 'c' appears twice in one object"):
+        loads_plan(text, SOURCE)
+
+
+def assignment_lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    start = lines.index('  "assignments": [') + 1
+    end = lines.index("  ],")
+    return [line.removesuffix(",") for line in lines[start:end]]
+
+
+plan_texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20
+)  # Cs: lone surrogates cannot be saved at all
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["430200", "110101", "420100"]),
+            plan_texts.filter(str.strip),  # an industry id is never blank
+            st.sampled_from(["lead", "support"]),
+            plan_texts,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_assignment_lines_are_what_json_dumps_writes(rows):
+    plan = Plan.from_assignments(Assignment(*row) for row in rows)
+    data = plan_to_data(plan, region_data="r")
+    expected = ["    " + json.dumps(row, ensure_ascii=False) for row in data["assignments"]]
+    assert assignment_lines(dumps_plan(plan, region_data="r")) == expected
+    # and what is written reads back the same
+    assert loads_plan(format_plan_data(data, SOURCE), SOURCE).assignments == sorted(
+        plan.assignments, key=lambda a: a.key
+    )
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"region": "430200", "industry": "steel", "role": "lead", "note": 5},
+        {"industry": "textiles", "region": "430200", "role": "lead", "note": ""},
+        {"region": "430200", "industry": "steel", "role": "lead", "note": "", "extra": 1},
+        {"region": "430200", "industry": "steel", "role": "lead"},
+    ],
+)
+def test_assignment_rows_of_another_shape_are_written_as_json_dumps_writes_them(row):
+    rows = [{"region": "110101", "industry": "steel", "role": "lead", "note": ""}, row]
+    data = dict(plan_to_data(Plan(), region_data="r"), assignments=rows)
+    expected = ["    " + json.dumps(row, ensure_ascii=False) for row in rows]
+    assert assignment_lines(format_plan_data(data, SOURCE)) == expected
