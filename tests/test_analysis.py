@@ -3,6 +3,7 @@ the plan-level figures, and incremental analysis equal to a full one."""
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import random
@@ -424,6 +425,49 @@ def test_incremental_analysis_equals_a_full_one_after_every_edit(seed):
         kinds_seen.update(flag.kind for flag in full.flags)
     # The edits went through every kind the random world can produce.
     assert kinds_seen >= {"crowded-industry", "one-size-fits-all", "local-mismatch", "similar-portfolios"}
+
+
+def test_a_flag_read_after_later_edits_still_words_the_plan_it_was_raised_on():
+    # Low-fit flags write their message when first read: what they say must not follow
+    # the plan (or the analyzer) as it changes afterwards.
+    context = make_context(LAYER, {0: {"c3"}, 1: {"c3"}})
+    plan = plan_of((0, "gamma"), (1, "gamma"), (2, "gamma", "support"))
+    before = plan.copy()
+    analyzer = Analyzer(context, plan)
+    analyzer.follow()
+    [mismatch] = kinds(analyzer.analysis, "local-mismatch")
+    for row in (3, 4, 5):  # gamma becomes crowded: its low-fit picks turn into errors
+        plan.apply(plan.assign_industry(CODES[row], "gamma"))
+    plan.apply(plan.set_role(CODES[2], "gamma", "lead"))
+    assert kinds(analyzer.analysis, "local-mismatch") == []
+    [expected] = kinds(analyze(before, context), "local-mismatch")
+    assert mismatch.message == expected.message
+    assert mismatch.message.startswith("Region 2 takes Gamma (support) with a fit of only 0.00")
+    assert mismatch.evidence == expected.evidence
+    assert (mismatch.evidence["role"], mismatch.evidence["count"], mismatch.evidence["crowded"]) == (
+        "support", 3, False
+    )
+
+
+def test_flags_are_immutable_values_that_copy_with_their_words():
+    context = make_context(LAYER, {0: {"c3"}, 1: {"c3"}})
+    analysis = analyze(plan_of(*[(row, "gamma") for row in range(4)], (5, "alpha")), context)
+    assert {flag.kind for flag in analysis.flags} >= {"crowded-industry", "one-size-fits-all", "local-mismatch"}
+    for flag in analysis.flags:
+        for copied in (copy.copy(flag), copy.deepcopy(flag)):
+            assert copied == flag and not copied != flag
+            assert copied.to_json() == flag.to_json()
+        with pytest.raises(AttributeError):
+            flag.message = "something else"
+        with pytest.raises(AttributeError):
+            flag.severity = "info"
+        with pytest.raises(TypeError):
+            hash(flag)
+        assert flag.message in repr(flag)
+    first, second = kinds(analysis, "one-size-fits-all")
+    assert first != second and not first == second
+    # A flag equals the same finding from another run, word for word.
+    assert analyze(plan_of(*[(row, "gamma") for row in range(4)], (5, "alpha")), context).flags == analysis.flags
 
 
 def test_analyzer_tells_its_listeners():

@@ -48,6 +48,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
+from functools import cached_property
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -171,25 +173,84 @@ class Suggestion(NamedTuple):
         }
 
 
-class Flag(NamedTuple):
+class Flag(tuple):
     """One finding: its kind, severity, industry, regions, message, numbers, suggestions.
 
     ``regions`` are adcodes (``region_names`` their display names in the same order);
     ``evidence`` holds the numbers behind the message (JSON-ready; lists of ids are
     tuples); ``suggestions`` are :class:`Suggestion` tuples. A flag is immutable: the
-    :class:`Analyzer` hands the same flag objects to successive analyses. (A named
-    tuple rather than a frozen dataclass because a county plan can raise ten thousand
-    flags, and a named tuple is three times quicker to create.)
+    :class:`Analyzer` hands the same flag objects to successive analyses.
+
+    A county plan raises some fourteen thousand low-fit flags and the window shows a few
+    dozen at a time, so those flags keep what their sentence is made of (the shared
+    wording of their industry and role, and the region's row) and write their message
+    and evidence when first read. A flag is a tuple so that thousands are made at the
+    speed of tuples; two flags are equal when they were built from equal parts, which
+    gives them equal messages and evidence.
     """
 
-    kind: str
-    severity: str
-    industry: str | None
-    regions: tuple[str, ...]
-    message: str
-    evidence: dict[str, Any]
-    suggestions: tuple[Suggestion, ...] = ()
-    region_names: tuple[str, ...] = ()
+    # Tuple layout: kind, severity, industry, regions, suggestions, region_names, then
+    # either message and evidence, or a _LowFitText and the row it words.
+    kind = property(itemgetter(0), doc="One of FLAG_KINDS.")
+    severity = property(itemgetter(1), doc="One of SEVERITIES.")
+    industry = property(itemgetter(2), doc="Industry id, or None.")
+    regions = property(itemgetter(3), doc="Adcodes.")
+    suggestions = property(itemgetter(4), doc="Better choices.")
+    region_names = property(itemgetter(5), doc="Names of the regions.")
+
+    def __new__(
+        cls,
+        kind: str,
+        severity: str,
+        industry: str | None,
+        regions: tuple[str, ...],
+        message: str,
+        evidence: dict[str, Any],
+        suggestions: tuple[Suggestion, ...] = (),
+        region_names: tuple[str, ...] = (),
+    ) -> Flag:
+        return tuple.__new__(cls, (kind, severity, industry, regions, suggestions, region_names, message, evidence))
+
+    @cached_property
+    def message(self) -> str:
+        """The finding in one English sentence."""
+        text = self[6]
+        return text.message(self[7]) if isinstance(text, _LowFitText) else text
+
+    @cached_property
+    def evidence(self) -> dict[str, Any]:
+        """The numbers behind the message, JSON-ready."""
+        text = self[6]
+        return text.evidence(self[7]) if isinstance(text, _LowFitText) else self[7]
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, Flag):
+            return NotImplemented
+        # Built from equal parts (the quick way), or saying the same in the same words.
+        return tuple.__eq__(self, other) or (
+            self[:6] == other[:6] and self.message == other.message and self.evidence == other.evidence
+        )
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = None  # type: ignore[assignment]  # as before: the evidence is a dict
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a Flag is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Flag is immutable: cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Copies and pickles carry the words, not the context they were made from.
+        return (Flag, tuple(getattr(self, name) for name in FLAG_FIELDS))
+
+    def __repr__(self) -> str:
+        return "Flag(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in FLAG_FIELDS) + ")"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -202,6 +263,10 @@ class Flag(NamedTuple):
             "evidence": self.evidence,
             "suggestions": [suggestion.to_json() for suggestion in self.suggestions],
         }
+
+
+#: The public fields of a :class:`Flag`, in the order its constructor takes them.
+FLAG_FIELDS = ("kind", "severity", "industry", "regions", "message", "evidence", "suggestions", "region_names")
 
 
 _SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -373,69 +438,94 @@ def low_fit_flags(view: _View, column: int) -> list[Flag]:
     """``one-size-fits-all`` (crowded industry) or ``local-mismatch`` flags of one industry.
 
     One flag per assignment of industry ``column`` to a region whose fit is below the
-    threshold.
+    threshold. Their messages and evidence are written when first read
+    (:class:`_LowFitText`).
     """
     ctx, s = view.context, view.settings
-    fit_column = ctx.fit[:, column]
-    rows = np.flatnonzero((view.weights[:, column] > 0) & (fit_column < s.fit_threshold))
+    rows = np.flatnonzero((view.weights[:, column] > 0) & (ctx.fit[:, column] < s.fit_threshold))
     if len(rows) == 0:
         return []
     crowded = bool(view.crowded[column])
     kind, severity = ("one-size-fits-all", "error") if crowded else ("local-mismatch", "warning")
-    industry_id, industry = ctx.industry_ids[column], ctx.industry_names[column]
     count, cap = int(view.counts[column]), int(view.caps[column])
-    threshold = s.fit_threshold
-    if crowded:
-        middle = f", one of {count} regions against a cap of {cap}, but its local conditions fit it only "
-    else:
-        middle = " with a fit of only "
-    # The message is "<region><head[role]><fit><tail[pattern]>": only the region and
-    # the fit change from flag to flag, so the rest is formatted once per industry.
-    head = {units: f" takes {industry} ({role}){middle}" for role, units in ROLE_UNITS.items()}
-    tails: dict[int, str] = {}
-    density = rca = None
-    if ctx.density is not None:
-        density = ctx.density[rows, column].tolist()
-        rca = ctx.rca[rows, column].tolist()
-    names, codes, needs = ctx.names, view.code_list, ctx._needs_by_pattern
-    needs_of_pattern: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    cached_suggestions = view._suggestions
-    flags = []
-    for k, (row, fit, units, pattern, base) in enumerate(
-        zip(
-            rows.tolist(),
-            fit_column[rows].tolist(),
-            view.weights[rows, column].tolist(),
-            ctx.met_pattern[rows, column].tolist(),
-            ctx.in_base[rows, column].tolist(),
-            strict=True,
-        )
+    texts = {
+        units: _LowFitText(view.texts, column, role, crowded, count, cap, s.fit_threshold)
+        for role, units in ROLE_UNITS.items()
+    }
+    industry = ctx.industry_ids[column]
+    codes, names, suggestions = view.texts.code_singletons, view.texts.name_singletons, view.row_suggestions
+    # tuple.__new__ with Flag's layout (see Flag): a tenth of the time of a Python call.
+    return [
+        _new_tuple(Flag, (kind, severity, industry, codes[row], suggestions[row], names[row], texts[units], row))
+        for row, units in zip(rows.tolist(), view.weights[rows, column].tolist(), strict=True)
+    ]
+
+
+_new_tuple = tuple.__new__
+
+
+class _LowFitText:
+    """The wording shared by the low-fit flags of one industry and role.
+
+    A flag's message is ``<region><head><fit><tail>``, where ``head`` depends on the
+    industry, role and crowding and ``tail`` on which needs the region meets; the
+    evidence comes from the same numbers. Everything that varies from region to region
+    is read from the context, which does not change, so a flag needs only its row.
+    """
+
+    __slots__ = ("_key", "column", "count", "cap", "crowded", "head", "role", "texts", "threshold")
+
+    def __init__(
+        self, texts: _ContextTexts, column: int, role: str, crowded: bool, count: int, cap: int, threshold: float
     ):
-        tail = tails.get(pattern)
-        if tail is None:
-            tail = tails[pattern] = f" (threshold {threshold:.2f}): {view.reason_for(column, pattern)}"
-            needs_of_pattern[pattern] = needs(column, pattern)
-        met, missing = needs_of_pattern[pattern]
-        suggestions = cached_suggestions.get(row) or view.suggestions_for(row)
-        region = names[row]
+        self.texts = texts
+        self.column = column
+        self.role = role
+        self.crowded = crowded
+        self.count = count
+        self.cap = cap
+        self.threshold = threshold
+        industry = texts.context.industry_names[column]
+        if crowded:
+            middle = f", one of {count} regions against a cap of {cap}, but its local conditions fit it only "
+        else:
+            middle = " with a fit of only "
+        self.head = f" takes {industry} ({role}){middle}"
+        self._key = (texts.context, column, role, crowded, count, cap, threshold)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _LowFitText) and self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def message(self, row: int) -> str:
+        ctx, column = self.texts.context, self.column
+        fit = ctx.fit_list[row][column]
+        reason = self.texts.reason(column, int(ctx.met_pattern[row, column]))
+        message = f"{ctx.names[row]}{self.head}{fit:.2f} (threshold {self.threshold:.2f}): {reason}"
+        if ctx.density is not None:
+            message += f"; relatedness density {float(ctx.density[row, column]):.2f}"
+        return message
+
+    def evidence(self, row: int) -> dict[str, Any]:
+        ctx, column = self.texts.context, self.column
+        met, missing = ctx.needs_met(row, column)
         evidence = {
-            "fit": round(fit, 4),
-            "fit_threshold": threshold,
-            "role": "lead" if units == ROLE_UNITS["lead"] else "support",
-            "count": count,
-            "cap": cap,
-            "crowded": crowded,
+            "fit": round(ctx.fit_list[row][column], 4),
+            "fit_threshold": self.threshold,
+            "role": self.role,
+            "count": self.count,
+            "cap": self.cap,
+            "crowded": self.crowded,
             "needs_met": met,
             "needs_missing": missing,
-            "in_base": base,
+            "in_base": bool(ctx.in_base[row, column]),
         }
-        message = f"{region}{head[units]}{fit:.2f}{tail}"
-        if density is not None:
-            evidence["density"] = round(density[k], 4)
-            evidence["rca"] = round(rca[k], 4)
-            message += f"; relatedness density {density[k]:.2f}"
-        flags.append(Flag(kind, severity, industry_id, (codes[row],), message, evidence, suggestions, (region,)))
-    return flags
+        if ctx.density is not None:
+            evidence["density"] = round(float(ctx.density[row, column]), 4)
+            evidence["rca"] = round(float(ctx.rca[row, column]), 4)
+        return evidence
 
 
 def similar_portfolio_flags(view: _View, pairs: _SimilarPairs) -> list[Flag]:
@@ -703,7 +793,7 @@ class _PortfolioGroups:
         # Single-precision cosines of unit rows find the candidates fast; the exact
         # integer formula then decides, as it does for one added portfolio.
         unit = (unique / np.sqrt(norm_sq)[:, None]).astype(np.float32)
-        block = 1024
+        block = 128
         for start in range(0, count, block):
             stop = min(start + block, count)
             approximate = unit[start:stop] @ unit[start:].T
@@ -805,32 +895,31 @@ class _PortfolioGroups:
 
 
 # ------------------------------------------------------------------------------ analyzer
-class _View:
-    """The current arrays the flag functions read (kept by the :class:`Analyzer`)."""
+_region_of, _industry_of, _role_of = attrgetter("region"), attrgetter("industry"), attrgetter("role")
 
-    context: AnalysisContext
-    settings: AnalysisSettings
-    weights: np.ndarray  # (n, m) int8 role units: 0 none, 1 support, 2 lead
-    counts: np.ndarray
-    caps: np.ndarray
-    supported: np.ndarray
-    crowded: np.ndarray
-    sizes: np.ndarray
-    base_anywhere: np.ndarray
-    top: np.ndarray  # (n, SUGGESTION_COUNT) industry columns, -1 where none
-    _suggestions: dict[int, tuple[Suggestion, ...]]
-    _reasons: dict[tuple[int, int], str]
-    code_list: list[str]
+class _ContextTexts:
+    """What every analysis of one context reuses: codes, edges, reasons, suggestions.
 
-    def codes_of(self, rows: np.ndarray) -> tuple[str, ...]:
-        codes = self.code_list
-        return tuple([codes[row] for row in rows.tolist()])
+    A context does not change once built, so these live as long as it does (in its
+    ``memo``, see :func:`_texts_of`) and a fresh :class:`Analyzer` starts with them warm.
+    """
 
-    def names_of(self, rows: np.ndarray) -> tuple[str, ...]:
-        names = self.context.names
-        return tuple([names[row] for row in rows.tolist()])
+    #: Suggestion tuples kept at most; past it the store starts again (it is a cache).
+    MAX_SUGGESTION_TUPLES = 100_000
 
-    def reason_for(self, column: int, pattern: int) -> str:
+    def __init__(self, context: AnalysisContext):
+        self.context = context
+        self.code_list = [str(code) for code in context.codes]
+        # One-element tuples shared by every flag naming one region.
+        self.code_singletons = list(zip(self.code_list))
+        self.name_singletons = list(zip(context.names))
+        upper = scipy.sparse.triu(context.adjacency, k=1).tocoo()
+        self.edges = (upper.row.astype(int), upper.col.astype(int))
+        self.base_anywhere = context.in_base.any(axis=0)
+        self._reasons: dict[tuple[int, int], str] = {}
+        self._suggestions: dict[int, tuple[Suggestion, ...]] = {}
+
+    def reason(self, column: int, pattern: int) -> str:
         """Why a region with needs-met ``pattern`` lacks a basis for industry ``column``."""
         key = (column, pattern)
         reason = self._reasons.get(key)
@@ -839,20 +928,67 @@ class _View:
             reason = self._reasons[key] = _needs_reason(self.context, met, missing)
         return reason
 
-    def suggestions_for(self, row: int) -> tuple[Suggestion, ...]:
-        cached = self._suggestions.get(row)
-        if cached is None:
-            ctx = self.context
-            code = self.code_list[row]
-            fits = ctx.fit_list[row]
-            region = ctx.names[row]
-            cached = tuple(
+    def suggestions(self, rows: np.ndarray, top: np.ndarray) -> list[tuple[Suggestion, ...]]:
+        """The suggestions of each of ``rows`` whose best industries are ``top`` (-1: none)."""
+        ctx = self.context
+        # One integer per (row, top industries): the key of the suggestions it gives.
+        base = ctx.n_industries + 1
+        keys = rows.astype(np.int64)
+        for rank in range(top.shape[1]):
+            keys = keys * base + (top[:, rank] + 1)
+        store = self._suggestions
+        found = list(map(store.get, keys.tolist()))
+        missing = [k for k, value in enumerate(found) if value is None]
+        if len(store) + len(missing) > self.MAX_SUGGESTION_TUPLES:
+            store.clear()
+        for k in missing:
+            row = int(rows[k])
+            code, region, fits = self.code_list[row], ctx.names[row], ctx.fit_list[row]
+            found[k] = store[int(keys[k])] = tuple(
                 Suggestion("assign", code, ctx.industry_ids[column], fits[column], region, ctx.industry_names[column])
-                for column in self.top[row].tolist()
+                for column in top[k].tolist()
                 if column >= 0
             )
-            self._suggestions[row] = cached
-        return cached
+        return found
+
+
+def _texts_of(context: AnalysisContext) -> _ContextTexts:
+    texts = context.memo.get(_ContextTexts)
+    if texts is None:
+        texts = context.memo[_ContextTexts] = _ContextTexts(context)
+    return texts
+
+
+class _View:
+    """The current arrays the flag functions read (kept by the :class:`Analyzer`)."""
+
+    context: AnalysisContext
+    texts: _ContextTexts
+    settings: AnalysisSettings
+    weights: np.ndarray  # (n, m) int8 role units: 0 none, 1 support, 2 lead
+    counts: np.ndarray
+    caps: np.ndarray
+    supported: np.ndarray
+    crowded: np.ndarray
+    sizes: np.ndarray
+    top: np.ndarray  # (n, SUGGESTION_COUNT) industry columns, -1 where none
+    row_suggestions: list[tuple[Suggestion, ...]]  # per row, from top
+
+    @property
+    def base_anywhere(self) -> np.ndarray:
+        return self.texts.base_anywhere
+
+    def codes_of(self, rows: np.ndarray) -> tuple[str, ...]:
+        codes = self.texts.code_list
+        return tuple([codes[row] for row in rows.tolist()])
+
+    def names_of(self, rows: np.ndarray) -> tuple[str, ...]:
+        names = self.context.names
+        return tuple([names[row] for row in rows.tolist()])
+
+    def suggestions_for(self, row: int) -> tuple[Suggestion, ...]:
+        """Industries region ``row`` could take: the best fits with room that it lacks."""
+        return self.row_suggestions[row]
 
 
 class Analyzer(_View):
@@ -877,11 +1013,7 @@ class Analyzer(_View):
         self.plan = plan
         self.overrides = dict(settings or {})
         self._listeners: list[Callable[[Analysis], None]] = []
-        upper = scipy.sparse.triu(context.adjacency, k=1).tocoo()
-        self._edges = (upper.row.astype(int), upper.col.astype(int))
-        self.base_anywhere = context.in_base.any(axis=0)
-        self.code_list = [str(code) for code in context.codes]
-        self._reasons = {}
+        self.texts = _texts_of(context)
         self.reset()
 
     # -- public ------------------------------------------------------------------
@@ -895,17 +1027,15 @@ class Analyzer(_View):
         self.settings = AnalysisSettings.from_mappings(self.plan.settings, self.overrides)
         n, m = ctx.n_regions, ctx.n_industries
         self.weights = np.zeros((n, m), dtype=np.int8)
+        assignments = self.plan.assignments
+        rows = list(map(ctx.index_of.get, map(_region_of, assignments)))
+        columns = list(map(ctx.industry_index.get, map(_industry_of, assignments)))
+        units = list(map(ROLE_UNITS.__getitem__, map(_role_of, assignments)))
         self.unknown: dict[tuple[str, str], Any] = {}
-        rows, columns, units = [], [], []
-        for assignment in self.plan:
-            row = ctx.index_of.get(assignment.region)
-            column = ctx.industry_index.get(assignment.industry)
-            if row is None or column is None:
-                self.unknown[assignment.key] = assignment
-            else:
-                rows.append(row)
-                columns.append(column)
-                units.append(ROLE_UNITS[assignment.role])
+        if None in rows or None in columns:
+            known = [row is not None and column is not None for row, column in zip(rows, columns, strict=True)]
+            self.unknown = {a.key: a for a, ok in zip(assignments, known, strict=True) if not ok}
+            rows, columns, units = ([v for v, ok in zip(values, known, strict=True) if ok] for values in (rows, columns, units))
         self.weights[rows, columns] = units
         self.caps, self.supported = crowding_caps(ctx.fit, self.settings)
         present = self.weights > 0
@@ -913,7 +1043,7 @@ class Analyzer(_View):
         self.sizes = present.sum(axis=1)
         self.crowded = self.counts > self.caps
         self.top = self._top_suggestions(np.arange(n))
-        self._suggestions = {}
+        self.row_suggestions = self.texts.suggestions(np.arange(n), self.top)
         self._low_fit_flags = [low_fit_flags(self, column) for column in range(m)]
         self._crowded_flags = [self._build_crowded_flag(column) for column in range(m)]
         self.groups = _PortfolioGroups(m, self.settings.similarity_threshold)
@@ -951,8 +1081,8 @@ class Analyzer(_View):
         new_top = self._top_suggestions(candidates)
         changed = candidates[(new_top != self.top[candidates]).any(axis=1)]
         self.top[candidates] = new_top
-        for row in changed:
-            self._suggestions.pop(int(row), None)
+        for row, suggestions in zip(changed.tolist(), self.texts.suggestions(changed, self.top[changed]), strict=True):
+            self.row_suggestions[row] = suggestions
         rebuild = set(columns)
         if len(changed):
             low_fit = (self.weights[changed] > 0) & (ctx.fit[changed] < self.settings.fit_threshold)
@@ -1023,7 +1153,7 @@ class Analyzer(_View):
     def _similar_pairs(self) -> _SimilarPairs:
         s = self.settings
         groups = self.groups
-        a, b = self._edges
+        a, b = self.texts.edges
         eligible = self.sizes >= s.min_portfolio
         both = eligible[a] & eligible[b]
         a, b = a[both], b[both]

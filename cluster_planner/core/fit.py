@@ -231,6 +231,10 @@ class AnalysisContext:
     rca: np.ndarray | None = field(init=False)
     density: np.ndarray | None = field(init=False)
     met_pattern: np.ndarray = field(init=False)
+    #: What other modules derive from the context and keep with it, by their own keys
+    #: (the analysis keeps its reusable texts here). A context does not change once
+    #: built, so whatever is derived from it stays valid as long as it lives.
+    memo: dict[Any, Any] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.codes = np.asarray([str(code) for code in self.region_codes], dtype=str)
