@@ -9,6 +9,12 @@ comes from and what ``needs`` means for fit.
 Both files are validated on loading: an unknown pillar, a duplicate id, or a ``needs``
 or ``upstream`` entry naming an id that does not exist raises :class:`DataError` with a
 one-line message naming the file and the id.
+
+Search matches pinyin. Each catalog entry stores the pinyin of its Chinese texts (name
+and Chinese keywords) in ``pinyin``, written by ``data/catalog/build_pinyin.py``, so
+loading the catalog does not import ``pypinyin`` (its dictionaries cost about a quarter
+of a second and 50 MB at start-up). A text the file has no pinyin for (a hand-written
+catalog, an :class:`Industry` built in code) gets it from ``pypinyin`` when needed.
 """
 
 from __future__ import annotations
@@ -20,8 +26,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from pypinyin import Style, lazy_pinyin
 
 from cluster_planner.core.errors import DataError
 from cluster_planner.core.paths import data_dir
@@ -44,11 +48,26 @@ _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _pinyin(text: str) -> tuple[str, str]:
-    """Full pinyin and initials of ``text`` (lower case; letters and digits kept as they are)."""
+def pinyin_of(text: str) -> tuple[str, str]:
+    """Full pinyin and initials of ``text``, folded for search (``"新能源汽车"`` gives
+    ``("xinnengyuanqiche", "xnyqc")``; letters and digits are kept as they are).
+
+    Computed with ``pypinyin``, imported here only: the bundled catalog stores these
+    values (``data/catalog/build_pinyin.py``), so the app never needs it at start-up.
+    """
+    if not _HAN.search(text):
+        return _fold(text), _fold(text)
+    from pypinyin import Style, lazy_pinyin
+
     full = "".join(lazy_pinyin(text, errors="default"))
     initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default"))
     return _fold(full), _fold(initials)
+
+
+def chinese_texts(name_zh: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
+    """The texts of an industry that search matches by pinyin: its Chinese name and its
+    keywords written in Chinese, in that order (what an entry's ``pinyin`` covers)."""
+    return [name_zh] + [keyword for keyword in keywords if _HAN.search(keyword)]
 
 
 def _words(text: str) -> str:
@@ -78,8 +97,10 @@ class ConditionType:
 class Industry:
     """One industry of the catalog.
 
-    ``pinyin`` and ``pinyin_initials`` are computed from ``name_zh`` (e.g.
-    ``xinnengyuanqiche`` and ``xnyqc``) for search.
+    ``pinyin`` and ``pinyin_initials`` are the pinyin of ``name_zh`` (e.g.
+    ``xinnengyuanqiche`` and ``xnyqc``) and ``keyword_pinyin`` that of each keyword
+    written in Chinese, in order, as ``(full, initials)`` pairs; all for search. The
+    catalog file supplies them; left out, they are computed from the texts.
     """
 
     id: str
@@ -92,11 +113,18 @@ class Industry:
     sources: tuple[str, ...] = ()
     pinyin: str = field(default="", compare=False)
     pinyin_initials: str = field(default="", compare=False)
+    keyword_pinyin: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
-        full, initials = _pinyin(self.name_zh)
-        object.__setattr__(self, "pinyin", full)
-        object.__setattr__(self, "pinyin_initials", initials)
+        if not self.pinyin or not self.pinyin_initials:
+            full, initials = pinyin_of(self.name_zh)
+            object.__setattr__(self, "pinyin", full)
+            object.__setattr__(self, "pinyin_initials", initials)
+        chinese_keywords = chinese_texts(self.name_zh, self.keywords)[1:]
+        if len(self.keyword_pinyin) != len(chinese_keywords):
+            object.__setattr__(
+                self, "keyword_pinyin", tuple(pinyin_of(keyword) for keyword in chinese_keywords)
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """The industry as the ``catalog --format json`` command prints it."""
@@ -149,10 +177,7 @@ class Catalog:
     @staticmethod
     def _terms(industry: Industry) -> dict[str, list[str]]:
         """Folded search terms of one industry, by kind."""
-        keyword_pinyin: list[str] = []
-        for keyword in industry.keywords:
-            if _HAN.search(keyword):
-                keyword_pinyin.extend(_pinyin(keyword))
+        keyword_pinyin = [spelling for pair in industry.keyword_pinyin for spelling in pair]
         names = [_fold(industry.id), _fold(industry.name_en), _fold(industry.name_zh)]
         pinyin = [industry.pinyin, industry.pinyin_initials]
         keywords = [_fold(keyword) for keyword in industry.keywords]
@@ -333,20 +358,44 @@ def read_catalog(path: str | Path, conditions: dict[str, ConditionType]) -> Cata
                 raise DataError(path, f"{what} has unknown upstream industry {upstream_id!r}")
             if upstream_id == industry_id:
                 raise DataError(path, f"{what} lists itself as upstream")
+        name_zh = _string(path, entry, "name_zh", what)
+        keywords = _string_list(path, entry, "keywords", what)
+        stored = _stored_pinyin(path, entry, what)
+        spellings = [
+            stored.get(text) or pinyin_of(text) for text in chinese_texts(name_zh, keywords)
+        ]
         industries.append(
             Industry(
                 id=industry_id,
-                name_zh=_string(path, entry, "name_zh", what),
+                name_zh=name_zh,
                 name_en=_string(path, entry, "name_en", what),
                 pillar=pillar,
                 needs=needs,
                 upstream=upstream,
-                keywords=_string_list(path, entry, "keywords", what),
+                keywords=keywords,
                 sources=_string_list(path, entry, "sources", what),
+                pinyin=spellings[0][0],
+                pinyin_initials=spellings[0][1],
+                keyword_pinyin=tuple(spellings[1:]),
             )
         )
     _reject_upstream_cycles(path, industries)
     return Catalog(industries, path)
+
+
+def _stored_pinyin(path: Path, entry: dict[str, Any], what: str) -> dict[str, tuple[str, str]]:
+    """An entry's ``pinyin``: each Chinese text mapped to ``[full, initials]`` (may be absent)."""
+    value = entry.get("pinyin", {})
+    if not isinstance(value, dict) or not all(
+        isinstance(spellings, list)
+        and len(spellings) == 2
+        and all(isinstance(spelling, str) and spelling for spelling in spellings)
+        for spellings in value.values()
+    ):
+        raise DataError(
+            path, f"{what}: 'pinyin' must map each Chinese text to [full pinyin, initials]"
+        )
+    return {text.strip(): (spellings[0], spellings[1]) for text, spellings in value.items()}
 
 
 def _reject_upstream_cycles(path: Path, industries: list[Industry]) -> None:
