@@ -555,3 +555,48 @@ def test_the_bundled_local_conditions_example_has_no_mismatch(prefecture_context
     assert set(LOCAL_PICKS) <= {(a.region, a.industry) for a in plan}
     assert not kinds(analysis, "one-size-fits-all") and not kinds(analysis, "local-mismatch")
     assert not kinds(analysis, "crowded-industry")
+
+
+def test_incremental_analysis_of_a_full_prefecture_plan_equals_a_full_one(prefecture_context):
+    # Every prefecture takes five industries; then regions are emptied, copied from a
+    # neighbour (similar pairs appear) and re-roled, with a full analysis to compare.
+    rng = random.Random(7)
+    codes = [str(code) for code in prefecture_context.codes]
+    industries = list(prefecture_context.industry_ids)
+    plan = Plan.from_assignments(
+        [
+            Assignment(code, industry, "lead" if k == 0 else "support")
+            for code in codes
+            for k, industry in enumerate(rng.sample(industries, 5))
+        ],
+        level="prefecture",
+        settings={"max_pair_flags": 10},
+    )
+    analyzer = Analyzer(prefecture_context, plan)
+    analyzer.follow()
+    seen_pairs = 0
+    for step in range(30):
+        region = rng.choice(codes)
+        taken = plan.industries_of(region)
+        roll = rng.random()
+        if roll < 0.3:
+            edit = Batch(tuple(plan.unassign_industry(region, a.industry) for a in taken))
+        elif roll < 0.7:
+            row = prefecture_context.index_of[region]
+            neighbours = prefecture_context.adjacency[row].indices
+            source = codes[int(neighbours[0])] if len(neighbours) else rng.choice(codes)
+            edit = Batch(
+                tuple(plan.unassign_industry(region, a.industry) for a in taken)
+                + tuple(plan.assign_industry(region, a.industry, a.role) for a in plan.industries_of(source))
+            )
+        elif taken:
+            pick = rng.choice(taken)
+            edit = plan.set_role(region, pick.industry, "support" if pick.role == "lead" else "lead")
+        else:
+            edit = plan.assign_industry(region, rng.choice(industries))
+        plan.apply(edit)
+        full = analyze(plan.copy(), prefecture_context)
+        assert analyzer.analysis.flags == full.flags, f"step {step}"
+        assert analyzer.analysis.to_json() == full.to_json(), f"step {step}"
+        seen_pairs = max(seen_pairs, full.similar_pairs)
+    assert seen_pairs > 10

@@ -528,42 +528,18 @@ class _LowFitText:
         return evidence
 
 
-def similar_portfolio_flags(view: _View, pairs: _SimilarPairs) -> list[Flag]:
-    """``similar-portfolios`` flags: the reported pairs, then a summary of the others."""
-    ctx, s = view.context, view.settings
-    flags = []
-    for a, b, similarity, neighbours in pairs.reported:
-        shared = np.flatnonzero((view.weights[a] > 0) & (view.weights[b] > 0))
-        shared_names = [ctx.industry_names[c] for c in shared]
-        border = (
-            "they share a border and would compete head-on for the same firms and funds"
-            if neighbours
-            else "they do not share a border"
-        )
-        message = (
-            f"{ctx.names[a]} and {ctx.names[b]} have similar industry portfolios (structural "
-            f"similarity {similarity:.2f}, threshold {s.similarity_threshold:.2f}); they "
-            f"share {len(shared)} {_plural(len(shared), 'industry')} ({', '.join(shared_names)}); {border}"
-        )
-        suggestions = _pair_suggestions(view, a, b) + _pair_suggestions(view, b, a)
-        flags.append(
-            Flag(
-                kind="similar-portfolios",
-                severity="warning" if neighbours else "info",
-                industry=None,
-                regions=(str(ctx.codes[a]), str(ctx.codes[b])),
-                region_names=(ctx.names[a], ctx.names[b]),
-                message=message,
-                evidence={
-                    "similarity": round(similarity, 4),
-                    "similarity_threshold": s.similarity_threshold,
-                    "neighbours": neighbours,
-                    "shared_industries": tuple(ctx.industry_ids[c] for c in shared),
-                    "portfolio_sizes": (int(view.sizes[a]), int(view.sizes[b])),
-                },
-                suggestions=suggestions,
-            )
-        )
+def similar_portfolio_flags(
+    view: _View, pairs: _SimilarPairs, known: Mapping[tuple[int, int, float, bool], Flag] | None = None
+) -> list[Flag]:
+    """``similar-portfolios`` flags: the reported pairs, then a summary of the others.
+
+    ``known`` maps reported pairs ``(a, b, similarity, neighbours)`` to their flags from
+    an earlier analysis in which neither region's portfolio nor suggestions differ; those
+    flags are handed on as they are.
+    """
+    s = view.settings
+    known = known or {}
+    flags = [known.get(pair) or similar_pair_flag(view, *pair) for pair in pairs.reported]
     unreported = pairs.total - len(pairs.reported)
     if unreported > 0:
         reported_neighbours = sum(1 for pair in pairs.reported if pair[3])
@@ -595,6 +571,39 @@ def similar_portfolio_flags(view: _View, pairs: _SimilarPairs) -> list[Flag]:
             )
         )
     return flags
+
+
+def similar_pair_flag(view: _View, a: int, b: int, similarity: float, neighbours: bool) -> Flag:
+    """The ``similar-portfolios`` flag of regions ``a`` and ``b``."""
+    ctx, s = view.context, view.settings
+    shared = np.flatnonzero((view.weights[a] > 0) & (view.weights[b] > 0))
+    shared_names = [ctx.industry_names[c] for c in shared]
+    border = (
+        "they share a border and would compete head-on for the same firms and funds"
+        if neighbours
+        else "they do not share a border"
+    )
+    message = (
+        f"{ctx.names[a]} and {ctx.names[b]} have similar industry portfolios (structural "
+        f"similarity {similarity:.2f}, threshold {s.similarity_threshold:.2f}); they "
+        f"share {len(shared)} {_plural(len(shared), 'industry')} ({', '.join(shared_names)}); {border}"
+    )
+    return Flag(
+        kind="similar-portfolios",
+        severity="warning" if neighbours else "info",
+        industry=None,
+        regions=(str(ctx.codes[a]), str(ctx.codes[b])),
+        region_names=(ctx.names[a], ctx.names[b]),
+        message=message,
+        evidence={
+            "similarity": round(similarity, 4),
+            "similarity_threshold": s.similarity_threshold,
+            "neighbours": neighbours,
+            "shared_industries": tuple(ctx.industry_ids[c] for c in shared),
+            "portfolio_sizes": (int(view.sizes[a]), int(view.sizes[b])),
+        },
+        suggestions=_pair_suggestions(view, a, b) + _pair_suggestions(view, b, a),
+    )
 
 
 def chain_gap_flags(view: _View) -> list[Flag]:
@@ -718,12 +727,13 @@ def join_counts(
 
 def homogeneity_index(weights: np.ndarray) -> float:
     """Mean pairwise cosine similarity of the non-empty rows (0 with fewer than two)."""
-    norms = np.sqrt((weights.astype(float) ** 2).sum(axis=1))
+    units = weights.astype(float)
+    norms = np.sqrt((units**2).sum(axis=1))
     rows = np.flatnonzero(norms > 0)
     k = len(rows)
     if k < 2:
         return 0.0
-    unit = weights[rows].astype(float) / norms[rows, None]
+    unit = units[rows] / norms[rows, None]
     total = unit.sum(axis=0)
     # The sum over all ordered pairs i != j of u_i . u_j is |sum u|^2 - k.
     return float((total @ total - k) / (k * (k - 1)))
@@ -745,14 +755,20 @@ class _PortfolioGroups:
     homogenized county plan has millions of similar pairs but few distinct portfolios.
     Similarities are computed from integer role units (lead 2, support 1), so every
     dot product is exact and the full and incremental paths give identical numbers.
+    ``linked`` holds the groups that take part in a similar pair (two or more members,
+    or a similar group), so the figures below cost as much as there are similar pairs,
+    not as there are portfolios: a varied county plan has thousands of groups but few
+    similar ones.
     """
 
-    def __init__(self, n_industries: int, threshold: float):
+    def __init__(self, n_rows: int, n_industries: int, threshold: float):
         self.threshold = threshold - SIMILARITY_TOLERANCE
         self.key_of: dict[int, bytes] = {}
+        self.row_slot = np.full(n_rows, -1)  # each row's group slot, -1 when not grouped
         self.members: dict[bytes, set[int]] = {}
         self.slot_of: dict[bytes, int] = {}
         self.partners: dict[bytes, dict[bytes, float]] = {}
+        self.linked: set[bytes] = set()
         self.rows = np.zeros((16, n_industries))
         self.norm_sq = np.zeros(16)
         self.active = np.zeros(16, dtype=bool)
@@ -765,20 +781,27 @@ class _PortfolioGroups:
 
     def build(self, weights: np.ndarray, eligible: np.ndarray) -> None:
         """Group all eligible rows and find every similar pair of groups at once."""
-        first_row: dict[bytes, int] = {}
-        for row in np.flatnonzero(eligible).tolist():
+        rows = np.flatnonzero(eligible).tolist()
+        slot_of: dict[bytes, int] = {}
+        first_rows: list[int] = []
+        slots: list[int] = []
+        for row in rows:
             key = weights[row].tobytes()
             self.key_of[row] = key
-            if key not in first_row:
-                first_row[key] = row
+            slot = slot_of.get(key)
+            if slot is None:
+                slot = slot_of[key] = len(first_rows)
+                first_rows.append(row)
                 self.members[key] = set()
                 self.partners[key] = {}
             self.members[key].add(row)
-        keys = list(first_row)
+            slots.append(slot)
+        self.row_slot[rows] = slots
+        keys = list(slot_of)
         count = len(keys)
         if count == 0:
             return
-        unique = weights[list(first_row.values())].astype(float)
+        unique = weights[first_rows].astype(float)
         norm_sq = (unique**2).sum(axis=1)
         capacity = max(16, 2 * count)
         self.rows = np.zeros((capacity, unique.shape[1]))
@@ -788,7 +811,7 @@ class _PortfolioGroups:
         self.active = np.zeros(capacity, dtype=bool)
         self.active[:count] = True
         self.key_at = [*keys, *([None] * (capacity - count))]
-        self.slot_of = {key: slot for slot, key in enumerate(keys)}
+        self.slot_of = slot_of
         self.free = list(range(capacity - 1, count - 1, -1))
         # Single-precision cosines of unit rows find the candidates fast; the exact
         # integer formula then decides, as it does for one added portfolio.
@@ -812,6 +835,13 @@ class _PortfolioGroups:
             ):
                 self.partners[keys[a]][keys[b]] = value
                 self.partners[keys[b]][keys[a]] = value
+        self.linked = {key for key in keys if len(self.members[key]) > 1 or self.partners[key]}
+
+    def _relink(self, key: bytes) -> None:
+        if len(self.members[key]) > 1 or self.partners[key]:
+            self.linked.add(key)
+        else:
+            self.linked.discard(key)
 
     def _new_slot(self, key: bytes, row: np.ndarray) -> int:
         if not self.free:
@@ -835,13 +865,17 @@ class _PortfolioGroups:
         key = self.key_of.pop(row, None)
         if key is None:
             return
+        self.row_slot[row] = -1
         members = self.members[key]
         members.discard(row)
         if members:
+            self._relink(key)
             return
         for other in self.partners.pop(key):
             self.partners[other].pop(key, None)
+            self._relink(other)
         del self.members[key]
+        self.linked.discard(key)
         slot = self.slot_of.pop(key)
         self.active[slot] = False
         self.key_at[slot] = None
@@ -852,42 +886,75 @@ class _PortfolioGroups:
         self.key_of[row] = key
         if key in self.members:
             self.members[key].add(row)
+            self.row_slot[row] = self.slot_of[key]
+            self._relink(key)
             return
         # Compare the new portfolio with every existing one before taking a slot.
         slots = np.flatnonzero(self.active)
         new_row = weights_row.astype(float)
         new_norm_sq = float((new_row**2).sum())
         similarity = self.similarity(self.rows[slots] @ new_row, self.norm_sq[slots], new_norm_sq)
-        self._new_slot(key, weights_row)
+        self.row_slot[row] = self._new_slot(key, weights_row)
         self.members[key].add(row)
         for slot, value in zip(slots[similarity >= self.threshold], similarity[similarity >= self.threshold], strict=True):
             other = self.key_at[slot]
             self.partners[key][other] = float(value)
             self.partners[other][key] = float(value)
+            self.linked.add(other)
+        self._relink(key)
+
+    def pair_similarity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Similarity of the grouped rows ``a[k]`` and ``b[k]``, NaN where they are not similar.
+
+        The same numbers as computing each pair afresh: two rows of one group have
+        similarity exactly 1 (unless their portfolio is empty), and two similar groups
+        keep the value computed when they met.
+        """
+        slot_a, slot_b = self.row_slot[a], self.row_slot[b]
+        capacity = len(self.active)
+        table: dict[int, float] = {}
+        slot_of = self.slot_of
+        for key in self.linked:
+            base = slot_of[key] * capacity
+            for other, value in self.partners[key].items():
+                table[base + slot_of[other]] = value
+        similarity = np.full(len(a), np.nan)
+        similarity[(slot_a == slot_b) & (self.norm_sq[slot_a] > 0)] = 1.0
+        if table:
+            codes = np.fromiter(table, dtype=np.int64, count=len(table))
+            values = np.fromiter(table.values(), dtype=float, count=len(table))
+            order = np.argsort(codes)
+            codes, values = codes[order], values[order]
+            query = slot_a.astype(np.int64) * capacity + slot_b
+            at = np.minimum(np.searchsorted(codes, query), len(codes) - 1)
+            found = codes[at] == query
+            similarity[found] = values[at[found]]
+        return similarity
 
     def total_pairs(self) -> int:
         """Similar pairs of regions: within each group, and across similar groups."""
         within = 0
         across = 0
-        for key, members in self.members.items():
-            size = len(members)
+        members = self.members
+        for key in self.linked:
+            size = len(members[key])
             within += size * (size - 1) // 2
-            across += size * sum(len(self.members[other]) for other in self.partners[key])
+            across += size * sum(len(members[other]) for other in self.partners[key])
         # Each pair of distinct groups was counted from both sides.
         return within + across // 2
 
     def involved(self) -> np.ndarray:
+        """The rows in any similar pair, in row order."""
         rows: list[int] = []
-        for key, members in self.members.items():
-            if len(members) > 1 or self.partners[key]:
-                rows.extend(members)
+        for key in self.linked:
+            rows.extend(self.members[key])
         return np.array(sorted(rows), dtype=int)
 
     def levels(self) -> list[tuple[float, dict[bytes, list[bytes]]]]:
         """Similar group pairs by similarity, highest first: (similarity, group -> groups)."""
         by_value: dict[float, dict[bytes, list[bytes]]] = {}
-        for key, members in self.members.items():
-            if len(members) > 1:
+        for key in self.linked:
+            if len(self.members[key]) > 1:
                 by_value.setdefault(1.0, {}).setdefault(key, []).append(key)
             for other, value in self.partners[key].items():
                 by_value.setdefault(value, {}).setdefault(key, []).append(other)
@@ -916,8 +983,19 @@ class _ContextTexts:
         upper = scipy.sparse.triu(context.adjacency, k=1).tocoo()
         self.edges = (upper.row.astype(int), upper.col.astype(int))
         self.base_anywhere = context.in_base.any(axis=0)
+        self.adjacency = scipy.sparse.csr_matrix(context.adjacency, dtype=float)
+        self._neighbours: list[frozenset[int]] | None = None
         self._reasons: dict[tuple[int, int], str] = {}
         self._suggestions: dict[int, tuple[Suggestion, ...]] = {}
+
+    @property
+    def neighbours(self) -> list[frozenset[int]]:
+        """Each row's neighbours, as sets of rows."""
+        if self._neighbours is None:
+            adjacency = self.context.adjacency
+            indices, indptr = adjacency.indices.tolist(), adjacency.indptr.tolist()
+            self._neighbours = [frozenset(indices[indptr[i] : indptr[i + 1]]) for i in range(len(indptr) - 1)]
+        return self._neighbours
 
     def reason(self, column: int, pattern: int) -> str:
         """Why a region with needs-met ``pattern`` lacks a basis for industry ``column``."""
@@ -973,6 +1051,7 @@ class _View:
     sizes: np.ndarray
     top: np.ndarray  # (n, SUGGESTION_COUNT) industry columns, -1 where none
     row_suggestions: list[tuple[Suggestion, ...]]  # per row, from top
+    joins: tuple[np.ndarray, np.ndarray, np.ndarray]  # per industry, see join_counts
 
     @property
     def base_anywhere(self) -> np.ndarray:
@@ -1042,11 +1121,13 @@ class Analyzer(_View):
         self.counts = present.sum(axis=0)
         self.sizes = present.sum(axis=1)
         self.crowded = self.counts > self.caps
+        self.joins = join_counts(present, self.texts.adjacency)
         self.top = self._top_suggestions(np.arange(n))
         self.row_suggestions = self.texts.suggestions(np.arange(n), self.top)
         self._low_fit_flags = [low_fit_flags(self, column) for column in range(m)]
         self._crowded_flags = [self._build_crowded_flag(column) for column in range(m)]
-        self.groups = _PortfolioGroups(m, self.settings.similarity_threshold)
+        self.groups = _PortfolioGroups(n, m, self.settings.similarity_threshold)
+        self._pair_flags: dict[tuple[int, int, float, bool], Flag] = {}
         self.groups.build(self.weights, self.sizes >= self.settings.min_portfolio)
         self._analysis = self._assemble()
         return self._analysis
@@ -1072,6 +1153,10 @@ class Analyzer(_View):
         self.counts[column_list] = (self.weights[:, column_list] > 0).sum(axis=0)
         self.sizes[row_list] = (self.weights[row_list] > 0).sum(axis=1)
         self.crowded[column_list] = self.counts[column_list] > self.caps[column_list]
+        # Join counts are per industry: only the touched ones change.
+        touched_joins = join_counts(self.weights[:, column_list] > 0, self.texts.adjacency)
+        for joins, touched in zip(self.joins, touched_joins, strict=True):
+            joins[column_list] = touched
         # Suggestions depend on the room left under each cap: if it changed anywhere,
         # every region's suggestions may change; otherwise only the touched regions'.
         if np.array_equal(old_room, self.counts < self.caps):
@@ -1083,6 +1168,11 @@ class Analyzer(_View):
         self.top[candidates] = new_top
         for row, suggestions in zip(changed.tolist(), self.texts.suggestions(changed, self.top[changed]), strict=True):
             self.row_suggestions[row] = suggestions
+        # A pair's flag words both portfolios and both regions' suggestions.
+        stale = rows.union(changed.tolist())
+        self._pair_flags = {
+            pair: flag for pair, flag in self._pair_flags.items() if pair[0] not in stale and pair[1] not in stale
+        }
         rebuild = set(columns)
         if len(changed):
             low_fit = (self.weights[changed] > 0) & (ctx.fit[changed] < self.settings.fit_threshold)
@@ -1154,12 +1244,10 @@ class Analyzer(_View):
         s = self.settings
         groups = self.groups
         a, b = self.texts.edges
-        eligible = self.sizes >= s.min_portfolio
-        both = eligible[a] & eligible[b]
+        # The groups hold every portfolio that is eligible, and which of them are similar.
+        both = (groups.row_slot[a] >= 0) & (groups.row_slot[b] >= 0)
         a, b = a[both], b[both]
-        units = self.weights.astype(float)
-        norm_sq = (units**2).sum(axis=1)
-        similarity = groups.similarity((units[a] * units[b]).sum(axis=1), norm_sq[a], norm_sq[b])
+        similarity = groups.pair_similarity(a, b)
         similar = similarity >= groups.threshold
         a, b, similarity = a[similar], b[similar], similarity[similar]
         order = np.lexsort((b, a, -similarity))
@@ -1173,23 +1261,19 @@ class Analyzer(_View):
 
     def _non_neighbour_pairs(self, needed: int) -> list[tuple[int, int, float, bool]]:
         """The most similar pairs that are not neighbours, by similarity then row."""
-        adjacency = self.context.adjacency
+        neighbours = self.texts.neighbours
         groups = self.groups
         found: list[tuple[int, int, float, bool]] = []
         for value, partner_groups in groups.levels():
             level_rows = sorted(r for key in partner_groups for r in groups.members[key])
             for i in level_rows:
                 key = groups.key_of[i]
-                candidates = np.array(
-                    sorted(j for other in partner_groups[key] for j in groups.members[other] if j > i),
-                    dtype=int,
+                near = neighbours[i]
+                candidates = sorted(
+                    j for other in partner_groups[key] for j in groups.members[other] if j > i and j not in near
                 )
-                if len(candidates) == 0:
-                    continue
-                neighbours = adjacency.indices[adjacency.indptr[i] : adjacency.indptr[i + 1]]
-                candidates = candidates[~np.isin(candidates, neighbours)]
                 for j in candidates[: needed - len(found)]:
-                    found.append((i, int(j), value, False))
+                    found.append((i, j, value, False))
                 if len(found) >= needed:
                     return found
         return found
@@ -1208,9 +1292,10 @@ class Analyzer(_View):
             "crowded-industry": [f for f in self._crowded_flags if f is not None],
             "one-size-fits-all": one_size,
             "local-mismatch": mismatch,
-            "similar-portfolios": similar_portfolio_flags(self, pairs),
+            "similar-portfolios": similar_portfolio_flags(self, pairs, self._pair_flags),
             "chain-gap": chain_gap_flags(self),
         }
+        self._pair_flags = dict(zip(pairs.reported, by_kind["similar-portfolios"], strict=False))
         flags: list[Flag] = []
         for severity in reversed(SEVERITIES):
             for kind in FLAG_KINDS:
@@ -1240,7 +1325,7 @@ class Analyzer(_View):
         ctx = self.context
         present = self.weights > 0
         used = np.flatnonzero(self.counts > 0)
-        observed, expected, variance = join_counts(present[:, used], ctx.adjacency)
+        observed, expected, variance = (joins[used] for joins in self.joins)
         leads = (self.weights == ROLE_UNITS["lead"]).sum(axis=0)
         industries = []
         for k, column in enumerate(used):
