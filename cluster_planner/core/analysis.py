@@ -801,11 +801,11 @@ class _PortfolioGroups:
         count = len(keys)
         if count == 0:
             return
-        unique = weights[first_rows].astype(float)
-        norm_sq = (unique**2).sum(axis=1)
         capacity = max(16, 2 * count)
-        self.rows = np.zeros((capacity, unique.shape[1]))
-        self.rows[:count] = unique
+        self.rows = np.zeros((capacity, weights.shape[1]))
+        unique = self.rows[:count]
+        unique[:] = weights[first_rows]
+        norm_sq = np.einsum("ij,ij->i", unique, unique)
         self.norm_sq = np.zeros(capacity)
         self.norm_sq[:count] = norm_sq
         self.active = np.zeros(capacity, dtype=bool)
@@ -815,14 +815,24 @@ class _PortfolioGroups:
         self.free = list(range(capacity - 1, count - 1, -1))
         # Single-precision cosines of unit rows find the candidates fast; the exact
         # integer formula then decides, as it does for one added portfolio.
-        unit = (unique / np.sqrt(norm_sq)[:, None]).astype(np.float32)
+        unit = unique.astype(np.float32)
+        with np.errstate(divide="ignore", invalid="ignore"):  # an empty portfolio is similar to none
+            unit /= np.sqrt(norm_sq).astype(np.float32)[:, None]
+        # Blocks of rows against the rows from the block on (the upper triangle), in
+        # buffers kept for the whole loop: fresh megabyte arrays each block cost more
+        # in page faults than the products themselves.
         block = 128
+        products = np.empty(min(block, count) * count, dtype=np.float32)
+        passes = np.empty(len(products), dtype=bool)
         for start in range(0, count, block):
             stop = min(start + block, count)
-            approximate = unit[start:stop] @ unit[start:].T
+            shape = (stop - start, count - start)
+            approximate = products[: shape[0] * shape[1]].reshape(shape)
+            np.matmul(unit[start:stop], unit[start:].T, out=approximate)
             # flatnonzero on the flat block is far quicker than a 2-D nonzero.
-            flat = np.flatnonzero(approximate >= self.threshold - 1e-4)
-            a_index, b_index = np.divmod(flat, approximate.shape[1])
+            passed = passes[: approximate.size]
+            np.greater_equal(approximate.ravel(), self.threshold - 1e-4, out=passed)
+            a_index, b_index = np.divmod(np.flatnonzero(passed), shape[1])
             a_index = a_index + start
             b_index = b_index + start
             keep = b_index > a_index
