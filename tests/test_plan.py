@@ -84,10 +84,24 @@ def test_random_edit_sequences_undo_back_to_the_start():
         else:
             edit = plan.assign_industry(region, industry, rng.choice(["lead", "support"]))
         undo_stack.append(plan.apply(edit))
+        assert_by_region_agrees(plan)
     assert len(plan) > 0
     for inverse in reversed(undo_stack):
         plan.apply(inverse)
+        assert_by_region_agrees(plan)
     assert snapshot(plan) == before
+    assert plan.region_total == 0 and plan.industries_of(regions[0]) == []
+
+
+def assert_by_region_agrees(plan: Plan) -> None:
+    """What the plan says per region matches its list of assignments, after any edit."""
+    everything = plan.assignments
+    regions = sorted({a.region for a in everything})
+    assert plan.regions == regions and plan.region_total == len(regions)
+    assert plan.region_counts() == {r: sum(a.region == r for a in everything) for r in regions}
+    for region in regions:
+        assert plan.industries_of(region) == [a for a in everything if a.region == region]
+        assert plan.count_of(region) == len(plan.industries_of(region))
 
 
 def test_unsubscribed_listener_hears_nothing():

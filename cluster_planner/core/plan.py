@@ -117,6 +117,12 @@ class Plan:
     metadata: dict[str, Any] = field(default_factory=dict)
     _assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict, repr=False)
     _listeners: list[Callable[[Change], None]] = field(default_factory=list, repr=False)
+    # The same assignments by region, kept in step with ``_assignments``: the window asks
+    # "what does this region take?" on every hover and edit, and a county plan holds
+    # about 14,000 assignments.
+    _by_region: dict[str, dict[str, Assignment]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -127,8 +133,21 @@ class Plan:
     def from_assignments(cls, assignments: Iterable[Assignment], **kwargs: Any) -> Plan:
         plan = cls(**kwargs)
         for assignment in assignments:
-            plan._assignments[assignment.key] = assignment
+            plan._store(assignment.key, assignment)
         return plan
+
+    def _store(self, key: tuple[str, str], assignment: Assignment | None) -> None:
+        region, industry = key
+        if assignment is None:
+            self._assignments.pop(key, None)
+            taken = self._by_region.get(region)
+            if taken is not None:
+                taken.pop(industry, None)
+                if not taken:
+                    del self._by_region[region]
+        else:
+            self._assignments[key] = assignment
+            self._by_region.setdefault(region, {})[industry] = assignment
 
     def __len__(self) -> int:
         return len(self._assignments)
@@ -147,14 +166,27 @@ class Plan:
         return self._assignments.get((region, industry))
 
     def industries_of(self, region: str) -> list[Assignment]:
-        return [a for a in self._assignments.values() if a.region == region]
+        return list(self._by_region.get(region, {}).values())
+
+    def count_of(self, region: str) -> int:
+        """How many industries ``region`` takes."""
+        return len(self._by_region.get(region, ()))
+
+    def region_counts(self) -> dict[str, int]:
+        """Industries taken per region, for the regions that take any."""
+        return {region: len(taken) for region, taken in self._by_region.items()}
+
+    @property
+    def region_total(self) -> int:
+        """How many regions take at least one industry."""
+        return len(self._by_region)
 
     def regions_with(self, industry: str) -> list[Assignment]:
         return [a for a in self._assignments.values() if a.industry == industry]
 
     @property
     def regions(self) -> list[str]:
-        return sorted({a.region for a in self._assignments.values()})
+        return sorted(self._by_region)
 
     @property
     def industries(self) -> list[str]:
@@ -201,12 +233,9 @@ class Plan:
         if isinstance(edit, Put):
             key = (edit.region, edit.industry)
             old = self._assignments.get(key)
-            if edit.value is None:
-                self._assignments.pop(key, None)
-            else:
-                if edit.value.key != key:
-                    raise ValueError("a Put's value must have the Put's region and industry")
-                self._assignments[key] = edit.value
+            if edit.value is not None and edit.value.key != key:
+                raise ValueError("a Put's value must have the Put's region and industry")
+            self._store(key, edit.value)
             inverse_kind = {"assign": "unassign", "unassign": "assign"}.get(edit.kind, edit.kind)
             if old is None:
                 inverse_kind = "unassign"

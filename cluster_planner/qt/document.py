@@ -183,7 +183,8 @@ class PlanDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.analysis: Any = None
         self._analyzer: Any = None
-        self._flags_by_region: dict[str, list[Any]] = {}
+        # Built when first asked for (a tooltip), not on every edit: 7 ms at county level.
+        self._flags_by_region: dict[str, list[Any]] | None = None
         #: The open plan's local conditions (bundled + the plan's user facts) and the fit
         #: built on them; the level's shared objects until the plan has its own facts.
         self.conditions: Any = None if level_data is None else level_data.conditions
@@ -349,9 +350,14 @@ class PlanDocument(QObject):
             return []
         return [
             flag
-            for flag in self._flags_by_region.get(region, [])
+            for flag in self._region_flags().get(region, [])
             if industry is None or flag.industry == industry
         ]
+
+    def _region_flags(self) -> dict[str, list[Any]]:
+        if self._flags_by_region is None:
+            self._flags_by_region = {} if self.analysis is None else self.analysis.flags_by_region()
+        return self._flags_by_region
 
     def explain_fit(self, region: str, industry: str) -> Any:
         """Why ``region`` fits ``industry`` (a core ``FitExplanation``), or ``None``."""
@@ -401,7 +407,7 @@ class PlanDocument(QObject):
     def _start_analysis(self) -> None:
         self._analyzer = None
         self.analysis = None
-        self._flags_by_region = {}
+        self._flags_by_region = None
         context = self.context
         if context is None:
             return
@@ -412,7 +418,7 @@ class PlanDocument(QObject):
 
     def _set_analysis(self, analysis: Any) -> None:
         self.analysis = analysis
-        self._flags_by_region = analysis.flags_by_region()
+        self._flags_by_region = None
 
     def _on_plan_change(self, change: Change) -> None:
         conditions_changed = self._context_stale

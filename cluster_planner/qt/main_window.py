@@ -872,7 +872,7 @@ class MainWindow(QMainWindow):
         self._edited_since_autosave = True
         if change.name:
             self._update_title()
-        self._update_counts()
+        # The counts follow in _on_analysis_updated, which every edit reaches next.
         if self._comparison is not None:
             self._update_comparison()
 
@@ -954,8 +954,8 @@ class MainWindow(QMainWindow):
             self.tr("1 assignment") if len(plan) == 1 else self.tr("%n assignments", "", len(plan))
         ) + (
             self.tr(" in 1 region")
-            if len(plan.regions) == 1
-            else self.tr(" in %n regions", "", len(plan.regions))
+            if plan.region_total == 1
+            else self.tr(" in %n regions", "", plan.region_total)
         )
         analysis = self.document.analysis
         if analysis is not None:
@@ -1018,10 +1018,10 @@ class MainWindow(QMainWindow):
             facecolors, legend = self._comparison_colours(n, index_of)
         elif self._colour_mode == "count":
             counts = np.zeros(n, dtype=int)
-            for assignment in plan:
-                row = index_of.get(assignment.region)
+            for region, count in plan.region_counts().items():
+                row = index_of.get(region)
                 if row is not None:
-                    counts[row] += 1
+                    counts[row] = count
             facecolors, legend = colour_by_count(counts, label=self._count_label)
         elif self._colour_mode == "industry":
             lead = np.zeros(n, dtype=bool)
