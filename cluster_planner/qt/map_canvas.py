@@ -83,6 +83,9 @@ TOOLTIP_DELAY_MS = 250
 SETTLE_MS = 200
 
 
+# The hover background of a picture with no outline on it: copied on the first hover.
+_COPY_WHEN_NEEDED = object()
+
 class _PanPreview(QWidget):
     """While the map is dragged: the last picture, shifted, instead of redrawing.
 
@@ -205,7 +208,8 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
         source = QRectF(rect.x() * ratio, rect.y() * ratio, rect.width() * ratio, rect.height() * ratio)
         painter = QPainter(self)
         try:
-            painter.eraseRect(rect)
+            if self._raster is None:  # the raster picture is opaque: nothing to erase
+                painter.eraseRect(rect)
             painter.drawImage(QRectF(rect), image, source)
             self._draw_rect_callback(painter)
         finally:
@@ -471,6 +475,11 @@ class MapCanvas(QWidget):
         # it for blitting, then paint the outline on top before Qt shows the buffer.
         if self._map is None:
             return
+        if self._map.hover is None:
+            # Nothing animated on the picture: it is its own background until a hover
+            # outline is drawn, so copy it then, not on every edit's redraw (a 4 MB copy).
+            self._background = _COPY_WHEN_NEEDED
+            return
         self._background = self._canvas.copy_from_bbox(self._figure.bbox)
         self._map.draw_animated()
 
@@ -478,6 +487,8 @@ class MapCanvas(QWidget):
         if self._background is None or self._canvas.figure.stale:
             self._canvas.draw_idle()
             return
+        if self._background is _COPY_WHEN_NEEDED:
+            self._background = self._canvas.copy_from_bbox(self._figure.bbox)
         self._canvas.restore_region(self._background)
         self._map.draw_animated()
         self._canvas.blit(self._figure.bbox)

@@ -200,6 +200,7 @@ class RasterView:
         self._view_key = None
         self._labels_key = None
         self._inset_slice: tuple[slice, slice] | None = None
+        self._boxes: list[list[tuple[slice, slice]]] | None = None
         self.view_renders = 0
 
     # ---- drawing ----------------------------------------------------------------------
@@ -263,13 +264,16 @@ class RasterView:
 
     def _render_view_layers(self, renderer) -> None:
         codes = _decode_codes(self._render(renderer, self._index_layer))
-        dtype = np.uint16 if len(self.mapfig) + FIRST_REGION <= np.iinfo(np.uint16).max else np.int32
+        # The smallest type that holds the codes: a recolour reads the whole raster.
+        dtype = next(t for t in (np.uint8, np.uint16, np.int32)
+                     if len(self.mapfig) + FIRST_REGION <= np.iinfo(t).max)
         self.codes = codes.astype(dtype)
         del codes
         self._codes_flat = self.codes.reshape(-1)
         self._inset_slice = self._inset_pixels(renderer) if self.mapfig.inset_ax.get_visible() else None
         static_rgba = self._render(renderer, self._static_layer)
         self._static = _Overlay(static_rgba)
+        self._boxes = None
         self._fills = _Fills(self.codes, self._static, static_rgba, self._boxes_of)
         self._islands = self._tiny_region_pixels()
         # The aspect adjustment runs during the draw; key the layers by the view drawn.
@@ -386,21 +390,35 @@ class RasterView:
         and the inset, in buffer rows and columns (None for the sea and the outside)."""
         if code < FIRST_REGION:
             return None
+        if self._boxes is None:
+            self._boxes = self._all_boxes()
+        return self._boxes[code - FIRST_REGION]
+
+    def _all_boxes(self) -> list[list[tuple[slice, slice]]]:
+        # Every region's boxes in one go per view: a recolour asks for many of them
+        # (all of them when the legend's classes move), and one transform per region
+        # cost more than writing its pixels at province level.
         mapfig = self.mapfig
-        row = code - FIRST_REGION
-        x0, y0, x1, y1 = mapfig.region_extents()[row]
-        axes = [mapfig.ax]
-        if self._inset_slice is not None and mapfig.in_inset(row):
-            axes.append(mapfig.inset_ax)
+        extents = np.asarray(mapfig.region_extents(), dtype=float)
         height, width = self.codes.shape
-        boxes = []
-        for ax in axes:
-            (dx0, dy0), (dx1, dy1) = ax.transData.transform([(x0, y0), (x1, y1)])
+        boxes: list[list[tuple[slice, slice]]] = [[] for _ in range(len(extents))]
+        axes = [(mapfig.ax, np.arange(len(extents)))]
+        if self._inset_slice is not None:
+            axes.append((mapfig.inset_ax, np.asarray(mapfig.inset_rows, dtype=int)))
+        for ax, rows in axes:
+            if not len(rows):
+                continue
+            low = ax.transData.transform(extents[rows, :2])
+            high = ax.transData.transform(extents[rows, 2:])
             # Two pixels of slack: simplification moves vertices by up to 1/9 px.
-            columns = slice(max(0, int(np.floor(dx0)) - 2), min(width, int(np.ceil(dx1)) + 2))
-            rows = slice(max(0, int(np.floor(height - dy1)) - 2), min(height, int(np.ceil(height - dy0)) + 2))
-            if columns.start < columns.stop and rows.start < rows.stop:
-                boxes.append((rows, columns))
+            column0 = np.maximum(0, np.floor(low[:, 0]).astype(int) - 2)
+            column1 = np.minimum(width, np.ceil(high[:, 0]).astype(int) + 2)
+            row0 = np.maximum(0, np.floor(height - high[:, 1]).astype(int) - 2)
+            row1 = np.minimum(height, np.ceil(height - low[:, 1]).astype(int) + 2)
+            for row, c0, c1, r0, r1 in zip(rows.tolist(), column0.tolist(), column1.tolist(),
+                                           row0.tolist(), row1.tolist(), strict=True):
+                if c0 < c1 and r0 < r1:
+                    boxes[row].append((slice(r0, r1), slice(c0, c1)))
         return boxes
 
     def _tiny_region_pixels(self) -> np.ndarray:
@@ -448,6 +466,7 @@ class RasterView:
         alpha = fills[:, 3:4]
         fills = np.column_stack([fills[:, :3] * alpha + sea[:3] * (1 - alpha), np.ones(len(fills))])
         table = np.vstack([outside, sea, fills])
+        table[:, 3] = 1.0  # an opaque picture: the canvas paints it without erasing first
         return _pack(np.round(np.clip(table, 0, 1) * 255).astype(np.uint8))
 
     def _compose(self, renderer, legend: _Overlay | None) -> None:
