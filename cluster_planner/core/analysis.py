@@ -90,6 +90,10 @@ SUGGESTION_COUNT = 3
 SIMILARITY_TOLERANCE = 1e-9
 #: z-score of the join count above which picks are said to cluster among neighbours.
 CLUSTER_Z = 1.96
+#: Multiply-adds per matrix product below which OpenBLAS (in numpy's wheels) stays on the
+#: calling thread. Above it wakes a second thread, and waiting for that thread on a busy
+#: machine costs milliseconds per call, far more than the product.
+SINGLE_THREAD_PRODUCTS = (1 << 19) - 1
 #: Role weights in units of a support role, so that portfolio products are exact integers.
 ROLE_UNITS = {"lead": 2, "support": 1}
 
@@ -820,15 +824,20 @@ class _PortfolioGroups:
             unit /= np.sqrt(norm_sq).astype(np.float32)[:, None]
         # Blocks of rows against the rows from the block on (the upper triangle), in
         # buffers kept for the whole loop: fresh megabyte arrays each block cost more
-        # in page faults than the products themselves.
+        # in page faults than the products themselves. Each block is filled tile by
+        # tile, every tile one BLAS call small enough to run on the calling thread.
         block = 128
+        tile = max(1, SINGLE_THREAD_PRODUCTS // (block * max(1, unit.shape[1])))
         products = np.empty(min(block, count) * count, dtype=np.float32)
         passes = np.empty(len(products), dtype=bool)
         for start in range(0, count, block):
             stop = min(start + block, count)
             shape = (stop - start, count - start)
             approximate = products[: shape[0] * shape[1]].reshape(shape)
-            np.matmul(unit[start:stop], unit[start:].T, out=approximate)
+            left = unit[start:stop]
+            for column in range(start, count, tile):
+                end = min(column + tile, count)
+                np.matmul(left, unit[column:end].T, out=approximate[:, column - start : end - start])
             # flatnonzero on the flat block is far quicker than a 2-D nonzero.
             passed = passes[: approximate.size]
             np.greater_equal(approximate.ravel(), self.threshold - 1e-4, out=passed)
