@@ -458,7 +458,8 @@ def low_fit_flags(view: _View, column: int) -> list[Flag]:
     }
     industry = ctx.industry_ids[column]
     codes, names, suggestions = view.texts.code_singletons, view.texts.name_singletons, view.row_suggestions
-    # tuple.__new__ with Flag's layout (see Flag): a tenth of the time of a Python call.
+    # Flag's layout (see Flag) with the wording and the row in place of message and
+    # evidence; tuple.__new__ spares fourteen thousand calls of Flag.__new__ at county.
     return [
         _new_tuple(Flag, (kind, severity, industry, codes[row], suggestions[row], names[row], texts[units], row))
         for row, units in zip(rows.tolist(), view.weights[rows, column].tolist(), strict=True)
