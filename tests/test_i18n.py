@@ -143,6 +143,9 @@ def test_undo_redo_items_and_the_plan_file_filter_follow_the_language(window):
     assert window.set_language("zh") == "zh"
     QApplication.processEvents()
     assert window.undo_action.text().startswith("撤销(&U) ")
+    # The step made in English is named in Chinese now, with the names in Chinese.
+    assert "钢铁" in window.undo_action.text() and "湖南" in window.undo_action.text()
+    assert "Steel" not in window.undo_action.text()
     assert window.redo_action.text() == "重做(&R)"
     assert window._plan_filter().startswith("Cluster Planner 规划文件 (*.cplan)")
     window.undo_action.trigger()  # the text follows the stack in the new language too
@@ -152,4 +155,5 @@ def test_undo_redo_items_and_the_plan_file_filter_follow_the_language(window):
     assert window.set_language("en") == "en"
     QApplication.processEvents()
     assert window.redo_action.text().startswith("&Redo ")
+    assert "Steel" in window.redo_action.text()
     assert window.undo_action.text() == "&Undo"

@@ -103,12 +103,19 @@ class EditCommand(QUndoCommand):
     """
 
     def __init__(self, document: Any, edit: Edit, text: str | None = None):
+        # A text of our own is described again when the language changes; a given one is kept.
+        self._describes_itself = text is None
         if text is None:
-            text = describe_edit(edit, document.region_name, document.industry_name)
+            text = describe_edit(edit, document.region_label, document.industry_label)
         super().__init__(text)
         self._plan: Plan = document.plan
         self._edit = edit
         self._inverse: Edit | None = None
+
+    def retranslate(self, document: Any) -> None:
+        """Describe the edit again in the language just installed (if this command did)."""
+        if self._describes_itself:
+            self.setText(describe_edit(self._edit, document.region_label, document.industry_label))
 
     @property
     def edit(self) -> Edit:
@@ -140,6 +147,7 @@ class EditCommand(QUndoCommand):
         # ``other`` is already applied; our inverse still restores the note before typing.
         self._edit = theirs
         self.setText(other.text())
+        self._describes_itself = other._describes_itself
         inverse = self._inverse
         if isinstance(inverse, Put) and inverse.value == theirs.value:
             self.setObsolete(True)  # typed back to the original note: nothing to undo
@@ -180,8 +188,9 @@ class FactEditCommand(QUndoCommand):
     """
 
     def __init__(self, document: Any, edit: Any, text: str | None = None):
+        self._describes_itself = text is None
         if text is None:
-            text = describe_fact_edit(edit, document.region_name)
+            text = describe_fact_edit(edit, document.region_label)
         super().__init__(text)
         self._document = document
         self._edit = edit
@@ -190,6 +199,11 @@ class FactEditCommand(QUndoCommand):
     @property
     def edit(self) -> Any:
         return self._edit
+
+    def retranslate(self, document: Any) -> None:
+        """Describe the edit again in the language just installed (if this command did)."""
+        if self._describes_itself:
+            self.setText(describe_fact_edit(self._edit, document.region_label))
 
     def redo(self) -> None:
         self._inverse = self._document.apply_fact_edit(self._edit)

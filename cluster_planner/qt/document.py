@@ -258,6 +258,15 @@ class PlanDocument(QObject):
         """Apply ``edit`` as one undo step."""
         self.undo_stack.push(EditCommand(self, edit, text))
 
+    def retranslate_commands(self) -> None:
+        """Name every step on the undo stack in the language just installed."""
+        stack = self.undo_stack
+        for index in range(stack.count()):
+            command = stack.command(index)
+            retranslate = getattr(command, "retranslate", None)
+            if retranslate is not None:
+                retranslate(self)
+
     def push_fact_edit(self, edit: Any, text: str | None = None) -> None:
         """Apply a core local-conditions edit as one undo step."""
         self.undo_stack.push(FactEditCommand(self, edit, text))

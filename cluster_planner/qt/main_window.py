@@ -636,6 +636,8 @@ class MainWindow(QMainWindow):
         The panels retranslate themselves (each gets its own ``LanguageChange``); the
         plan, its undo stack, the selection and the file path are untouched.
         """
+        # The undo steps first: retitling the Undo and Redo items reads their texts.
+        self.document.retranslate_commands()
         for retranslate in self._retranslators:
             retranslate()
         self._name_toolbar_items()
