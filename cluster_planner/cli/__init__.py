@@ -23,6 +23,7 @@ COMMANDS = {
     "catalog": "list the industry catalog",
     "check": "analyse a plan and print its flags",
     "export": "export a plan by the suffix of OUT (.cplan .gpkg .geojson .csv .png .svg .pdf .html)",
+    "diff": "compare two plans: what B adds, removes and changes, and which is more homogenized",
 }
 
 
