@@ -23,6 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# As the app's command does (cluster_planner.cli), before numpy loads: one BLAS thread,
+# for the real code and the naive baselines alike.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import measure  # noqa: E402 (needs the path above)
 
