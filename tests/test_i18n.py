@@ -116,6 +116,10 @@ def test_switching_to_chinese_retranslates_menus_panels_and_flags_and_keeps_the_
     assert any("承接" in text and "适配度" in text for text in messages)
     assert model.data(model.index(0, 1)) in ("一刀切", "产业扎堆", "脱离当地条件", "产业结构雷同", "产业链缺环")
     assert window.catalog_panel.lead_button.text() == "主导"
+    window.flags_panel.table.selectRow(0)  # the details' headings are Chinese too
+    details = window.flags_panel.details.toPlainText()
+    assert "涉及地区：" in details and "依据" in details and "Evidence" not in details
+    window.flags_panel.table.clearSelection()
     # The plan is the same plan: path, selection and undo history survive the switch.
     assert window.document.path == EXAMPLE
     assert window.selection.codes == ["430000"]

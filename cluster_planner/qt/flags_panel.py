@@ -265,7 +265,7 @@ class FlagsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 58)
+        header.resizeSection(0, 72)  # room for 严重程度 and the sort arrow
         header.resizeSection(1, 118)
         self.table.setWordWrap(False)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -386,18 +386,21 @@ class FlagsPanel(QWidget):
         ]
         regions = ", ".join(html.escape(document.region_label(code)) for code in flag.regions)
         if regions:
-            parts.append(f"<p><b>{self.tr('Regions')}:</b> {regions}</p>")
+            heading = self.tr("Regions:")  # lupdate finds tr() outside f-strings only
+            parts.append(f"<p><b>{html.escape(heading)}</b> {regions}</p>")
         evidence = getattr(flag, "evidence", None) or {}
         if evidence:
             rows = "".join(
                 f"<tr><td>{html.escape(str(key))}</td><td>{html.escape(_short(value))}</td></tr>"
                 for key, value in evidence.items()
             )
-            parts.append(f"<p><b>{self.tr('Evidence')}</b></p><table>{rows}</table>")
+            heading = self.tr("Evidence")
+            parts.append(f"<p><b>{html.escape(heading)}</b></p><table>{rows}</table>")
         suggestions = getattr(flag, "suggestions", None) or []
         if suggestions:
             items = "".join(f"<li>{html.escape(self._suggestion_text(s))}</li>" for s in suggestions)
-            parts.append(f"<p><b>{self.tr('Suggestions')}</b></p><ul>{items}</ul>")
+            heading = self.tr("Suggestions")
+            parts.append(f"<p><b>{html.escape(heading)}</b></p><ul>{items}</ul>")
         return "".join(parts)
 
     def _suggestion_text(self, suggestion: Any) -> str:

@@ -581,6 +581,18 @@
         <translation>没有问题</translation>
     </message>
     <message>
+        <source>Regions:</source>
+        <translation>涉及地区：</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <source>Suggestions</source>
+        <translation>建议</translation>
+    </message>
+    <message>
         <source>fit {fit:.2f}</source>
         <translation>适配度 {fit:.2f}</translation>
     </message>
