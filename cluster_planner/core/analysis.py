@@ -679,7 +679,7 @@ def _pair_suggestions(view: _View, row: int, other: int) -> tuple[Suggestion, ..
     """Suggestions for ``row`` that ``other`` does not take: ways to tell them apart."""
     taken_by_other = view.weights[other]
     index = view.context.industry_index
-    chosen = [s for s in view.row_suggestions[row] if not taken_by_other[index[s.industry]]]
+    chosen = [s for s in view.suggestions_for(row) if not taken_by_other[index[s.industry]]]
     return tuple(chosen[:2])
 
 
@@ -1074,8 +1074,7 @@ class _View:
     crowded: np.ndarray
     sizes: np.ndarray
     top: np.ndarray  # (n, SUGGESTION_COUNT) industry columns, -1 where none
-    # Per row: industries it could take (the best fits with room that it lacks), from top.
-    row_suggestions: list[tuple[Suggestion, ...]]
+    row_suggestions: list[tuple[Suggestion, ...]]  # per row, from top
     joins: tuple[np.ndarray, np.ndarray, np.ndarray]  # per industry, see join_counts
 
     @property
@@ -1090,6 +1089,9 @@ class _View:
         names = self.context.names
         return tuple([names[row] for row in rows.tolist()])
 
+    def suggestions_for(self, row: int) -> tuple[Suggestion, ...]:
+        """Industries region ``row`` could take: the best fits with room that it lacks."""
+        return self.row_suggestions[row]
 
 
 class Analyzer(_View):
