@@ -121,8 +121,8 @@ def _map_widgets(data, naive: bool = True) -> _MapWidgets:
     from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
     from matplotlib.figure import Figure as MplFigure
 
-    from cluster_planner.core.cities import load_ecosystem_cities
-    from cluster_planner.core.regions import load_sea_line
+    from cluster_planner.domain.cities import load_ecosystem_cities
+    from cluster_planner.domain.regions import load_sea_line
     from cluster_planner.qt.map_canvas import MapCanvas
 
     app = qt_app()
@@ -158,7 +158,7 @@ def edit_repaint(level: str, runs: int, naive_runs: int) -> Figure:
     from naive import naive_plot
     from workload import edit_sequence, level_data
 
-    from cluster_planner.core.analysis import Analyzer, analyze
+    from cluster_planner.analysis.engine import Analyzer, analyze
     from cluster_planner.render.colouring import colour_by_count
     from cluster_planner.render.mapfigure import BOUNDARY_WIDTH
 
@@ -220,7 +220,7 @@ def analysis_full(level: str, runs: int, naive_runs: int) -> Figure:
     from naive import naive_analysis, summary_counts
     from workload import level_data
 
-    from cluster_planner.core.analysis import analyze
+    from cluster_planner.analysis.engine import analyze
 
     data = level_data(level)
     analyze(data.plan, data.context)  # warm caches (reason texts, suggestions) as a window would
@@ -297,7 +297,7 @@ def save_load(level: str, runs: int, naive_runs: int) -> Figure:
     from naive import naive_load, naive_save
     from workload import level_data
 
-    from cluster_planner.core.planfile import load_plan, save_plan
+    from cluster_planner.io.planfile import load_plan, save_plan
 
     data = level_data(level)
     with tempfile.TemporaryDirectory(prefix="cp-bench-") as folder:

@@ -43,7 +43,7 @@ def main(level: str, mode: str) -> int:
     if mode == "real":
         from measure import _map_widgets, _repaint
 
-        from cluster_planner.core.analysis import Analyzer
+        from cluster_planner.analysis.engine import Analyzer
         from cluster_planner.render.colouring import colour_by_count
 
         widgets = _map_widgets(data, naive=False)
@@ -64,7 +64,7 @@ def main(level: str, mode: str) -> int:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
-        from cluster_planner.core.analysis import analyze
+        from cluster_planner.analysis.engine import analyze
         from cluster_planner.render.colouring import colour_by_count
 
         frame = geopandas.read_file(data.layer.path, layer="regions")

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cluster_planner.core.analysis import ROLE_UNITS, SIMILARITY_TOLERANCE, AnalysisSettings
-from cluster_planner.core.plan import Assignment, Plan
+from cluster_planner.analysis.engine import ROLE_UNITS, SIMILARITY_TOLERANCE, AnalysisSettings
+from cluster_planner.domain.plan import Assignment, Plan
 
 
 # ----------------------------------------------------------------------------- analysis
@@ -121,7 +121,7 @@ def naive_analysis(plan: Plan, context, settings: AnalysisSettings | None = None
 
 
 def summary_counts(analysis) -> dict:
-    """The counts of a real :class:`~cluster_planner.core.analysis.Analysis` that
+    """The counts of a real :class:`~cluster_planner.analysis.engine.Analysis` that
     :func:`naive_analysis` also computes."""
     kinds = analysis.summary["flag_kinds"]
     return {"crowded": kinds["crowded-industry"], "one_size": kinds["one-size-fits-all"],

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     from workload import edit_sequence, level_data
 
-    from cluster_planner.core.planfile import save_plan
+    from cluster_planner.io.planfile import save_plan
     from cluster_planner.qt.main_window import MainWindow
     from cluster_planner.qt.settings import AppSettings
 

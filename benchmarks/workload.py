@@ -13,7 +13,7 @@ from functools import cache
 
 import numpy as np
 
-from cluster_planner.core.plan import Assignment, Plan
+from cluster_planner.domain.plan import Assignment, Plan
 
 INDUSTRIES_PER_REGION = 5
 SEED = 2026
@@ -33,10 +33,10 @@ class LevelData:
 @cache
 def level_data(level: str) -> LevelData:
     """Load ``level`` once per process (layer, catalog, conditions, context, plan)."""
-    from cluster_planner.core.analysis import build_context
-    from cluster_planner.core.catalog import load_catalog, load_condition_types
-    from cluster_planner.core.conditions import load_conditions
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.analysis.engine import build_context
+    from cluster_planner.domain.catalog import load_catalog, load_condition_types
+    from cluster_planner.domain.conditions import load_conditions
+    from cluster_planner.domain.regions import load_layer
 
     layer = load_layer(level)
     catalog = load_catalog()

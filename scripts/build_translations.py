@@ -21,7 +21,7 @@ QM_FILE = TS_FILE.with_suffix(".qm")
 
 def source_files() -> list[Path]:
     """The Python files whose ``tr()`` strings are translated (the window, the app)."""
-    return sorted((ROOT / "cluster_planner" / "qt").glob("*.py")) + [ROOT / "cluster_planner" / "app.py"]
+    return sorted((ROOT / "cluster_planner" / "qt").glob("*.py"))
 
 
 def tool(name: str) -> str:

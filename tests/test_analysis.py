@@ -15,7 +15,7 @@ import pytest
 import scipy.sparse
 import shapely
 
-from cluster_planner.core.analysis import (
+from cluster_planner.analysis.engine import (
     FLAG_KINDS,
     AnalysisSettings,
     Analyzer,
@@ -24,12 +24,12 @@ from cluster_planner.core.analysis import (
     join_counts,
     load_context,
 )
-from cluster_planner.core.catalog import Catalog, Industry
-from cluster_planner.core.fit import AnalysisContext
-from cluster_planner.core.paths import resources_dir
-from cluster_planner.core.plan import Assignment, Batch, Plan, SetSetting
-from cluster_planner.core.planfile import load_plan
-from cluster_planner.core.regions import RegionLayer, shared_borders
+from cluster_planner.analysis.fit import AnalysisContext
+from cluster_planner.domain.catalog import Catalog, Industry
+from cluster_planner.domain.paths import resources_dir
+from cluster_planner.domain.plan import Assignment, Batch, Plan, SetSetting
+from cluster_planner.domain.regions import RegionLayer, shared_borders
+from cluster_planner.io.planfile import load_plan
 
 CONDITIONS = ("c1", "c2", "c3", "c4")
 CATALOG = Catalog(

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from cluster_planner.core.errors import PlanFileError
-from cluster_planner.core.plan import Assignment, Plan
-from cluster_planner.core.planfile import (
+from cluster_planner.domain.errors import PlanFileError
+from cluster_planner.domain.plan import Assignment, Plan
+from cluster_planner.io.planfile import (
     STALE_TEMP_SECONDS,
     backup_path,
     load_plan,
@@ -30,8 +30,8 @@ KILL_RUNS = 50
 # Saves two large plans in turn, forever, until it is killed.
 SAVING_LOOP = """
 import sys
-from cluster_planner.core.plan import Assignment, Plan
-from cluster_planner.core.planfile import save_plan
+from cluster_planner.domain.plan import Assignment, Plan
+from cluster_planner.io.planfile import save_plan
 
 def large_plan(name, role, count):
     return Plan.from_assignments(

@@ -8,14 +8,14 @@ import json
 import pytest
 
 from cluster_planner.cli import catalog as catalog_command
-from cluster_planner.core.catalog import (
+from cluster_planner.domain.catalog import (
     PILLARS,
     Catalog,
     Industry,
     load_catalog,
     load_condition_types,
 )
-from cluster_planner.core.errors import DataError
+from cluster_planner.domain.errors import DataError
 
 MUST_HAVE = (
     "steel",

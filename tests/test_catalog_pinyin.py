@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 from pypinyin import Style, lazy_pinyin
 
-from cluster_planner.core.catalog import (
+from cluster_planner.domain.catalog import (
     default_catalog_path,
     default_conditions_path,
     load_catalog,
     read_catalog,
     read_condition_types,
 )
-from cluster_planner.core.errors import DataError
-from cluster_planner.core.paths import PROJECT_ROOT
+from cluster_planner.domain.errors import DataError
+from cluster_planner.domain.paths import PROJECT_ROOT
 
 BUILD_SCRIPT = PROJECT_ROOT / "data" / "catalog" / "build_pinyin.py"
 
@@ -73,7 +73,7 @@ def test_known_spellings():
 def test_loading_and_searching_the_catalog_does_not_import_pypinyin():
     script = (
         "import sys\n"
-        "from cluster_planner.core.catalog import load_catalog\n"
+        "from cluster_planner.domain.catalog import load_catalog\n"
         "catalog = load_catalog()\n"
         "found = [catalog.search(t)[0].id for t in ('xny', 'xinnengyuan', 'tegang', '稀土', 'chips')]\n"
         "print(found, 'pypinyin' in sys.modules)\n"

@@ -8,10 +8,10 @@ import re
 import pytest
 import shapely
 
-from cluster_planner.core import paths
-from cluster_planner.core.cities import COLUMNS, cities_path, load_ecosystem_cities
-from cluster_planner.core.errors import DataError
-from cluster_planner.core.regions import load_layer, regions_dir
+from cluster_planner.domain import paths
+from cluster_planner.domain.cities import COLUMNS, cities_path, load_ecosystem_cities
+from cluster_planner.domain.errors import DataError
+from cluster_planner.domain.regions import load_layer, regions_dir
 
 # The true prefectures and provinces, known here and nowhere in the data.
 EXPECTED = {

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from cluster_planner.cli import main
-from cluster_planner.core.paths import resources_dir
+from cluster_planner.domain.paths import resources_dir
 
 EXAMPLES = resources_dir() / "examples"
 HOMOGENIZED = EXAMPLES / "homogenized_2026.cplan"

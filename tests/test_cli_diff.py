@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from cluster_planner.core.paths import resources_dir
+from cluster_planner.domain.paths import resources_dir
 
 EXAMPLES = resources_dir() / "examples"
 HOMOGENIZED = EXAMPLES / "homogenized_2026.cplan"

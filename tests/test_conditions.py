@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from cluster_planner.core.catalog import load_catalog, load_condition_types
-from cluster_planner.core.conditions import (
+from cluster_planner.domain.catalog import load_catalog, load_condition_types
+from cluster_planner.domain.conditions import (
     DOWNWARD_SHARE,
     Fact,
     FactBatch,
@@ -25,8 +25,8 @@ from cluster_planner.core.conditions import (
     read_bundled_facts,
     read_facts_csv,
 )
-from cluster_planner.core.errors import DataError
-from cluster_planner.core.regions import load_layer
+from cluster_planner.domain.errors import DataError
+from cluster_planner.domain.regions import load_layer
 
 BUILD_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "conditions" / "build_conditions.py"
 

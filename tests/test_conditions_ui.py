@@ -52,7 +52,7 @@ def fill_next_fact_dialog(condition, source):
 
 
 def test_adding_conditions_in_the_dock_raises_the_fit_and_clears_the_flag_and_undo_restores_it(qtbot, fresh):
-    from cluster_planner.core.conditions import Fact
+    from cluster_planner.domain.conditions import Fact
 
     document = fresh.document
     fresh.selection.apply([ZHUZHOU])
@@ -85,7 +85,7 @@ def test_adding_conditions_in_the_dock_raises_the_fit_and_clears_the_flag_and_un
 
 
 def test_an_unconfirmed_fact_is_listed_greyed_and_does_not_raise_the_fit(fresh):
-    from cluster_planner.core.conditions import Fact
+    from cluster_planner.domain.conditions import Fact
 
     fresh.selection.apply([ZHUZHOU])
     before = fresh.document.fit(ZHUZHOU, SHIPBUILDING)
@@ -121,7 +121,7 @@ def test_importing_a_csv_applies_the_good_rows_in_one_step_and_reports_the_bad_l
 
 
 def test_user_facts_saved_with_the_plan_give_the_same_fit_after_reopening(fresh, tmp_path):
-    from cluster_planner.core.conditions import Fact
+    from cluster_planner.domain.conditions import Fact
 
     fresh.selection.apply([ZHUZHOU])
     fresh.assign_to_selection(SHIPBUILDING, "lead")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cluster_planner.core.diff import diff_plans
-from cluster_planner.core.plan import Assignment, Plan
+from cluster_planner.analysis.diff import diff_plans
+from cluster_planner.domain.plan import Assignment, Plan
 
 
 def plan(name: str, *assignments: Assignment, **settings) -> Plan:
@@ -78,9 +78,9 @@ def test_json_lists_every_difference():
 # -- with an analysis context: is the second draft more homogenized? ---------------------
 @pytest.fixture(scope="module")
 def province_context():
-    from cluster_planner.core.analysis import AnalysisContext
-    from cluster_planner.core.catalog import load_catalog
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.analysis.engine import AnalysisContext
+    from cluster_planner.domain.catalog import load_catalog
+    from cluster_planner.domain.regions import load_layer
 
     layer = load_layer("province")
     catalog = load_catalog()

@@ -13,10 +13,12 @@ import geopandas
 import numpy as np
 import pytest
 
-from cluster_planner.core.analysis import AnalysisContext, analyze
-from cluster_planner.core.catalog import load_catalog, load_condition_types
-from cluster_planner.core.errors import InputError
-from cluster_planner.core.export import (
+from cluster_planner.analysis.engine import AnalysisContext, analyze
+from cluster_planner.domain.catalog import load_catalog, load_condition_types
+from cluster_planner.domain.errors import InputError
+from cluster_planner.domain.plan import Assignment
+from cluster_planner.domain.regions import load_layer
+from cluster_planner.io.export import (
     CSV_COLUMNS,
     csv_columns,
     export_plan,
@@ -24,10 +26,8 @@ from cluster_planner.core.export import (
     region_features,
     report_html,
 )
-from cluster_planner.core.messages import flag_message, names_from, suggestion_text
-from cluster_planner.core.plan import Assignment
-from cluster_planner.core.planfile import load_plan
-from cluster_planner.core.regions import load_layer
+from cluster_planner.io.planfile import load_plan
+from cluster_planner.text.messages import flag_message, names_from, suggestion_text
 
 DATA = Path(__file__).parent / "data"
 # Regions whose base already holds the industry (fit 1); every other assignment lacks a
@@ -238,7 +238,7 @@ def test_the_html_report_is_self_contained_and_shows_every_flag(setting, tmp_pat
 @pytest.fixture(scope="module")
 def bundled_analysis(setting):
     """The fixture plan analysed on the bundled local conditions (which suggest better picks)."""
-    from cluster_planner.core.fit import load_context
+    from cluster_planner.analysis.fit import load_context
 
     plan = setting[0]
     return analyze(plan, load_context(plan.level))

@@ -10,11 +10,11 @@ import pytest
 import scipy.sparse
 import shapely
 
-from cluster_planner.core.catalog import Catalog, ConditionType, Industry
-from cluster_planner.core.conditions import Fact, LocalConditions
-from cluster_planner.core.fit import DENSITY_WEIGHT, AnalysisContext, build_context, fit_scores
-from cluster_planner.core.regions import RegionLayer
-from cluster_planner.core.statistics import RegionIndustryTable
+from cluster_planner.analysis.fit import DENSITY_WEIGHT, AnalysisContext, build_context, fit_scores
+from cluster_planner.domain.catalog import Catalog, ConditionType, Industry
+from cluster_planner.domain.conditions import Fact, LocalConditions
+from cluster_planner.domain.regions import RegionLayer
+from cluster_planner.domain.statistics import RegionIndustryTable
 
 CODES = ["110000", "120000", "130000", "140000"]
 CONDITION_TYPES = {

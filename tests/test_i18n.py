@@ -49,13 +49,13 @@ def test_the_committed_ts_covers_every_tr_string_in_the_code(tmp_path):
 
 
 def test_flag_messages_in_chinese_carry_the_numbers_and_chinese_names():
-    from cluster_planner.core.analysis import analyze
-    from cluster_planner.core.catalog import load_catalog, load_condition_types
-    from cluster_planner.core.conditions import load_conditions
-    from cluster_planner.core.fit import build_context
-    from cluster_planner.core.messages import flag_message, names_from
-    from cluster_planner.core.planfile import load_plan
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.analysis.engine import analyze
+    from cluster_planner.analysis.fit import build_context
+    from cluster_planner.domain.catalog import load_catalog, load_condition_types
+    from cluster_planner.domain.conditions import load_conditions
+    from cluster_planner.domain.regions import load_layer
+    from cluster_planner.io.planfile import load_plan
+    from cluster_planner.text.messages import flag_message, names_from
 
     catalog = load_catalog()
     layer = load_layer("province")

@@ -377,7 +377,7 @@ def test_switching_level_with_a_drafted_plan_asks_and_cancel_keeps_it(qtbot, fre
 
 
 def test_autosave_writes_a_recovery_file_and_a_clean_save_removes_it(qtbot, fresh, tmp_path):
-    from cluster_planner.core.recovery import recovery_dir
+    from cluster_planner.io.recovery import recovery_dir
 
     fresh.selection.apply([ZHUZHOU])
     fresh.catalog_panel.set_current_industry(NEV)
@@ -398,8 +398,8 @@ def test_a_crashed_session_s_autosave_is_offered_and_restored(qtbot, fresh, home
     script = textwrap.dedent(
         f"""
         import os
-        from cluster_planner.core.plan import Plan
-        from cluster_planner.core.recovery import write_recovery
+        from cluster_planner.domain.plan import Plan
+        from cluster_planner.io.recovery import write_recovery
         plan = Plan(name="Crashed draft", level="prefecture")
         plan.apply(plan.assign_industry({WUHAN!r}, "steel", "support"))
         write_recovery(plan)  # what the window's autosave timer calls
@@ -410,7 +410,7 @@ def test_a_crashed_session_s_autosave_is_offered_and_restored(qtbot, fresh, home
     result = subprocess.run([sys.executable, "-c", script], env=environment, timeout=60)
     assert result.returncode == 3
 
-    from cluster_planner.core.recovery import find_recoveries
+    from cluster_planner.io.recovery import find_recoveries
 
     entries = find_recoveries()
     assert len(entries) == 1 and entries[0].assignments == 1

@@ -11,9 +11,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 
-from cluster_planner.core.cities import load_ecosystem_cities
-from cluster_planner.core.errors import InputError
-from cluster_planner.core.regions import load_layer, load_sea_line
+from cluster_planner.domain.cities import load_ecosystem_cities
+from cluster_planner.domain.errors import InputError
+from cluster_planner.domain.regions import load_layer, load_sea_line
 from cluster_planner.render.colouring import (
     NOTHING_GREY,
     colour_by_count,

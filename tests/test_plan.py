@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from cluster_planner.core.plan import Assignment, Batch, Plan, Rename, SetSetting
+from cluster_planner.domain.plan import Assignment, Batch, Plan, Rename, SetSetting
 
 
 def snapshot(plan: Plan):

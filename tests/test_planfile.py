@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from cluster_planner import __version__
-from cluster_planner.core.errors import PlanFileError
-from cluster_planner.core.plan import MAX_NOTE_LENGTH, Assignment, Plan
-from cluster_planner.core.planfile import (
+from cluster_planner.domain.errors import PlanFileError
+from cluster_planner.domain.plan import MAX_NOTE_LENGTH, Assignment, Plan
+from cluster_planner.io.planfile import (
     CURRENT_VERSION,
     FORMAT,
     LOADERS,
@@ -178,15 +178,15 @@ def test_old_plan_files_keep_loading(path):
     ids=lambda p: p.name,
 )
 def test_old_plan_files_name_only_real_regions_and_industries(path):
-    from cluster_planner.core.catalog import load_catalog
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.domain.catalog import load_catalog
+    from cluster_planner.domain.regions import load_layer
 
     plan = load_plan(path, catalog=load_catalog(), layer=load_layer)
     assert len(plan) > 0
 
 
 def test_a_saved_plan_records_the_region_data_in_use(tmp_path):
-    from cluster_planner.core.regions import data_version, load_layer
+    from cluster_planner.domain.regions import data_version, load_layer
 
     load_layer("prefecture")
     path = save_plan(sample_plan(), tmp_path / "draft.cplan")

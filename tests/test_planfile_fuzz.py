@@ -16,8 +16,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cluster_planner.core.errors import PlanFileError
-from cluster_planner.core.planfile import FORMAT, dumps_plan, loads_plan
+from cluster_planner.domain.errors import PlanFileError
+from cluster_planner.io.planfile import FORMAT, dumps_plan, loads_plan
 
 SOURCE = "fuzzed.cplan"
 

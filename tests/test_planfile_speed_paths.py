@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_planfile_fuzz import VALID, structurally_damaged
 
-from cluster_planner.core import planfile
-from cluster_planner.core.errors import PlanFileError
-from cluster_planner.core.plan import Assignment, Plan
-from cluster_planner.core.planfile import dumps_plan, format_plan_data, loads_plan, plan_to_data
+from cluster_planner.domain.errors import PlanFileError
+from cluster_planner.domain.plan import Assignment, Plan
+from cluster_planner.io import planfile
+from cluster_planner.io.planfile import dumps_plan, format_plan_data, loads_plan, plan_to_data
 
 SOURCE = "speed.cplan"
 

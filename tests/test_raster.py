@@ -14,8 +14,8 @@ import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from cluster_planner.core.cities import load_ecosystem_cities
-from cluster_planner.core.regions import load_layer, load_sea_line
+from cluster_planner.domain.cities import load_ecosystem_cities
+from cluster_planner.domain.regions import load_layer, load_sea_line
 from cluster_planner.render.colouring import colour_by_count
 from cluster_planner.render.mapfigure import MapFigure
 from cluster_planner.render.projection import lonlat_to_xy

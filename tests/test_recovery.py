@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cluster_planner.core.errors import PlanFileError
-from cluster_planner.core.plan import Assignment, Plan
-from cluster_planner.core.recovery import (
+from cluster_planner.domain.errors import PlanFileError
+from cluster_planner.domain.plan import Assignment, Plan
+from cluster_planner.io.recovery import (
     RECOVERY_SUFFIX,
     discard_recovery,
     discard_session_recoveries,
@@ -27,8 +27,8 @@ from cluster_planner.core.recovery import (
 CRASHING_SESSION = textwrap.dedent(
     """
     import os, signal, sys
-    from cluster_planner.core.plan import Assignment, Plan
-    from cluster_planner.core.recovery import write_recovery
+    from cluster_planner.domain.plan import Assignment, Plan
+    from cluster_planner.io.recovery import write_recovery
     plan = Plan.from_assignments(
         [Assignment("430200", "rail-transit-equipment", "lead", "株洲"),
          Assignment("420100", "integrated-circuits", "support", "")],

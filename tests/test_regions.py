@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from cluster_planner.core import regions
-from cluster_planner.core.errors import DataError
-from cluster_planner.core.regions import LEVELS, load_layer, load_sea_line, shared_borders
+from cluster_planner.domain import regions
+from cluster_planner.domain.errors import DataError
+from cluster_planner.domain.regions import LEVELS, load_layer, load_sea_line, shared_borders
 
 MUNICIPALITIES = ["110000", "120000", "310000", "500000"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cluster_planner.core.errors import DataError
-from cluster_planner.core.statistics import (
+from cluster_planner.domain.errors import DataError
+from cluster_planner.domain.statistics import (
     RegionIndustryTable,
     load_statistics,
     location_quotients,

@@ -8,9 +8,9 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 
-from cluster_planner.core.catalog import load_catalog  # noqa: E402
-from cluster_planner.core.plan import Batch, Rename  # noqa: E402
-from cluster_planner.core.regions import load_layer  # noqa: E402
+from cluster_planner.domain.catalog import load_catalog  # noqa: E402
+from cluster_planner.domain.plan import Batch, Rename  # noqa: E402
+from cluster_planner.domain.regions import load_layer  # noqa: E402
 from cluster_planner.qt.commands import EditCommand, describe_edit  # noqa: E402
 from cluster_planner.qt.document import LevelData, PlanDocument  # noqa: E402
 

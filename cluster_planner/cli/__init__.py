@@ -22,7 +22,7 @@ import sys
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from cluster_planner import __version__
-from cluster_planner.core.errors import InputError
+from cluster_planner.domain.errors import InputError
 
 COMMANDS = {
     "layers": "list the region layers and the ecosystem cities resolved onto them",
@@ -51,12 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")) or argv[0] == "--":
         plan = next((arg for arg in argv if arg != "--"), None)
-        from cluster_planner.app import run_app
+        from cluster_planner.qt.app import run_app
 
         return run_app(plan)
     args = _build_parser().parse_args(argv)
     if args.command is None:
-        from cluster_planner.app import run_app
+        from cluster_planner.qt.app import run_app
 
         return run_app(None)
     module = importlib.import_module(f"cluster_planner.cli.{args.command}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cluster_planner.cli._output import add_format_argument, print_json
-from cluster_planner.core.catalog import PILLAR_NAMES, Catalog, load_catalog, load_condition_types
+from cluster_planner.domain.catalog import PILLAR_NAMES, Catalog, load_catalog, load_condition_types
 
 
 def add_arguments(parser) -> None:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from cluster_planner.cli._output import add_format_argument, print_json
-from cluster_planner.core.errors import InputError, PlanFileError
-from cluster_planner.core.messages import LANGUAGES
-from cluster_planner.core.plan import LEVELS
+from cluster_planner.domain.errors import InputError, PlanFileError
+from cluster_planner.domain.plan import LEVELS
+from cluster_planner.text.messages import LANGUAGES
 
 
 def add_arguments(parser) -> None:
@@ -45,11 +45,11 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     """Analyse the plan and print the result; 1 if any flag is a warning or an error."""
     # Imported here so that `cluster-planner --help` stays quick.
-    from cluster_planner.core.analysis import analyze, iter_report_lines, load_context
-    from cluster_planner.core.catalog import load_catalog
-    from cluster_planner.core.planfile import load_plan
-    from cluster_planner.core.regions import load_layer
-    from cluster_planner.core.statistics import load_statistics
+    from cluster_planner.analysis.engine import analyze, iter_report_lines, load_context
+    from cluster_planner.domain.catalog import load_catalog
+    from cluster_planner.domain.regions import load_layer
+    from cluster_planner.domain.statistics import load_statistics
+    from cluster_planner.io.planfile import load_plan
 
     catalog = load_catalog()
     if args.level is None:
@@ -84,9 +84,9 @@ def run(args) -> int:
 
 
 def _names(level: str, catalog):
-    from cluster_planner.core.catalog import load_condition_types
-    from cluster_planner.core.messages import names_from
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.domain.catalog import load_condition_types
+    from cluster_planner.domain.regions import load_layer
+    from cluster_planner.text.messages import names_from
 
     return names_from(load_layer(level), catalog, load_condition_types())
 
@@ -97,7 +97,7 @@ def localised_json(analysis, language: str, names) -> dict:
     Only human text changes: keys, ids, numbers and the order of everything stay as in
     the English payload, so a tool reading the JSON works in either language.
     """
-    from cluster_planner.core.messages import flag_message, suggestion_text
+    from cluster_planner.text.messages import flag_message, suggestion_text
 
     payload = analysis.to_json()
     for flag, entry in zip(analysis.flags, payload["flags"], strict=True):
@@ -112,7 +112,7 @@ def localised_json(analysis, language: str, names) -> dict:
 
 def iter_report_lines_zh(analysis, names):
     """The text report in Chinese (the English one is ``core.analysis.iter_report_lines``)."""
-    from cluster_planner.core.messages import (
+    from cluster_planner.text.messages import (
         flag_message,
         kind_name,
         severity_name,

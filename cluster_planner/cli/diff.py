@@ -4,7 +4,7 @@ Prints the assignments B adds, removes and changes against A (region and industr
 name and code), the settings that differ, and both plans' analysis figures side by side
 (homogeneity index, flags by severity, crowded industries), both judged with A's
 settings unless ``--own-settings``. ``--format json`` prints
-:meth:`cluster_planner.core.diff.PlanDiff.to_json`.
+:meth:`cluster_planner.analysis.diff.PlanDiff.to_json`.
 
 Exit status, as diff(1): 0 when the assignments and settings are the same, 1 when they
 differ, 2 when a plan is unusable or the two are on different region levels.
@@ -13,8 +13,8 @@ differ, 2 when a plan is unusable or the two are on different region levels.
 from __future__ import annotations
 
 from cluster_planner.cli._output import add_format_argument, print_json
-from cluster_planner.core.errors import InputError
-from cluster_planner.core.messages import LANGUAGES
+from cluster_planner.domain.errors import InputError
+from cluster_planner.text.messages import LANGUAGES
 
 _ROLE_ZH = {"lead": "主导", "support": "配套"}
 
@@ -33,11 +33,11 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     """Compare the two plans and print the result; 1 if they differ."""
-    from cluster_planner.core.analysis import load_context
-    from cluster_planner.core.catalog import load_catalog
-    from cluster_planner.core.diff import diff_plans
-    from cluster_planner.core.planfile import load_plan
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.analysis.diff import diff_plans
+    from cluster_planner.analysis.engine import load_context
+    from cluster_planner.domain.catalog import load_catalog
+    from cluster_planner.domain.regions import load_layer
+    from cluster_planner.io.planfile import load_plan
 
     catalog = load_catalog()
     before = load_plan(args.a, catalog=catalog, layer=load_layer)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cluster_planner.core.errors import InputError
+from cluster_planner.domain.errors import InputError
 
 
 def add_arguments(parser) -> None:
@@ -39,10 +39,10 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     # Heavy imports (geopandas, matplotlib) only once the command runs, so that
     # `cluster-planner --help` and the other commands stay quick.
-    from cluster_planner.core.catalog import load_catalog
-    from cluster_planner.core.export import export_plan, export_suffix
-    from cluster_planner.core.planfile import load_plan
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.domain.catalog import load_catalog
+    from cluster_planner.domain.regions import load_layer
+    from cluster_planner.io.export import export_plan, export_suffix
+    from cluster_planner.io.planfile import load_plan
 
     out = Path(args.out)
     suffix = export_suffix(out)  # an unknown suffix fails before anything is loaded
@@ -65,9 +65,9 @@ def run(args) -> int:
 
 def _analyse(plan, layer, catalog, plan_path):
     """The plan's analysis on the bundled local conditions."""
-    from cluster_planner.core.analysis import analyze, build_context
-    from cluster_planner.core.catalog import load_condition_types
-    from cluster_planner.core.conditions import load_conditions
+    from cluster_planner.analysis.engine import analyze, build_context
+    from cluster_planner.domain.catalog import load_condition_types
+    from cluster_planner.domain.conditions import load_conditions
 
     context = build_context(
         layer, catalog, load_conditions(layer), condition_types=load_condition_types()

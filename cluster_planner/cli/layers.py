@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cluster_planner.cli._output import add_format_argument, print_json
-from cluster_planner.core.cities import load_ecosystem_cities
-from cluster_planner.core.regions import LEVELS, data_version, load_layer, read_metadata
+from cluster_planner.domain.cities import load_ecosystem_cities
+from cluster_planner.domain.regions import LEVELS, data_version, load_layer, read_metadata
 
 
 def add_arguments(parser) -> None:

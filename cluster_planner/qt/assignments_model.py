@@ -17,11 +17,11 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from cluster_planner.core.messages import flag_message, kind_name
-from cluster_planner.core.plan import Change
+from cluster_planner.domain.plan import Change
 from cluster_planner.qt.commands import role_name
 from cluster_planner.qt.document import PlanDocument
 from cluster_planner.qt.i18n import current_language, document_names
+from cluster_planner.text.messages import flag_message, kind_name
 
 #: The value to sort by (numbers for fit and flags, text otherwise).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

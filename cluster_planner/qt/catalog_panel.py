@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cluster_planner.core.plan import MAX_NOTE_LENGTH, Change
+from cluster_planner.domain.plan import MAX_NOTE_LENGTH, Change
 from cluster_planner.qt.commands import role_name
 from cluster_planner.qt.document import PlanDocument, RegionSelection
 

@@ -1,6 +1,6 @@
 """One ``QUndoCommand`` for every plan edit.
 
-The core builds the edits (:mod:`cluster_planner.core.plan`) and knows how to invert
+The core builds the edits (:mod:`cluster_planner.domain.plan`) and knows how to invert
 them; this module only wraps them for a ``QUndoStack`` (Orange3's owpaintdata style):
 ``redo`` applies the edit and keeps the inverse the core returns, ``undo`` applies that
 inverse. Consecutive note edits to the same assignment merge into one undo step, so
@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
-from cluster_planner.core.plan import Batch, Edit, Plan, Put, Rename, SetSetting
+from cluster_planner.domain.plan import Batch, Edit, Plan, Put, Rename, SetSetting
 
 #: ``QUndoCommand.id`` of note edits; commands with the same id may merge.
 NOTE_MERGE_ID = 0x4E4F7465
@@ -171,7 +171,7 @@ class EditCommand(_DescribedCommand):
 
 def describe_fact_edit(edit: Any, region_name: Callable[[str], str] = str) -> str:
     """The undo text of a local-conditions edit, e.g. "Add condition sea-port to Zhuzhou"."""
-    from cluster_planner.core.conditions import FactBatch, RemoveFact, SetFact
+    from cluster_planner.domain.conditions import FactBatch, RemoveFact, SetFact
 
     if isinstance(edit, SetFact):
         return _tr("Set condition {condition} of {region}").format(

@@ -3,7 +3,7 @@
 Each row is one fact of the region: condition, value, detail, status and source (a link
 when the source holds a web address; clicking opens it). Facts whose status is
 ``unconfirmed`` or ``unknown`` are greyed and marked "not counted": they are shown but
-never raise a fit (see :mod:`cluster_planner.core.conditions`).
+never raise a fit (see :mod:`cluster_planner.domain.conditions`).
 
 Add, Edit and Remove build core fact edits (``SetFact``, ``RemoveFact``) and push them on
 the document's undo stack as :class:`~cluster_planner.qt.commands.FactEditCommand`, the
@@ -66,8 +66,8 @@ class FactDialog(QDialog):
 
     def __init__(self, region_label: str, catalog: Any, fact: Any = None, parent: QWidget | None = None):
         super().__init__(parent)
-        from cluster_planner.core.catalog import BASE_CONDITION, load_condition_types
-        from cluster_planner.core.conditions import STATUSES
+        from cluster_planner.domain.catalog import BASE_CONDITION, load_condition_types
+        from cluster_planner.domain.conditions import STATUSES
 
         self.setObjectName("factDialog")
         self._base = BASE_CONDITION
@@ -152,7 +152,7 @@ class FactDialog(QDialog):
 
     def fact(self, region: str) -> Any:
         """The fact the dialog describes, for ``region``."""
-        from cluster_planner.core.conditions import Fact
+        from cluster_planner.domain.conditions import Fact
 
         return Fact(
             region=region,
@@ -350,7 +350,7 @@ class ConditionsPanel(QWidget):
         self.table.setCellWidget(row, COLUMNS.index("source"), link)
 
     def _detail_text(self, fact: Any) -> str:
-        from cluster_planner.core.catalog import BASE_CONDITION
+        from cluster_planner.domain.catalog import BASE_CONDITION
 
         if fact.condition == BASE_CONDITION and fact.detail in self._document.catalog.by_id:
             return self._document.industry_label(fact.detail)
@@ -415,7 +415,7 @@ class ConditionsPanel(QWidget):
         if fact.key == old.key:
             self._document.push_fact_edit(conditions.set_fact(fact))
         else:
-            from cluster_planner.core.conditions import FactBatch
+            from cluster_planner.domain.conditions import FactBatch
 
             self._document.push_fact_edit(
                 FactBatch((conditions.remove_fact(*old.key), conditions.set_fact(fact))),

@@ -30,8 +30,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from cluster_planner.core.errors import InputError
-from cluster_planner.core.plan import Change, Edit, Plan, SetSetting
+from cluster_planner.domain.errors import InputError
+from cluster_planner.domain.plan import Change, Edit, Plan, SetSetting
 from cluster_planner.qt.commands import EditCommand, FactEditCommand
 
 #: The plan setting holding the user's local-condition facts (see the module docstring).
@@ -67,13 +67,13 @@ def load_level_data(level: str, catalog: Any) -> LevelData:
 
     Raises
     ------
-    cluster_planner.core.errors.DataError
+    cluster_planner.domain.errors.DataError
         The region layer is missing or corrupt.
     """
-    from cluster_planner.core.analysis import build_context
-    from cluster_planner.core.catalog import load_condition_types
-    from cluster_planner.core.conditions import load_conditions
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.analysis.engine import build_context
+    from cluster_planner.domain.catalog import load_condition_types
+    from cluster_planner.domain.conditions import load_conditions
+    from cluster_planner.domain.regions import load_layer
 
     layer = load_layer(level)
     try:
@@ -107,7 +107,7 @@ def conditions_with_user_facts(bundled: Any, rows: Any) -> tuple[Any, list[str]]
     Returns the new ``LocalConditions`` and one message per row that could not be used
     (a hand-edited plan file may hold anything).
     """
-    from cluster_planner.core.conditions import Fact, LocalConditions
+    from cluster_planner.domain.conditions import Fact, LocalConditions
 
     conditions = LocalConditions(bundled.facts, codes=bundled.codes, level=bundled.level)
     problems: list[str] = []
@@ -128,7 +128,7 @@ def conditions_with_user_facts(bundled: Any, rows: Any) -> tuple[Any, list[str]]
 
 def pillar_name(pillar: str) -> str:
     """The name of a pillar id in Chinese and (translated) English, e.g. "新兴产业 Emerging industries"."""
-    from cluster_planner.core.catalog import PILLAR_NAMES
+    from cluster_planner.domain.catalog import PILLAR_NAMES
 
     english = {
         "traditional": QCoreApplication.translate("Pillar", "Traditional industries"),
@@ -401,8 +401,8 @@ class PlanDocument(QObject):
             self.context = data.context
 
     def _rebuild_context(self) -> None:
-        from cluster_planner.core.analysis import build_context
-        from cluster_planner.core.catalog import load_condition_types
+        from cluster_planner.analysis.engine import build_context
+        from cluster_planner.domain.catalog import load_condition_types
 
         data = self.level_data
         if data is None or self.conditions is None:
@@ -420,7 +420,7 @@ class PlanDocument(QObject):
         context = self.context
         if context is None:
             return
-        from cluster_planner.core.analysis import Analyzer
+        from cluster_planner.analysis.engine import Analyzer
 
         self._analyzer = Analyzer(context, self.plan)
         self._set_analysis(self._analyzer.analysis)

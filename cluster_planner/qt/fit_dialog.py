@@ -80,8 +80,8 @@ def status_name(status: str) -> str:
 
 def condition_label(condition: str) -> str:
     """A condition id's name in the active language (the id when the vocabulary lacks it)."""
-    from cluster_planner.core.catalog import load_condition_types
-    from cluster_planner.core.errors import InputError
+    from cluster_planner.domain.catalog import load_condition_types
+    from cluster_planner.domain.errors import InputError
     from cluster_planner.qt.i18n import current_language
 
     try:

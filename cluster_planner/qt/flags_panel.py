@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cluster_planner.core.analysis import FLAG_KINDS
-from cluster_planner.core.messages import flag_message, kind_name, suggestion_text
+from cluster_planner.analysis.engine import FLAG_KINDS
 from cluster_planner.qt.document import PlanDocument
 from cluster_planner.qt.i18n import current_language, document_names, other_language
+from cluster_planner.text.messages import flag_message, kind_name, suggestion_text
 
 FLAG_ROLE = Qt.ItemDataRole.UserRole + 2
 KIND_ROLE = Qt.ItemDataRole.UserRole + 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from cluster_planner.core.messages import KIND_NAMES
+from cluster_planner.text.messages import KIND_NAMES
 
 
 def help_html() -> str:

@@ -6,7 +6,7 @@ The window's strings go through ``tr()``; their Simplified Chinese translation i
 ``QEvent.LanguageChange``, and the widgets retranslate themselves in ``changeEvent``:
 switching language keeps the open plan, its undo stack, the selection and the file.
 
-The flag messages come from the Qt-free core (:mod:`cluster_planner.core.messages`),
+The flag messages come from the Qt-free core (:mod:`cluster_planner.text.messages`),
 which takes the language as an argument: :func:`current_language` says which.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from cluster_planner.core.messages import Names
+from cluster_planner.text.messages import Names
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "translations"
 CATALOGUE = "cluster_planner"
@@ -101,7 +101,7 @@ def other_language(language: str) -> str:
 
 def document_names(document: object) -> Names:
     """A core :class:`Names` book over a ``PlanDocument`` (its layer, catalog, conditions)."""
-    from cluster_planner.core.messages import names_from
+    from cluster_planner.text.messages import names_from
 
     return names_from(
         getattr(document, "layer", None), getattr(document, "catalog", None), _condition_types()
@@ -110,8 +110,8 @@ def document_names(document: object) -> Names:
 
 def _condition_types() -> dict | None:
     if "conditions" not in _state:
-        from cluster_planner.core.catalog import load_condition_types
-        from cluster_planner.core.errors import InputError
+        from cluster_planner.domain.catalog import load_condition_types
+        from cluster_planner.domain.errors import InputError
 
         try:
             _state["conditions"] = load_condition_types()

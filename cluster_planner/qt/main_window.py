@@ -42,9 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cluster_planner.core.errors import InputError, PlanFileError
-from cluster_planner.core.messages import flag_message
-from cluster_planner.core.plan import LEVELS, Batch, Change, Plan, Rename
+from cluster_planner.domain.errors import InputError, PlanFileError
+from cluster_planner.domain.plan import LEVELS, Batch, Change, Plan, Rename
 from cluster_planner.qt import dialogs
 from cluster_planner.qt.assignments_model import KEY_ROLE, AssignmentsModel, AssignmentsProxy
 from cluster_planner.qt.catalog_panel import CatalogPanel
@@ -56,19 +55,20 @@ from cluster_planner.qt.i18n import current_language, document_names
 from cluster_planner.qt.map_canvas import MapCanvas
 from cluster_planner.qt.region_panel import RegionPanel
 from cluster_planner.qt.settings import AppSettings
+from cluster_planner.text.messages import flag_message
 
 APP_TITLE = "Cluster Planner"
 COLOUR_MODES = ("count", "industry", "severity")
 
 
 def _load_plan_file(path: Path, catalog: Any, layer: Any) -> Plan:
-    from cluster_planner.core.planfile import load_plan
+    from cluster_planner.io.planfile import load_plan
 
     return load_plan(path, catalog, layer)
 
 
 def _save_plan_file(plan: Plan, path: Path) -> None:
-    from cluster_planner.core.planfile import save_plan
+    from cluster_planner.io.planfile import save_plan
 
     save_plan(plan, path)
 
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.settings = settings if settings is not None else AppSettings()
-        from cluster_planner.core.catalog import load_catalog
+        from cluster_planner.domain.catalog import load_catalog
 
         self.catalog = load_catalog()
         self._level_cache: dict[str, LevelData] = {}
@@ -706,8 +706,8 @@ class MainWindow(QMainWindow):
 
     def _load_shared_data(self) -> None:
         """The sea line and the ecosystem cities; the map still works without them."""
-        from cluster_planner.core.cities import load_ecosystem_cities
-        from cluster_planner.core.regions import load_sea_line
+        from cluster_planner.domain.cities import load_ecosystem_cities
+        from cluster_planner.domain.regions import load_sea_line
 
         self._shared_loaded = True
         try:
@@ -1278,7 +1278,7 @@ class MainWindow(QMainWindow):
 
     def export_to(self, path: str | Path) -> bool:
         """Export the open plan to ``path`` (its suffix picks the format); ``False`` on error."""
-        from cluster_planner.core.export import export_plan
+        from cluster_planner.io.export import export_plan
 
         path = Path(path)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -1349,7 +1349,7 @@ class MainWindow(QMainWindow):
     def _update_comparison(self) -> None:
         if self._comparison_plan is None or self._compare_dialog is None:
             return
-        from cluster_planner.core.diff import diff_plans
+        from cluster_planner.analysis.diff import diff_plans
 
         context = self.document.context
         self._comparison = diff_plans(self.document.plan, self._comparison_plan, context)
@@ -1488,7 +1488,7 @@ class MainWindow(QMainWindow):
 
     def import_statistics_csv(self, path: str | Path) -> bool:
         """Load a region × industry table into the analysis; problems are shown by line number."""
-        from cluster_planner.core.statistics import load_statistics
+        from cluster_planner.domain.statistics import load_statistics
 
         layer = self.document.layer
         if layer is None:
@@ -1538,7 +1538,7 @@ class MainWindow(QMainWindow):
             return None
         if self._recovery_path is not None and not self._edited_since_autosave:
             return self._recovery_path  # nothing new since the last autosave
-        from cluster_planner.core.recovery import write_recovery
+        from cluster_planner.io.recovery import write_recovery
 
         try:
             self._recovery_path = write_recovery(
@@ -1556,7 +1556,7 @@ class MainWindow(QMainWindow):
         """Remove the open plan's recovery file (after a save, a discard or a clean close)."""
         if self._recovery_path is None:
             return
-        from cluster_planner.core.recovery import discard_recovery
+        from cluster_planner.io.recovery import discard_recovery
 
         try:
             discard_recovery(self._recovery_path)
@@ -1569,7 +1569,7 @@ class MainWindow(QMainWindow):
 
         Returns ``True`` when a plan was restored.
         """
-        from cluster_planner.core.recovery import discard_recovery, find_recoveries
+        from cluster_planner.io.recovery import discard_recovery, find_recoveries
 
         entries = find_recoveries()
         if not entries:
@@ -1591,7 +1591,7 @@ class MainWindow(QMainWindow):
 
     def restore_recovery(self, entry: Any) -> bool:
         """Open the plan of a recovery file as an unsaved plan, then delete that file."""
-        from cluster_planner.core.recovery import discard_recovery, load_recovery
+        from cluster_planner.io.recovery import discard_recovery, load_recovery
 
         if entry.problem:
             dialogs.show_error(self, self.tr("Cannot restore the plan"), f"{entry.path}: {entry.problem}")

@@ -672,7 +672,7 @@ def _preview() -> int:
     """Show the prefecture map in a window (``python -m cluster_planner.qt.map_canvas``)."""
     import sys
 
-    from cluster_planner.core.regions import load_layer, load_sea_line
+    from cluster_planner.domain.regions import load_layer, load_sea_line
     from cluster_planner.qt.fonts import register_qt_font
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -681,7 +681,7 @@ def _preview() -> int:
     level = sys.argv[1] if len(sys.argv) > 1 else "prefecture"
     cities = ()
     try:
-        from cluster_planner.core.cities import load_ecosystem_cities
+        from cluster_planner.domain.cities import load_ecosystem_cities
 
         cities = load_ecosystem_cities()
     except ImportError:

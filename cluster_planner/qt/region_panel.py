@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cluster_planner.core.plan import Change
+from cluster_planner.domain.plan import Change
 from cluster_planner.qt.document import PlanDocument, RegionSelection
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from cluster_planner.core.paths import resources_dir
+from cluster_planner.domain.paths import resources_dir
 
 FONT_FAMILY = "Noto Sans SC"
 

@@ -52,8 +52,8 @@ from matplotlib.legend import Legend
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 
-from cluster_planner.core.errors import InputError
-from cluster_planner.core.regions import BOUNDARY_ATTRIBUTIONS
+from cluster_planner.domain.errors import InputError
+from cluster_planner.domain.regions import BOUNDARY_ATTRIBUTIONS
 from cluster_planner.render.colouring import NOTHING_GREY, LegendEntries
 from cluster_planner.render.fonts import FONT_FAMILY, register_matplotlib_font
 from cluster_planner.render.projection import (
@@ -740,13 +740,13 @@ class MapFigure:
 
 
 def _default_sea_line():
-    from cluster_planner.core.regions import load_sea_line
+    from cluster_planner.domain.regions import load_sea_line
 
     return load_sea_line()
 
 
 def _default_cities():
-    from cluster_planner.core.cities import load_ecosystem_cities
+    from cluster_planner.domain.cities import load_ecosystem_cities
 
     return load_ecosystem_cities()
 
@@ -855,8 +855,8 @@ def _preview(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default="/tmp/map_preview.png")
     args = parser.parse_args(argv)
 
-    from cluster_planner.core.cities import load_ecosystem_cities
-    from cluster_planner.core.regions import load_layer, load_sea_line
+    from cluster_planner.domain.cities import load_ecosystem_cities
+    from cluster_planner.domain.regions import load_layer, load_sea_line
     from cluster_planner.render.colouring import colour_by_count
 
     started = time.perf_counter()

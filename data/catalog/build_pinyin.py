@@ -7,7 +7,7 @@ load, so the app reads them from the catalog instead: each entry gets a line
     "pinyin": {"新能源汽车": ["xinnengyuanqiche", "xnyqc"], "新能源车": [...], ...},
 
 mapping its Chinese name and each keyword written in Chinese to its full pinyin and its
-initials, folded as search compares them (``cluster_planner.core.catalog.pinyin_of``).
+initials, folded as search compares them (``cluster_planner.domain.catalog.pinyin_of``).
 The rest of the file is kept as it is, line for line. Run it after changing a name or a
 keyword, from the repository root::
 
@@ -29,7 +29,7 @@ PROJECT_ROOT = HERE.parents[1]
 if str(PROJECT_ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from cluster_planner.core.catalog import chinese_texts, pinyin_of  # noqa: E402
+from cluster_planner.domain.catalog import chinese_texts, pinyin_of  # noqa: E402
 
 CATALOG = HERE / "industries.json"
 # Each entry is laid out over lines starting with these (see industries.json).

@@ -39,7 +39,7 @@ if str(PROJECT_ROOT) not in sys.path:  # run as a script from a checkout
 
 from pypinyin import lazy_pinyin  # noqa: E402
 
-from cluster_planner.core.conditions import (  # noqa: E402
+from cluster_planner.domain.conditions import (  # noqa: E402
     FACTS_FILE,
     Fact,
     stronger,
@@ -626,7 +626,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.domain.regions import load_layer
 
     layer, province_layer = load_layer("prefecture"), load_layer("province")
     resolver = PlaceResolver(layer.frame, province_layer.frame)

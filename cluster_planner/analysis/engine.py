@@ -55,8 +55,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import scipy.sparse
 
-from cluster_planner.core.fit import AnalysisContext, build_context, load_context
-from cluster_planner.core.plan import Change, Plan
+from cluster_planner.analysis.fit import AnalysisContext, build_context, load_context
+from cluster_planner.domain.plan import Change, Plan
 
 __all__ = [
     "DEFAULT_SETTINGS",

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cluster_planner.core.plan import Assignment, Plan
+from cluster_planner.domain.plan import Assignment, Plan
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def diff_plans(
     a, b
         Two plans on the same level.
     context
-        An :class:`~cluster_planner.core.analysis.AnalysisContext` of that level; when
+        An :class:`~cluster_planner.analysis.engine.AnalysisContext` of that level; when
         given, both plans are analysed (each with its own settings, overridden by
         ``settings``) and their figures compared.
     settings
@@ -223,7 +223,7 @@ def plan_figures(
     plan: Plan, context: Any, settings: Mapping[str, Any] | None = None
 ) -> PlanFigures:
     """Analyse ``plan`` and keep the figures a comparison shows."""
-    from cluster_planner.core.analysis import analyze
+    from cluster_planner.analysis.engine import analyze
 
     analysis = analyze(plan, context, settings)
     industry_ids = list(analysis.industry_ids)

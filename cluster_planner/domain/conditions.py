@@ -34,7 +34,7 @@ Edits
 :class:`SetFact`, :class:`RemoveFact` and :class:`FactBatch` are value objects;
 :meth:`LocalConditions.apply` applies one and returns its inverse, and calls the
 listeners registered with :meth:`LocalConditions.subscribe` with a :class:`FactChange`,
-as :class:`cluster_planner.core.plan.Plan` does for plan edits.
+as :class:`cluster_planner.domain.plan.Plan` does for plan edits.
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ from typing import Any
 
 import numpy as np
 
-from cluster_planner.core.catalog import BASE_CONDITION, load_catalog, load_condition_types
-from cluster_planner.core.errors import DataError
-from cluster_planner.core.paths import data_dir
+from cluster_planner.domain.catalog import BASE_CONDITION, load_catalog, load_condition_types
+from cluster_planner.domain.errors import DataError
+from cluster_planner.domain.paths import data_dir
 
 STATUSES = ("confirmed", "implied", "derived", "unconfirmed", "unknown")
 COUNTED_STATUSES = frozenset({"confirmed", "implied", "derived"})
@@ -598,7 +598,7 @@ def load_conditions(layer: Any, facts_path: str | Path | None = None) -> LocalCo
     Parameters
     ----------
     layer
-        A :class:`cluster_planner.core.regions.RegionLayer` (anything with ``level``
+        A :class:`cluster_planner.domain.regions.RegionLayer` (anything with ``level``
         and ``codes``).
     facts_path
         A facts CSV instead of the bundled ``data/conditions/prefecture_facts.csv``.

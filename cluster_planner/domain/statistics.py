@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cluster_planner.core.errors import DataError
+from cluster_planner.domain.errors import DataError
 
 LONG_COLUMNS = ("region", "industry", "value")
 MAX_PROBLEMS_LISTED = 3

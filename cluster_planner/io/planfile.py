@@ -49,8 +49,8 @@ from pathlib import Path
 from typing import Any
 
 from cluster_planner import __version__
-from cluster_planner.core.errors import PlanFileError
-from cluster_planner.core.plan import LEVELS, MAX_NOTE_LENGTH, ROLES, Assignment, Plan
+from cluster_planner.domain.errors import PlanFileError
+from cluster_planner.domain.plan import LEVELS, MAX_NOTE_LENGTH, ROLES, Assignment, Plan
 
 FORMAT = "cluster-planner-plan"
 CURRENT_VERSION = 1
@@ -86,11 +86,11 @@ def load_plan(path: PathLike, catalog: Any = None, layer: LayerSource = None) ->
     path
         The plan file.
     catalog
-        An industry :class:`~cluster_planner.core.catalog.Catalog`; when given, every
+        An industry :class:`~cluster_planner.domain.catalog.Catalog`; when given, every
         industry id must be in ``catalog.by_id``.
     layer
         The region layer of the plan's level, or a callable ``level -> RegionLayer``
-        (e.g. :func:`cluster_planner.core.regions.load_layer`) used once the level is
+        (e.g. :func:`cluster_planner.domain.regions.load_layer`) used once the level is
         known; when given, every region code must be in ``layer.index_of``.
 
     Returns
@@ -758,7 +758,7 @@ def _loaded_region_data(plan: Plan) -> str | None:
     Saving never loads the layers (they pull in geopandas); a process that has not
     touched them keeps the version already in the plan's metadata.
     """
-    regions = sys.modules.get("cluster_planner.core.regions")
+    regions = sys.modules.get("cluster_planner.domain.regions")
     data_version = getattr(regions, "data_version", None)
     if data_version is None:
         return None

@@ -14,9 +14,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from cluster_planner.core import paths
-from cluster_planner.core.errors import DataError
-from cluster_planner.core.regions import RegionLayer, load_layer
+from cluster_planner.domain import paths
+from cluster_planner.domain.errors import DataError
+from cluster_planner.domain.regions import RegionLayer, load_layer
 
 CITIES_FILE = "ecosystem_cities.csv"
 COLUMNS = (

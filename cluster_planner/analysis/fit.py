@@ -6,7 +6,7 @@
    ``fit = 1``. The base comes from the bundled ``base`` facts
    (``LocalConditions.base_matrix``, whose cells are the facts' strengths, normally 1)
    and, when the user imports statistics, from a location quotient
-   ``RCA[r, i] >= 1`` (see :mod:`cluster_planner.core.statistics`). A base of
+   ``RCA[r, i] >= 1`` (see :mod:`cluster_planner.domain.statistics`). A base of
    strength below 1 is a floor: ``fit >= base[r, i]``.
 2. **Needs met.** Otherwise the fit starts from the share of the industry's needs
    (the condition ids listed in the catalog) that the region meets, each need weighted
@@ -44,8 +44,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 
-from cluster_planner.core.catalog import BASE_CONDITION
-from cluster_planner.core.statistics import RegionIndustryTable
+from cluster_planner.domain.catalog import BASE_CONDITION
+from cluster_planner.domain.statistics import RegionIndustryTable
 
 DENSITY_WEIGHT = 0.5
 """How much relatedness density (0..1) adds to fit when statistics are imported."""
@@ -442,9 +442,9 @@ def load_context(level: str, statistics: RegionIndustryTable | None = None) -> A
     DataError
         A bundled data file is missing or unusable.
     """
-    from cluster_planner.core.catalog import load_catalog, load_condition_types
-    from cluster_planner.core.conditions import load_conditions
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.domain.catalog import load_catalog, load_condition_types
+    from cluster_planner.domain.conditions import load_conditions
+    from cluster_planner.domain.regions import load_layer
 
     layer = load_layer(level)
     return build_context(

@@ -15,7 +15,7 @@ never overwrite each other's files. A recovery file wraps a version-1 plan::
      "pid": 4242, "host": "...", "saved": "2026-03-05T09:30:00Z",
      "source_path": "/home/me/draft.cplan" or null, "plan": {<plan file content>}}
 
-Each write is atomic (:func:`cluster_planner.core.planfile.atomic_write_bytes`), so a
+Each write is atomic (:func:`cluster_planner.io.planfile.atomic_write_bytes`), so a
 crash during an autosave leaves the previous recovery file whole.
 """
 
@@ -30,9 +30,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cluster_planner.core.errors import PlanFileError
-from cluster_planner.core.plan import Plan
-from cluster_planner.core.planfile import (
+from cluster_planner.domain.errors import PlanFileError
+from cluster_planner.domain.plan import Plan
+from cluster_planner.io.planfile import (
     atomic_write_bytes,
     format_plan_data,
     parse_json,

@@ -3,7 +3,7 @@
 =============  ==========================================================================
 suffix         what is written
 =============  ==========================================================================
-``.cplan``     the plan itself, normalised (:func:`cluster_planner.core.planfile.dumps_plan`)
+``.cplan``     the plan itself, normalised (:func:`cluster_planner.io.planfile.dumps_plan`)
 ``.geojson``   one feature per region of the plan's level (:func:`region_features`):
 ``.gpkg``      codes, names, industries (ids and names), lead and support lists, counts,
                fit, flag kinds and worst severity; EPSG:4326; opens in QGIS and geopandas
@@ -19,8 +19,8 @@ suffix         what is written
 =============  ==========================================================================
 
 Every export is written under a temporary name beside the target and moved over it
-(:func:`cluster_planner.core.planfile.atomic_write`), so an existing file is never left
-half-written. Problems raise :class:`~cluster_planner.core.errors.InputError` with one
+(:func:`cluster_planner.io.planfile.atomic_write`), so an existing file is never left
+half-written. Problems raise :class:`~cluster_planner.domain.errors.InputError` with one
 line naming the file.
 
 Pictures need matplotlib and :mod:`cluster_planner.render`, which are imported only
@@ -40,8 +40,11 @@ from pathlib import Path
 from typing import Any
 
 from cluster_planner import __version__
-from cluster_planner.core.errors import InputError
-from cluster_planner.core.messages import (
+from cluster_planner.domain.errors import InputError
+from cluster_planner.domain.plan import Assignment, Plan
+from cluster_planner.domain.regions import BOUNDARY_ATTRIBUTIONS
+from cluster_planner.io.planfile import atomic_write, atomic_write_bytes, dumps_plan
+from cluster_planner.text.messages import (
     Names,
     check_language,
     flag_message,
@@ -52,9 +55,6 @@ from cluster_planner.core.messages import (
     severity_name,
     suggestion_text,
 )
-from cluster_planner.core.plan import Assignment, Plan
-from cluster_planner.core.planfile import atomic_write, atomic_write_bytes, dumps_plan
-from cluster_planner.core.regions import BOUNDARY_ATTRIBUTIONS
 
 PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
 EXPORT_SUFFIXES = (".cplan", ".geojson", ".gpkg", ".csv", ".html", *PICTURE_SUFFIXES)
@@ -107,7 +107,7 @@ def export_plan(
     catalog
         The industry catalog, for industry names (ids are written without it).
     analysis
-        The plan's :class:`~cluster_planner.core.analysis.Analysis`, for fit and flags
+        The plan's :class:`~cluster_planner.analysis.engine.Analysis`, for fit and flags
         (left empty without it).
     language
         ``zh`` or ``en``: the language of everything a person reads in the export
@@ -166,7 +166,7 @@ def _industry_name(catalog: Any, industry: str, language: str) -> str:
 def _names(layer: Any, catalog: Any) -> Names:
     """Names in both languages for flag messages, conditions from the bundled vocabulary."""
     try:
-        from cluster_planner.core.catalog import load_condition_types
+        from cluster_planner.domain.catalog import load_condition_types
 
         condition_types = load_condition_types()
     except Exception:  # a message with condition ids still beats no export at all
@@ -366,7 +366,7 @@ CSV_COLUMNS = (
 )
 
 
-#: Each CSV column's label id in :data:`cluster_planner.core.messages.LABELS`, by the
+#: Each CSV column's label id in :data:`cluster_planner.text.messages.LABELS`, by the
 #: language of the names in it: the active language's names are just "Region".
 _CSV_LABEL_KEYS = {
     "region": "region_code",
@@ -905,7 +905,7 @@ def _picture_title(plan: Plan, analysis: Any, language: str = "en") -> str:
 
 def _cities_or_none():
     try:
-        from cluster_planner.core.cities import load_ecosystem_cities
+        from cluster_planner.domain.cities import load_ecosystem_cities
 
         return load_ecosystem_cities()
     except Exception:  # the map is still worth drawing without the city markers

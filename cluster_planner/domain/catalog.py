@@ -27,8 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cluster_planner.core.errors import DataError
-from cluster_planner.core.paths import data_dir
+from cluster_planner.domain.errors import DataError
+from cluster_planner.domain.paths import data_dir
 
 PILLARS = ("traditional", "emerging", "future", "service", "infrastructure")
 PILLAR_NAMES = {

@@ -24,8 +24,8 @@ import pandas as pd
 import scipy.sparse
 import shapely
 
-from cluster_planner.core import paths
-from cluster_planner.core.errors import DataError
+from cluster_planner.domain import paths
+from cluster_planner.domain.errors import DataError
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -96,9 +96,9 @@ def _import_qt_free_modules() -> None:
     import matplotlib.figure  # noqa: F401
     import pyogrio  # noqa: F401
 
-    import cluster_planner.core.analysis  # noqa: F401
-    import cluster_planner.core.cities  # noqa: F401
-    import cluster_planner.core.conditions  # noqa: F401
+    import cluster_planner.analysis.engine  # noqa: F401
+    import cluster_planner.domain.cities  # noqa: F401
+    import cluster_planner.domain.conditions  # noqa: F401
     import cluster_planner.render.mapfigure  # noqa: F401
     import cluster_planner.render.raster  # noqa: F401
 

@@ -167,7 +167,7 @@ def flag_message(flag: Any, language: str = DEFAULT_LANGUAGE, names: Names | Non
 
     Parameters
     ----------
-    flag : cluster_planner.core.analysis.Flag
+    flag : cluster_planner.analysis.engine.Flag
         The flag (its ``kind``, ``industry``, ``regions`` and ``evidence`` are read).
     language : {'en', 'zh'}
     names : Names, optional

@@ -1,0 +1,1 @@
+"""Files: plan files (versioned JSON, atomic writes), crash recovery and exports."""
