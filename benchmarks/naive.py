@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cluster_planner.analysis.engine import ROLE_UNITS, SIMILARITY_TOLERANCE, AnalysisSettings
+from cluster_planner.analysis.results import ROLE_UNITS, SIMILARITY_TOLERANCE, AnalysisSettings
 from cluster_planner.domain.plan import Assignment, Plan
 
 

@@ -1,0 +1,44 @@
+"""The analysis as plain text (the ``check`` command's text format)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cluster_planner.analysis.results import Analysis
+
+
+def iter_report_lines(analysis: Analysis) -> Iterable[str]:
+    """The analysis as plain text lines (the ``check`` command's text format)."""
+    summary = analysis.summary
+    yield (
+        f"{summary['plan']} ({summary['level']} level): {summary['assignments']} assignments "
+        f"in {summary['regions_with_assignments']} of {summary['regions']} regions, "
+        f"{summary['industries_used']} industries"
+    )
+    yield (
+        f"Homogeneity index {summary['homogeneity_index']:.2f} (mean structural similarity of "
+        f"the regions' portfolios); {summary['similar_pairs']} similar pairs, "
+        f"{summary['similar_neighbour_pairs']} of them neighbours"
+    )
+    for entry in summary["industries"]:
+        state = "CROWDED" if entry["crowded"] else "ok"
+        line = f"  {entry['name']}: {entry['count']} of cap {entry['cap']} ({state})"
+        joins = entry["joins"]
+        if entry["count"] >= 2:
+            line += (
+                f"; {joins['observed']} neighbouring pairs vs {joins['expected']:.1f} expected "
+                f"at random (z {joins['z']:.2f})"
+            )
+            if joins["clustered"]:
+                line += ": the picks cluster among neighbours"
+        yield line
+    counts = summary["flags"]
+    yield (
+        f"Flags: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} infos"
+    )
+    for flag in analysis.flags:
+        yield f"[{flag.severity}] {flag.kind}: {flag.message}"
+        if flag.suggestions:
+            yield "    suggestions: " + "; ".join(s.text for s in flag.suggestions)
