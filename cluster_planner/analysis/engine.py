@@ -76,6 +76,7 @@ from cluster_planner.analysis.rules import (
     low_fit_flags,
     similar_portfolio_flags,
 )
+from cluster_planner.analysis.scope import Scope, plan_scope
 from cluster_planner.analysis.similarity import (
     _PortfolioGroups,
     _SimilarPairs,
@@ -168,8 +169,8 @@ class _ContextTexts:
         key = (column, pattern)
         reason = self._reasons.get(key)
         if reason is None:
-            met, missing = self.context._needs_by_pattern(column, pattern)
-            reason = self._reasons[key] = _needs_reason(self.context, met, missing)
+            verdict = self.context.verdict_of(column, pattern)
+            reason = self._reasons[key] = _needs_reason(self.context, verdict)
         return reason
 
     def suggestions(self, rows: np.ndarray, top: np.ndarray) -> list[tuple[Suggestion, ...]]:
@@ -217,6 +218,10 @@ class _View:
     sizes: np.ndarray
     top: np.ndarray  # (n, SUGGESTION_COUNT) industry columns, -1 where none
     row_suggestions: list[tuple[Suggestion, ...]]  # per row, from top
+    scope: Scope
+    scope_counts: np.ndarray  # per industry, regions in scope assigned it
+    scope_caps: np.ndarray
+    scope_supported: np.ndarray
     joins: tuple[np.ndarray, np.ndarray, np.ndarray]  # per industry, see join_counts
 
     @property
@@ -286,7 +291,14 @@ class Analyzer(_View):
         present = self.weights > 0
         self.counts = present.sum(axis=0)
         self.sizes = present.sum(axis=1)
-        self.crowded = self.counts > self.caps
+        self.scope = self._current_scope()
+        if self.scope.national:
+            self.scope_caps, self.scope_supported = self.caps, self.supported
+            self.scope_counts = self.counts
+        else:
+            self.scope_caps, self.scope_supported = crowding_caps(ctx.fit[self.scope.rows], self.settings)
+            self.scope_counts = present[self.scope.rows].sum(axis=0)
+        self.crowded = (self.counts > self.caps) | (self.scope_counts > self.scope_caps)
         self.joins = join_counts(present, self.texts.adjacency)
         self.top = self._top_suggestions(np.arange(n))
         self.row_suggestions = self.texts.suggestions(np.arange(n), self.top)
@@ -313,19 +325,27 @@ class Analyzer(_View):
         if not rows:
             self._analysis = self._assemble()
             return self._notify(self._analysis)
+        if self._current_scope().key != self.scope.key:
+            # The edit moved the plan's scope (a first city in another province): every
+            # scope count and cap changes.
+            return self._notify(self.reset())
         row_list = np.array(sorted(rows), dtype=int)
         column_list = np.array(sorted(columns), dtype=int)
-        old_room = self.counts < self.caps
+        old_room = self._room()
         self.counts[column_list] = (self.weights[:, column_list] > 0).sum(axis=0)
+        if not self.scope.national:
+            self.scope_counts[column_list] = (self.weights[self.scope.rows][:, column_list] > 0).sum(axis=0)
         self.sizes[row_list] = (self.weights[row_list] > 0).sum(axis=1)
-        self.crowded[column_list] = self.counts[column_list] > self.caps[column_list]
+        self.crowded[column_list] = (self.counts[column_list] > self.caps[column_list]) | (
+            self.scope_counts[column_list] > self.scope_caps[column_list]
+        )
         # Join counts are per industry: only the touched ones change.
         touched_joins = join_counts(self.weights[:, column_list] > 0, self.texts.adjacency)
         for joins, touched in zip(self.joins, touched_joins, strict=True):
             joins[column_list] = touched
         # Suggestions depend on the room left under each cap: if it changed anywhere,
         # every region's suggestions may change; otherwise only the touched regions'.
-        if np.array_equal(old_room, self.counts < self.caps):
+        if np.array_equal(old_room, self._room()):
             candidates = row_list
         else:
             candidates = np.arange(ctx.n_regions)
@@ -383,13 +403,28 @@ class Analyzer(_View):
         self.weights[row, column] = 0 if assignment is None else ROLE_UNITS[assignment.role]
         return row, column
 
+    def _current_scope(self) -> Scope:
+        ctx = self.context
+        return plan_scope(
+            ctx.codes, ctx.level, (self.weights > 0).any(axis=1), self.settings.scope, ctx.province_names
+        )
+
+    def _room(self) -> np.ndarray:
+        """Per industry: whether one more region may take it, within the scope and nationally."""
+        return (self.counts < self.caps) & (self.scope_counts < self.scope_caps)
+
     def _top_suggestions(self, rows: np.ndarray) -> np.ndarray:
-        """The best-fitting industries with room that each region does not take yet."""
+        """The best-fitting industries with room that each region does not take yet.
+
+        Only industries the region's evidence supports (fit on the evidence at least the
+        threshold) and with room under every cap, so that taking one is itself flagged
+        neither as a mismatch nor as crowding.
+        """
         fit = self.context.fit[rows]
         candidate = (
             (self.weights[rows] == 0)
             & (fit >= self.settings.fit_threshold)
-            & (self.counts < self.caps)[None, :]
+            & self._room()[None, :]
         )
         score = np.where(candidate, fit, -1.0)
         top = np.full((len(rows), SUGGESTION_COUNT), -1, dtype=int)
@@ -448,7 +483,8 @@ class Analyzer(_View):
     def _assemble(self) -> Analysis:
         ctx, s = self.context, self.settings
         pairs = self._similar_pairs()
-        # Each industry's low-fit flags share one kind (and so one severity).
+        # Each industry's low-fit flags share one kind; their severity says whether the
+        # mismatch is known (error or warning) or unverified (info).
         one_size: list[Flag] = []
         mismatch: list[Flag] = []
         for column_flags in self._low_fit_flags:
@@ -505,6 +541,9 @@ class Analyzer(_View):
                     "support": int(self.counts[column] - leads[column]),
                     "cap": int(self.caps[column]),
                     "supported": int(self.supported[column]),
+                    "scope_count": int(self.scope_counts[column]),
+                    "scope_cap": int(self.scope_caps[column]),
+                    "scope_supported": int(self.scope_supported[column]),
                     "crowded": bool(self.crowded[column]),
                     "joins": {
                         "observed": int(observed[k]),
@@ -530,6 +569,7 @@ class Analyzer(_View):
             "assignments": len(self.plan),
             "regions_with_assignments": int(present.any(axis=1).sum()),
             "industries_used": len(used),
+            "scope": self.scope.to_json(),
             "homogeneity_index": round(homogeneity, 4),
             "similar_pairs": pairs.total,
             "similar_neighbour_pairs": pairs.neighbour_total,

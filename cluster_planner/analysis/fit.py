@@ -8,26 +8,33 @@
    and, when the user imports statistics, from a location quotient
    ``RCA[r, i] >= 1`` (see :mod:`cluster_planner.domain.statistics`). A base of
    strength below 1 is a floor: ``fit >= base[r, i]``.
-2. **Needs met.** Otherwise the fit starts from the share of the industry's needs
-   (the condition ids listed in the catalog) that the region meets, each need weighted
-   by the strength of the region's condition (``LocalConditions.matrix``, 0..1, counting
-   only confirmed, implied or derived facts)::
+2. **Segments and their needs.** Otherwise a region fits an industry as well as it fits
+   the best *segment* of the industry's chain (catalog ``segments``: materials,
+   components, assembly, R&D and design, ...). A segment needs groups of alternatives
+   (steel: iron ore *or* coal *or* a sea port); a group is met as strongly as its
+   strongest alternative in the region, and the segment's share is the mean over its
+   groups::
 
-       need_share[r, i] = sum(condition[r, c] for c in needs(i)) / len(needs(i))
+       segment_share[r, s] = mean(max(strength[r, a] for a in group) for group in needs(s))
 
-   An industry that lists no needs has ``need_share = 0``: only a base makes it fit.
-   The catalog gives most industries three needs, so two of three met (0.67) pass the
-   default threshold of 0.5 and one of three (0.33) does not
-   (``data/catalog/SOURCES.md`` says what ``needs`` means).
-3. **Relatedness.** With imported statistics the relatedness density of ``i`` around
-   ``r`` (Hidalgo et al. 2007, in [0, 1]) adds to it::
+   An alternative is a condition id, ``field-lab`` (a laboratory in the industry's own
+   field) or ``base:<industry>`` (another industry already in the region's base, e.g.
+   batteries next to a vehicle cluster).
+3. **Unknown is not absent.** A condition whose dataset is a *complete* list (every
+   Double First-Class university, every national advanced manufacturing cluster) is
+   known to be missing where the list has no entry. Any other missing condition is
+   *unknown*. ``fit`` counts only what the evidence shows (a lower bound);
+   ``fit_high`` counts every unknown group as met (an upper bound); ``confidence`` is
+   ``1 - (fit_high - fit)``. A region is known not to fit only when ``fit_high`` is
+   below the threshold too.
+4. **Relatedness.** With imported statistics the relatedness density of ``i`` around
+   ``r`` (Hidalgo et al. 2007, in [0, 1]) adds to both bounds::
 
-       fit[r, i] = max(base[r, i], min(1, need_share[r, i] + DENSITY_WEIGHT * density[r, i]))
+       fit[r, i] = max(base[r, i], min(1, best_segment_share[r, i] + DENSITY_WEIGHT * density[r, i]))
 
    ``DENSITY_WEIGHT = 0.5``: a region gains up to half a point when its existing
-   specialisations are closely related to ``i``, so one need of three (0.33) plus a
-   density above 1/3 passes the default threshold. Density is 0 for regions missing
-   from the imported table.
+   specialisations are closely related to ``i``. Density is 0 for regions missing from
+   the imported table.
 
 :class:`AnalysisContext` holds the arrays the analysis needs (codes, adjacency,
 catalog, conditions, base, statistics) and the fit matrix; :func:`build_context`
@@ -37,14 +44,14 @@ builds it from the loaded layer, catalog and conditions, and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse
 
-from cluster_planner.domain.catalog import BASE_CONDITION
+from cluster_planner.domain.catalog import BASE_CONDITION, FIELD_LAB_CONDITION
 from cluster_planner.domain.statistics import RegionIndustryTable
 
 DENSITY_WEIGHT = 0.5
@@ -83,6 +90,95 @@ def fit_scores(
     return fit, need_share
 
 
+#: Group states in a fit pattern.
+ABSENT, UNKNOWN, MET = 0, 1, 2
+#: Groups a segment may have at most (patterns keep three states per group).
+MAX_GROUPS = 8
+
+
+@dataclass(frozen=True)
+class SegmentVerdict:
+    """How a region stands on the best segment of one industry: its groups by state."""
+
+    segment: str
+    met: tuple[tuple[str, ...], ...]
+    unknown: tuple[tuple[str, ...], ...]
+    absent: tuple[tuple[str, ...], ...]
+
+    @property
+    def groups(self) -> int:
+        return len(self.met) + len(self.unknown) + len(self.absent)
+
+
+def segment_fit(
+    industries: Sequence[Any],
+    condition_ids: Sequence[str],
+    conditions: np.ndarray,
+    known_absent: np.ndarray,
+    base: np.ndarray,
+    field_lab: np.ndarray,
+    base_known_absent: np.ndarray,
+    lab_known_absent: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Evidence share, optimistic share and state pattern of every region and industry.
+
+    Returns
+    -------
+    low, high : numpy.ndarray
+        ``(n, m)``: the best segment's share counting only what is known to be met,
+        and counting unknown groups as met.
+    pattern : numpy.ndarray
+        ``(n, m)`` int64: the best segment's index times ``3 ** MAX_GROUPS`` plus each
+        group's state (:data:`ABSENT`, :data:`UNKNOWN`, :data:`MET`) times ``3 ** g``.
+    """
+    n, m = base.shape
+    column_of = {condition: c for c, condition in enumerate(condition_ids)}
+    industry_column = {getattr(industry, "id", None): j for j, industry in enumerate(industries)}
+    low = np.zeros((n, m))
+    high = np.zeros((n, m))
+    pattern = np.zeros((n, m), dtype=np.int64)
+    zeros, every = np.zeros(n), np.ones(n, dtype=bool)
+
+    def alternative(token: str, own: int) -> tuple[np.ndarray, np.ndarray]:
+        if token == "field-lab":
+            return field_lab[:, own], lab_known_absent[:, own]
+        if token.startswith("base:"):
+            j = industry_column.get(token[5:])
+            return (zeros, every) if j is None else (base[:, j], base_known_absent[:, j])
+        c = column_of.get(token)
+        return (zeros, every) if c is None else (conditions[:, c], known_absent[:, c])
+
+    for j, industry in enumerate(industries):
+        best_low = np.full(n, -1.0)
+        best_high = np.full(n, -1.0)
+        for number, segment in enumerate(industry.segments):
+            groups = segment.needs[:MAX_GROUPS]
+            seg_low = np.zeros(n)
+            seg_high = np.zeros(n)
+            states = np.zeros(n, dtype=np.int64)
+            for g, group in enumerate(groups):
+                value = np.zeros(n)
+                possible = np.zeros(n, dtype=bool)
+                for token in group:
+                    strength, absent = alternative(token, j)
+                    value = np.maximum(value, strength)
+                    possible |= ~absent
+                met = value > 0
+                unknown = ~met & possible
+                seg_low += value
+                seg_high += np.where(unknown, 1.0, value)
+                states += np.where(met, MET, np.where(unknown, UNKNOWN, ABSENT)) * 3**g
+            seg_low /= max(len(groups), 1)
+            seg_high /= max(len(groups), 1)
+            better = (seg_low > best_low) | ((seg_low == best_low) & (seg_high > best_high))
+            best_low = np.where(better, seg_low, best_low)
+            best_high = np.where(better, seg_high, best_high)
+            pattern[:, j] = np.where(better, number * 3**MAX_GROUPS + states, pattern[:, j])
+        low[:, j] = np.clip(best_low, 0.0, 1.0)
+        high[:, j] = np.clip(best_high, 0.0, 1.0)
+    return low, high, pattern
+
+
 @dataclass(frozen=True)
 class NeedMet:
     """One needed condition a region meets, with the facts that say so."""
@@ -95,7 +191,12 @@ class NeedMet:
 
 @dataclass(frozen=True)
 class FitExplanation:
-    """Why region ``region`` fits industry ``industry`` (or not), with the numbers."""
+    """Why region ``region`` fits industry ``industry`` (or not), with the numbers.
+
+    ``met`` are the groups of the best segment the region meets (each with the facts
+    that say so), ``unknown`` the groups no complete list decides, ``missing`` those a
+    complete list shows missing (each as ``(needs, name)``).
+    """
 
     region: str
     region_name: str
@@ -105,31 +206,52 @@ class FitExplanation:
     in_base: bool
     base_facts: tuple[Any, ...]
     met: tuple[NeedMet, ...]
-    missing: tuple[tuple[str, str], ...]  # (condition id, name)
+    missing: tuple[tuple[str, str], ...]
     need_share: float
     rca: float | None = None
     density: float | None = None
     density_weight: float = DENSITY_WEIGHT
+    segment: str = ""
+    segment_name: str = ""
+    unknown: tuple[tuple[str, str], ...] = ()
+    fit_high: float | None = None
+    settled_by: tuple[str, ...] = ()
+
+    @property
+    def confidence(self) -> float:
+        return 1.0 - ((self.fit if self.fit_high is None else self.fit_high) - self.fit)
 
     def lines(self) -> list[str]:
         """The explanation in plain words, one point per line."""
         lines = [f"Fit of {self.region_name} for {self.industry_name}: {self.fit:.2f}"]
+        if self.fit_high is not None and self.fit_high > self.fit:
+            lines[0] += (
+                f" on the evidence, up to {self.fit_high:.2f} if what is unknown holds "
+                f"(confidence {self.confidence:.2f})"
+            )
         if self.in_base:
             reason = "the industry is already in the region's industrial base"
             if self.rca is not None and self.rca >= 1:
                 reason += f" (location quotient {self.rca:.2f} >= 1)"
             lines.append(f"{'Fits fully' if self.fit >= 1 else 'Partly fits'}: {reason}.")
             lines.extend(f"  base: {_fact_text(fact)}" for fact in self.base_facts)
-        total = len(self.met) + len(self.missing)
+        total = len(self.met) + len(self.missing) + len(self.unknown)
         if total:
-            lines.append(f"Meets {len(self.met)} of {total} needed conditions (share {self.need_share:.2f}).")
+            segment = f" of the {self.segment_name} segment" if self.segment_name else ""
+            lines.append(
+                f"Meets {len(self.met)} of {total} needs{segment} (share {self.need_share:.2f})."
+            )
         else:
             lines.append("The catalog lists no needed conditions for this industry.")
         for need in self.met:
             lines.append(f"  met: {need.name} (strength {need.strength:.2f})")
             lines.extend(f"    {_fact_text(fact)}" for fact in need.facts)
+        for _, name in self.unknown:
+            lines.append(f"  unknown: {name} (no complete list says either way)")
         for _, name in self.missing:
-            lines.append(f"  missing: {name}")
+            lines.append(f"  missing: {name} (a complete list has no entry for the region)")
+        if self.settled_by:
+            lines.append(f"Would be settled by: {'; '.join(self.settled_by)}.")
         if self.density is not None:
             lines.append(
                 f"Relatedness density {self.density:.2f} from imported statistics "
@@ -143,6 +265,9 @@ class FitExplanation:
             "region": self.region,
             "industry": self.industry,
             "fit": round(self.fit, 4),
+            "fit_high": None if self.fit_high is None else round(self.fit_high, 4),
+            "confidence": round(self.confidence, 4),
+            "segment": self.segment,
             "in_base": self.in_base,
             "base_facts": [_fact_text(fact) for fact in self.base_facts],
             "needs_met": [
@@ -150,7 +275,9 @@ class FitExplanation:
                  "facts": [_fact_text(fact) for fact in n.facts]}
                 for n in self.met
             ],
-            "needs_missing": [condition for condition, _ in self.missing],
+            "needs_unknown": [needs for needs, _ in self.unknown],
+            "needs_missing": [needs for needs, _ in self.missing],
+            "settled_by": list(self.settled_by),
             "need_share": round(self.need_share, 4),
             "rca": None if self.rca is None else round(self.rca, 4),
             "density": None if self.density is None else round(self.density, 4),
@@ -216,6 +343,15 @@ class AnalysisContext:
     facts_for: Callable[[str], Sequence[Any]] | None = None
     condition_names: Mapping[str, str] | None = None
     level: str = ""
+    #: Conditions whose datasets are complete lists: where they have no fact, the
+    #: condition is known to be missing. ``None``: every condition (absence is known).
+    complete_conditions: Collection[str] | None = None
+    #: ``n x m`` strength of a laboratory in each industry's field (``field-lab`` facts).
+    field_lab_matrix: np.ndarray | None = None
+    #: Condition id to the datasets behind it (``data/conditions/coverage.json``).
+    coverage: Mapping[str, Any] | None = None
+    #: Province code to ``(name_zh, name_en)``, to name a plan's scope.
+    province_names: Mapping[str, tuple[str, str]] | None = None
     codes: np.ndarray = field(init=False)
     index_of: dict[str, int] = field(init=False)
     industry_ids: tuple[str, ...] = field(init=False)
@@ -226,6 +362,8 @@ class AnalysisContext:
     upstream: tuple[tuple[int, ...], ...] = field(init=False)
     need_columns: tuple[tuple[tuple[str, int], ...], ...] = field(init=False)
     fit: np.ndarray = field(init=False)
+    fit_high: np.ndarray = field(init=False)
+    confidence: np.ndarray = field(init=False)
     need_share: np.ndarray = field(init=False)
     in_base: np.ndarray = field(init=False)
     rca: np.ndarray | None = field(init=False)
@@ -283,16 +421,34 @@ class AnalysisContext:
             self.density = table.density
             base = np.maximum(base, table.presence)
         self.in_base = base > 0
-        self.fit, self.need_share = fit_scores(conditions, self.need_weights(), base, self.density)
-        self.fit.setflags(write=False)
-        # Bit k of met_pattern[r, i] says region r meets the k-th need of industry i:
-        # few distinct patterns per industry, so their explanations can be cached.
-        self.met_pattern = np.zeros((n, m), dtype=np.int64)
-        for industry, needs in enumerate(self.need_columns):
-            for bit, (_, c) in enumerate(needs):
-                if c >= 0:
-                    self.met_pattern[:, industry] |= (conditions[:, c] > 0).astype(np.int64) << bit
-        self._needs_cache: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        complete = None if self.complete_conditions is None else frozenset(self.complete_conditions)
+        self.complete_conditions = complete
+
+        def known(condition: str, present: np.ndarray) -> np.ndarray:
+            if complete is None or condition in complete:
+                return present <= 0
+            return np.zeros(present.shape, dtype=bool)
+
+        known_absent = np.zeros(conditions.shape, dtype=bool)
+        for c, condition in enumerate(self.condition_ids):
+            known_absent[:, c] = known(condition, conditions[:, c])
+        lab = np.zeros((n, m)) if self.field_lab_matrix is None else np.asarray(self.field_lab_matrix, dtype=float)
+        if lab.shape != (n, m):
+            raise ValueError(f"field-lab matrix has shape {lab.shape}, expected {(n, m)}")
+        self.field_lab_matrix = lab
+        low, high, self.met_pattern = segment_fit(
+            industries, self.condition_ids, conditions, known_absent, base, lab,
+            known(BASE_CONDITION, base), known(FIELD_LAB_CONDITION, lab),
+        )
+        self.need_share = low
+        density = 0.0 if self.density is None else DENSITY_WEIGHT * self.density
+        self.fit = np.maximum(np.clip(base, 0.0, 1.0), np.clip(low + density, 0.0, 1.0))
+        self.fit_high = np.maximum(self.fit, np.clip(high + density, 0.0, 1.0))
+        self.confidence = 1.0 - (self.fit_high - self.fit)
+        for array in (self.fit, self.fit_high, self.confidence):
+            array.setflags(write=False)
+        self._segments = tuple(tuple(industry.segments) for industry in industries)
+        self._verdicts: dict[tuple[int, int], SegmentVerdict] = {}
         self._fit_list: list[list[float]] | None = None
 
     @property
@@ -328,22 +484,62 @@ class AnalysisContext:
             return str(self.condition_names[condition])
         return condition.replace("-", " ")
 
-    def needs_met(self, row: int, column: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The needed condition ids region ``row`` meets and misses for industry ``column``."""
-        return self._needs_by_pattern(column, int(self.met_pattern[row, column]))
+    def verdict(self, row: int, column: int) -> SegmentVerdict:
+        """Region ``row``'s best segment of industry ``column``, its groups by state."""
+        return self.verdict_of(column, int(self.met_pattern[row, column]))
 
-    def _needs_by_pattern(self, column: int, pattern: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def verdict_of(self, column: int, pattern: int) -> SegmentVerdict:
         key = (column, pattern)
-        cached = self._needs_cache.get(key)
+        cached = self._verdicts.get(key)
         if cached is None:
-            needs = self.need_columns[column]
-            met = tuple(need for bit, (need, _) in enumerate(needs) if pattern >> bit & 1)
-            missing = tuple(need for bit, (need, _) in enumerate(needs) if not pattern >> bit & 1)
-            cached = self._needs_cache[key] = (met, missing)
+            number, states = divmod(pattern, 3**MAX_GROUPS)
+            segment = self._segments[column][number]
+            by_state: dict[int, list[tuple[str, ...]]] = {ABSENT: [], UNKNOWN: [], MET: []}
+            for g, group in enumerate(segment.needs[:MAX_GROUPS]):
+                by_state[states // 3**g % 3].append(tuple(group))
+            cached = self._verdicts[key] = SegmentVerdict(
+                segment.id, tuple(by_state[MET]), tuple(by_state[UNKNOWN]), tuple(by_state[ABSENT])
+            )
         return cached
 
+    def needs_met(self, row: int, column: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The needs (groups, written ``a|b``) region ``row`` meets and does not meet."""
+        verdict = self.verdict(row, column)
+        return (
+            tuple("|".join(group) for group in verdict.met),
+            tuple("|".join(group) for group in verdict.unknown + verdict.absent),
+        )
+
+    def alternative_name(self, token: str) -> str:
+        """A need's display name: a condition, a laboratory in the field, another base."""
+        if token == FIELD_LAB_CONDITION:
+            return self.condition_name(token)
+        if token.startswith("base:"):
+            industry = self.industry_index.get(token[5:])
+            name = self.industry_names[industry] if industry is not None else token[5:]
+            return f"{name} base"
+        return self.condition_name(token)
+
+    def group_name(self, group: Sequence[str]) -> str:
+        """A group of alternatives in words: ``Iron ore or Coal or Sea port``."""
+        return " or ".join(self.alternative_name(token) for token in group)
+
+    def settled_by(self, groups: Sequence[Sequence[str]]) -> tuple[str, ...]:
+        """The datasets whose fuller lists would settle these unknown groups."""
+        found: dict[str, None] = {}
+        for group in groups:
+            for token in group:
+                condition = BASE_CONDITION if token.startswith("base:") else token
+                entry = (self.coverage or {}).get(condition) or {}
+                for dataset in entry.get("datasets", ()):
+                    if not dataset.get("complete"):
+                        found[str(dataset.get("title_en") or dataset.get("id"))] = None
+                if not entry.get("datasets"):
+                    found[f"a list of {self.condition_name(condition)}"] = None
+        return tuple(found)
+
     def explain_fit(self, region: str, industry: str) -> FitExplanation:
-        """Why ``region`` fits ``industry`` or not: needs met (with facts) and missing.
+        """Why ``region`` fits ``industry`` or not: the best segment's needs by state.
 
         Raises
         ------
@@ -352,23 +548,42 @@ class AnalysisContext:
         """
         row = self.index_of[region]
         column = self.industry_index[industry]
-        met_ids, missing_ids = self.needs_met(row, column)
+        verdict = self.verdict(row, column)
         facts = list(self.facts_for(region)) if self.facts_for is not None else []
         column_of = {condition: c for c, condition in enumerate(self.condition_ids)}
-        met = tuple(
-            NeedMet(
-                condition,
-                self.condition_name(condition),
-                float(self.conditions_matrix[row, column_of[condition]]),
-                tuple(f for f in facts if getattr(f, "condition", None) == condition),
+
+        def evidence_of(token: str) -> tuple[float, tuple[Any, ...]]:
+            if token == FIELD_LAB_CONDITION:
+                strength = float(self.field_lab_matrix[row, column])
+                wanted = (FIELD_LAB_CONDITION, industry)
+            elif token.startswith("base:"):
+                other = self.industry_index.get(token[5:])
+                strength = 0.0 if other is None else float(self.base_matrix[row, other])
+                wanted = (BASE_CONDITION, token[5:])
+            else:
+                c = column_of.get(token)
+                strength = 0.0 if c is None else float(self.conditions_matrix[row, c])
+                wanted = (token, None)
+            found = tuple(
+                f for f in facts
+                if getattr(f, "condition", None) == wanted[0]
+                and (wanted[1] is None or getattr(f, "detail", None) == wanted[1])
+                and getattr(f, "counted", True)
             )
-            for condition in met_ids
-        )
+            return strength, found
+
+        met = []
+        for group in verdict.met:
+            for token in group:
+                strength, found = evidence_of(token)
+                if strength > 0:
+                    met.append(NeedMet(token, self.alternative_name(token), strength, found))
         base_facts = tuple(
             f
             for f in facts
             if getattr(f, "condition", None) == BASE_CONDITION and getattr(f, "detail", None) == industry
         )
+        segment = next(s for s in self._segments[column] if s.id == verdict.segment)
         return FitExplanation(
             region=region,
             region_name=self.names[row],
@@ -377,11 +592,16 @@ class AnalysisContext:
             fit=float(self.fit[row, column]),
             in_base=bool(self.in_base[row, column]),
             base_facts=base_facts,
-            met=met,
-            missing=tuple((c, self.condition_name(c)) for c in missing_ids),
+            met=tuple(met),
+            missing=tuple(("|".join(g), self.group_name(g)) for g in verdict.absent),
             need_share=float(self.need_share[row, column]),
             rca=None if self.rca is None else float(self.rca[row, column]),
             density=None if self.density is None else float(self.density[row, column]),
+            segment=verdict.segment,
+            segment_name=segment.name_en if verdict.segment != "whole" else "",
+            unknown=tuple(("|".join(g), self.group_name(g)) for g in verdict.unknown),
+            fit_high=float(self.fit_high[row, column]),
+            settled_by=self.settled_by(verdict.unknown),
         )
 
 
@@ -429,7 +649,29 @@ def build_context(
         facts_for=conditions.facts_for,
         condition_names=condition_names,
         level=str(getattr(layer, "level", "")),
+        complete_conditions=getattr(conditions, "complete_conditions", None),
+        field_lab_matrix=(
+            conditions.field_lab_matrix(codes, industry_ids) if hasattr(conditions, "field_lab_matrix") else None
+        ),
+        coverage=getattr(conditions, "coverage", None),
+        province_names=_province_names(layer),
     )
+
+
+def _province_names(layer: Any) -> dict[str, tuple[str, str]]:
+    """Province code to its names, from the layer itself or the bundled province layer."""
+    frame = layer.frame
+    if str(getattr(layer, "level", "")) == "province" and "name_zh" in frame:
+        return {str(c): (str(zh), str(en)) for c, zh, en in zip(layer.codes, frame["name_zh"], frame["name_en"], strict=True)}
+    from cluster_planner.domain.errors import DataError
+    from cluster_planner.domain.regions import load_layer
+
+    try:
+        provinces = load_layer("province")
+    except DataError:
+        return {}
+    frame = provinces.frame
+    return {str(c): (str(zh), str(en)) for c, zh, en in zip(provinces.codes, frame["name_zh"], frame["name_en"], strict=True)}
 
 
 def load_context(level: str, statistics: RegionIndustryTable | None = None) -> AnalysisContext:

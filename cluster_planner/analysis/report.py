@@ -22,9 +22,15 @@ def iter_report_lines(analysis: Analysis) -> Iterable[str]:
         f"the regions' portfolios); {summary['similar_pairs']} similar pairs, "
         f"{summary['similar_neighbour_pairs']} of them neighbours"
     )
+    scope = summary.get("scope") or {"kind": "national"}
+    if scope["kind"] != "national":
+        yield f"Scope: {scope['name']} ({scope['regions']} regions); crowding is judged there and nationally"
     for entry in summary["industries"]:
         state = "CROWDED" if entry["crowded"] else "ok"
-        line = f"  {entry['name']}: {entry['count']} of cap {entry['cap']} ({state})"
+        line = f"  {entry['name']}: {entry['count']} of cap {entry['cap']}"
+        if scope["kind"] != "national":
+            line += f", in {scope['name']} {entry['scope_count']} of cap {entry['scope_cap']}"
+        line += f" ({state})"
         joins = entry["joins"]
         if entry["count"] >= 2:
             line += (

@@ -23,7 +23,7 @@ FLAG_KINDS = (
 )
 SEVERITIES = ("info", "warning", "error")
 #: The kinds whose severity never varies.
-FIXED_SEVERITY = {"crowded-industry": "warning", "one-size-fits-all": "error", "local-mismatch": "warning"}
+FIXED_SEVERITY = {"crowded-industry": "warning"}
 SUGGESTION_COUNT = 3
 #: Cosines are compared with this slack so that an exact 0.8 (4 shared of 5) counts.
 SIMILARITY_TOLERANCE = 1e-9
@@ -46,14 +46,18 @@ class AnalysisSettings:
     crowding_share: float = 0.2
     crowding_min: int = 3
     similarity_threshold: float = 0.8
-    min_portfolio: int = 3
+    min_portfolio: int = 1
     max_pair_flags: int = 50
+    #: ``auto``, ``national``, a province code or a macro-region id (see analysis.scope).
+    scope: str = "auto"
 
     def __post_init__(self) -> None:
         for name in ("fit_threshold", "crowding_share", "similarity_threshold"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise ValueError(f"setting {name} must be a number from 0 to 1, not {value!r}")
+        if not isinstance(self.scope, str) or not self.scope:
+            raise ValueError(f"setting scope must be a text (auto, national, a province code or a macro-region), not {self.scope!r}")
         for name in ("crowding_min", "min_portfolio", "max_pair_flags"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:

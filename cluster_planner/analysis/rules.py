@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cluster_planner.analysis.fit import AnalysisContext
+from cluster_planner.analysis.fit import AnalysisContext, SegmentVerdict
 from cluster_planner.analysis.results import (
     ROLE_UNITS,
     SUGGESTION_COUNT,
@@ -19,6 +19,7 @@ from cluster_planner.analysis.results import (
     Flag,
     Suggestion,
 )
+from cluster_planner.domain.catalog import SEGMENTS
 
 if TYPE_CHECKING:
     from cluster_planner.analysis.engine import _ContextTexts, _View
@@ -38,7 +39,7 @@ def crowding_caps(
 
 
 def crowded_industry_flag(view: _View, column: int) -> Flag:
-    """The ``crowded-industry`` flag of one crowded industry."""
+    """The ``crowded-industry`` flag of one industry crowded within the scope or nationally."""
     ctx, s = view.context, view.settings
     rows = np.flatnonzero(view.weights[:, column])
     fits = ctx.fit[rows, column]
@@ -46,15 +47,50 @@ def crowded_industry_flag(view: _View, column: int) -> Flag:
     share_cap = math.ceil(round(s.crowding_share * ctx.n_regions, 9))
     low_fit = int((fits < s.fit_threshold).sum())
     name = ctx.industry_names[column]
+    scope = view.scope
+    parts = []
+    evidence: dict[str, Any] = {}
+    excess = count - cap
+    if not scope.national:
+        scope_count, scope_cap = int(view.scope_counts[column]), int(view.scope_caps[column])
+        scope_supported = int(view.scope_supported[column])
+        scope_share_cap = math.ceil(round(s.crowding_share * scope.size, 9))
+        scope_crowded = scope_count > scope_cap
+        parts.append(
+            f"within {scope.name_en} it is assigned to {scope_count} of {scope.size} regions "
+            f"against a cap of {scope_cap} (the largest of the minimum {s.crowding_min}, "
+            f"{s.crowding_share:.0%} of its regions = {scope_share_cap}, and the {scope_supported} "
+            f"{_plural(scope_supported, 'region')} there whose evidence supports it)"
+            + ("" if scope_crowded else ": not crowded there")
+        )
+        evidence.update({
+            "scope": scope.to_json(),
+            "scope_count": scope_count,
+            "scope_cap": scope_cap,
+            "scope_share_cap": scope_share_cap,
+            "scope_supported": scope_supported,
+            "scope_crowded": scope_crowded,
+        })
+        if scope_crowded:
+            excess = max(excess, scope_count - scope_cap)
+        rows_in_scope = scope.rows[rows]
+        # Within a scope, the scope's picks are the ones to thin out.
+        order_rows = np.flatnonzero(rows_in_scope) if scope_crowded and count <= cap else np.arange(len(rows))
+    else:
+        order_rows = np.arange(len(rows))
+    national_crowded = count > cap
+    parts.append(
+        f"nationally it is assigned to {count} of {ctx.n_regions} regions against a cap of {cap} "
+        f"(the largest of the minimum {s.crowding_min}, {s.crowding_share:.0%} of regions = "
+        f"{share_cap}, and the {supported} {_plural(supported, 'region')} whose evidence supports it)"
+        + ("" if national_crowded else ": not crowded nationally")
+    )
     message = (
-        f"{name} is assigned to {count} of {ctx.n_regions} regions; the cap is {cap} "
-        f"(the largest of the minimum {s.crowding_min}, {s.crowding_share:.0%} of regions "
-        f"= {share_cap}, and the {supported} {_plural(supported, 'region')} whose "
-        f"conditions support it); {low_fit} of the {count} have a fit below "
-        f"{s.fit_threshold:.2f}"
+        f"{name} is crowded: " + "; ".join(parts)
+        + f"; {low_fit} of the {count} have a fit below {s.fit_threshold:.2f} on the evidence"
     )
     # Dropping the worst-fitting picks first brings the count back under the cap.
-    order = np.lexsort((rows, fits))[: min(SUGGESTION_COUNT, count - cap)]
+    order = order_rows[np.lexsort((rows[order_rows], fits[order_rows]))][: min(SUGGESTION_COUNT, max(excess, 1))]
     suggestions = tuple(
         Suggestion(
             "unassign", str(ctx.codes[rows[k]]), ctx.industry_ids[column], float(fits[k]),
@@ -62,6 +98,18 @@ def crowded_industry_flag(view: _View, column: int) -> Flag:
         )
         for k in order
     )
+    evidence.update({
+        "count": count,
+        "cap": cap,
+        "regions_in_layer": ctx.n_regions,
+        "crowding_min": s.crowding_min,
+        "crowding_share": s.crowding_share,
+        "share_cap": share_cap,
+        "supported": supported,
+        "national_crowded": national_crowded,
+        "low_fit_assigned": low_fit,
+        "fit_threshold": s.fit_threshold,
+    })
     return Flag(
         kind="crowded-industry",
         severity="warning",
@@ -69,17 +117,7 @@ def crowded_industry_flag(view: _View, column: int) -> Flag:
         regions=view.codes_of(rows),
         region_names=view.names_of(rows),
         message=message,
-        evidence={
-            "count": count,
-            "cap": cap,
-            "regions_in_layer": ctx.n_regions,
-            "crowding_min": s.crowding_min,
-            "crowding_share": s.crowding_share,
-            "share_cap": share_cap,
-            "supported": supported,
-            "low_fit_assigned": low_fit,
-            "fit_threshold": s.fit_threshold,
-        },
+        evidence=evidence,
         suggestions=suggestions,
     )
 
@@ -87,28 +125,41 @@ def crowded_industry_flag(view: _View, column: int) -> Flag:
 def low_fit_flags(view: _View, column: int) -> list[Flag]:
     """``one-size-fits-all`` (crowded industry) or ``local-mismatch`` flags of one industry.
 
-    One flag per assignment of industry ``column`` to a region whose fit is below the
-    threshold. Their messages and evidence are written when first read
+    One flag per assignment of industry ``column`` to a region whose fit on the evidence
+    is below the threshold. Where the missing conditions are known to be missing (even
+    counting every unknown as met the fit stays below the threshold) the flag is an
+    error (crowded) or a warning; where only unknowns keep the fit low it is an
+    info-level *unverified* finding. Messages and evidence are written when first read
     (:class:`_LowFitText`).
     """
     ctx, s = view.context, view.settings
-    rows = np.flatnonzero((view.weights[:, column] > 0) & (ctx.fit[:, column] < s.fit_threshold))
+    low = (view.weights[:, column] > 0) & (ctx.fit[:, column] < s.fit_threshold)
+    rows = np.flatnonzero(low)
     if len(rows) == 0:
         return []
     crowded = bool(view.crowded[column])
-    kind, severity = ("one-size-fits-all", "error") if crowded else ("local-mismatch", "warning")
+    kind = "one-size-fits-all" if crowded else "local-mismatch"
+    known = ctx.fit_high[rows, column] < s.fit_threshold
     count, cap = int(view.counts[column]), int(view.caps[column])
     texts = {
-        units: _LowFitText(view.texts, column, role, crowded, count, cap, s.fit_threshold)
+        (units, verified): _LowFitText(view.texts, column, role, crowded, count, cap, s.fit_threshold, verified)
         for role, units in ROLE_UNITS.items()
+        for verified in (True, False)
     }
+    severity_of = {True: "error" if crowded else "warning", False: "info"}
     industry = ctx.industry_ids[column]
     codes, names, suggestions = view.texts.code_singletons, view.texts.name_singletons, view.row_suggestions
     # Flag's layout (see Flag) with the wording and the row in place of message and
     # evidence; tuple.__new__ spares fourteen thousand calls of Flag.__new__ at county.
     return [
-        _new_tuple(Flag, (kind, severity, industry, codes[row], suggestions[row], names[row], texts[units], row))
-        for row, units in zip(rows.tolist(), view.weights[rows, column].tolist(), strict=True)
+        _new_tuple(
+            Flag,
+            (kind, severity_of[verified], industry, codes[row], suggestions[row], names[row],
+             texts[units, verified], row),
+        )
+        for row, units, verified in zip(
+            rows.tolist(), view.weights[rows, column].tolist(), known.tolist(), strict=True
+        )
     ]
 
 
@@ -116,18 +167,20 @@ _new_tuple = tuple.__new__
 
 
 class _LowFitText:
-    """The wording shared by the low-fit flags of one industry and role.
+    """The wording shared by the low-fit flags of one industry, role and verdict.
 
     A flag's message is ``<region><head><fit><tail>``, where ``head`` depends on the
-    industry, role and crowding and ``tail`` on which needs the region meets; the
-    evidence comes from the same numbers. Everything that varies from region to region
-    is read from the context, which does not change, so a flag needs only its row.
+    industry, role and crowding and ``tail`` on the region's best segment and which of
+    its needs are met, unknown or missing; the evidence comes from the same numbers.
+    Everything that varies from region to region is read from the context, which does
+    not change, so a flag needs only its row.
     """
 
-    __slots__ = ("_key", "column", "count", "cap", "crowded", "head", "role", "texts", "threshold")
+    __slots__ = ("_key", "column", "count", "cap", "crowded", "head", "role", "texts", "threshold", "verified")
 
     def __init__(
-        self, texts: _ContextTexts, column: int, role: str, crowded: bool, count: int, cap: int, threshold: float
+        self, texts: _ContextTexts, column: int, role: str, crowded: bool, count: int, cap: int,
+        threshold: float, verified: bool = True,
     ):
         self.texts = texts
         self.column = column
@@ -136,13 +189,18 @@ class _LowFitText:
         self.count = count
         self.cap = cap
         self.threshold = threshold
+        self.verified = verified
         industry = texts.context.industry_names[column]
         if crowded:
-            middle = f", one of {count} regions against a cap of {cap}, but its local conditions fit it only "
+            middle = f", one of {count} regions against a cap of {cap}, but "
         else:
-            middle = " with a fit of only "
+            middle = " but "
+        if verified:
+            middle += "its local conditions fit it only "
+        else:
+            middle += "no evidence yet shows its conditions fit it: fit "
         self.head = f" takes {industry} ({role}){middle}"
-        self._key = (texts.context, column, role, crowded, count, cap, threshold)
+        self._key = (texts.context, column, role, crowded, count, cap, threshold, verified)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _LowFitText) and self._key == other._key
@@ -154,23 +212,36 @@ class _LowFitText:
         ctx, column = self.texts.context, self.column
         fit = ctx.fit_list[row][column]
         reason = self.texts.reason(column, int(ctx.met_pattern[row, column]))
-        message = f"{ctx.names[row]}{self.head}{fit:.2f} (threshold {self.threshold:.2f}): {reason}"
+        if self.verified:
+            message = f"{ctx.names[row]}{self.head}{fit:.2f} (threshold {self.threshold:.2f}): {reason}"
+        else:
+            high = float(ctx.fit_high[row, column])
+            message = (
+                f"{ctx.names[row]}{self.head}{fit:.2f} on the evidence, up to {high:.2f} if the "
+                f"unknowns hold (threshold {self.threshold:.2f}): {reason}"
+            )
         if ctx.density is not None:
             message += f"; relatedness density {float(ctx.density[row, column]):.2f}"
         return message
 
     def evidence(self, row: int) -> dict[str, Any]:
         ctx, column = self.texts.context, self.column
-        met, missing = ctx.needs_met(row, column)
+        verdict = ctx.verdict(row, column)
         evidence = {
+            "verdict": "mismatch" if self.verified else "unverified",
             "fit": round(ctx.fit_list[row][column], 4),
+            "fit_high": round(float(ctx.fit_high[row, column]), 4),
+            "confidence": round(float(ctx.confidence[row, column]), 4),
             "fit_threshold": self.threshold,
             "role": self.role,
             "count": self.count,
             "cap": self.cap,
             "crowded": self.crowded,
-            "needs_met": met,
-            "needs_missing": missing,
+            "segment": verdict.segment,
+            "needs_met": tuple("|".join(g) for g in verdict.met),
+            "needs_unknown": tuple("|".join(g) for g in verdict.unknown),
+            "needs_missing": tuple("|".join(g) for g in verdict.absent),
+            "settled_by": ctx.settled_by(verdict.unknown),
             "in_base": bool(ctx.in_base[row, column]),
         }
         if ctx.density is not None:
@@ -307,18 +378,26 @@ def chain_gap_flags(view: _View) -> list[Flag]:
     return flags
 
 
-def _needs_reason(ctx: AnalysisContext, met: tuple[str, ...], missing: tuple[str, ...]) -> str:
-    total = len(met) + len(missing)
-    if total == 0:
+def _needs_reason(ctx: AnalysisContext, verdict: SegmentVerdict) -> str:
+    """Why a region lacks a basis for an industry, from its best segment's groups."""
+    if verdict.groups == 0:
         return "the catalog lists no conditions for it and it is not in the region's industrial base"
-    missing_names = ", ".join(ctx.condition_name(c) for c in missing)
-    if not met:
-        return (
-            f"none of its {total} needed {_plural(total, 'condition')} ({missing_names}) is met "
-            "and it is not in the region's industrial base"
+    segment = "" if verdict.segment == "whole" else f" for its {SEGMENTS.get(verdict.segment, ('', verdict.segment))[1]}"
+    parts = []
+    if verdict.met:
+        parts.append(f"it meets {len(verdict.met)} of {verdict.groups} needs{segment} "
+                     f"({'; '.join(ctx.group_name(g) for g in verdict.met)})")
+    else:
+        parts.append(f"it meets none of the {verdict.groups} needs{segment}")
+    if verdict.absent:
+        parts.append(f"complete lists show it lacks {'; '.join(ctx.group_name(g) for g in verdict.absent)}")
+    if verdict.unknown:
+        settled = ctx.settled_by(verdict.unknown)
+        parts.append(
+            f"unknown: {'; '.join(ctx.group_name(g) for g in verdict.unknown)}"
+            + (f" (would be settled by {'; '.join(settled)})" if settled else "")
         )
-    met_names = ", ".join(ctx.condition_name(c) for c in met)
-    return f"it meets {len(met)} of {total} needed conditions ({met_names}) but lacks {missing_names}"
+    return "; ".join(parts) + "; and it is not in the region's industrial base"
 
 
 def _pair_suggestions(view: _View, row: int, other: int) -> tuple[Suggestion, ...]:

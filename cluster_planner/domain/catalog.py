@@ -41,6 +41,21 @@ PILLAR_NAMES = {
 CONDITION_CATEGORIES = ("resource", "location", "industrial-base", "research", "infrastructure")
 # The condition whose facts name an industry (in the fact's detail) already in the base.
 BASE_CONDITION = "base"
+# The condition whose facts name an industry (in the detail) whose research field a
+# national (key) laboratory in the region covers.
+FIELD_LAB_CONDITION = "field-lab"
+#: The segments of a value chain a region can take part in, with their names.
+SEGMENTS = {
+    "resources": ("资源开采", "raw resources"),
+    "materials": ("材料", "materials"),
+    "components": ("零部件与器件", "components"),
+    "assembly": ("整机与系统集成", "assembly and systems"),
+    "rnd": ("研发设计", "R&D and design"),
+    "services": ("服务", "services"),
+    "operation": ("运营", "operation"),
+}
+#: A need that names another industry's base: ``base:automobiles``.
+BASE_PREFIX = "base:"
 
 CATALOG_FORMAT = "cluster-planner-catalog"
 CONDITIONS_FORMAT = "cluster-planner-conditions"
@@ -94,6 +109,31 @@ class ConditionType:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """One segment of an industry's chain and what a region needs to take part in it.
+
+    ``needs`` is a tuple of groups; a group is a tuple of alternatives, any one of which
+    meets it: ``(("iron-ore", "coal", "sea-port"),)`` reads "iron ore or coal or a
+    port". An alternative is a condition id, ``field-lab`` (a laboratory in this
+    industry's field) or ``base:<industry id>`` (another industry already in the base).
+    """
+
+    id: str
+    needs: tuple[tuple[str, ...], ...]
+
+    @property
+    def name_en(self) -> str:
+        return SEGMENTS[self.id][1] if self.id in SEGMENTS else self.id
+
+    @property
+    def name_zh(self) -> str:
+        return SEGMENTS[self.id][0] if self.id in SEGMENTS else self.id
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "needs": [list(group) for group in self.needs]}
+
+
+@dataclass(frozen=True)
 class Industry:
     """One industry of the catalog.
 
@@ -114,8 +154,13 @@ class Industry:
     pinyin: str = field(default="", compare=False)
     pinyin_initials: str = field(default="", compare=False)
     keyword_pinyin: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    #: The chain's segments; an industry built without them has one segment whose
+    #: groups are its needs, one need each.
+    segments: tuple[Segment, ...] = ()
 
     def __post_init__(self) -> None:
+        if not self.segments:
+            object.__setattr__(self, "segments", (Segment("whole", tuple((need,) for need in self.needs)),))
         if not self.pinyin or not self.pinyin_initials:
             full, initials = pinyin_of(self.name_zh)
             object.__setattr__(self, "pinyin", full)
@@ -134,6 +179,7 @@ class Industry:
             "name_zh": self.name_zh,
             "pillar": self.pillar,
             "needs": list(self.needs),
+            "segments": [segment.to_dict() for segment in self.segments],
             "upstream": list(self.upstream),
             "keywords": list(self.keywords),
             "sources": list(self.sources),
@@ -342,7 +388,13 @@ def read_catalog(path: str | Path, conditions: dict[str, ConditionType]) -> Cata
             raise DataError(
                 path, f"{what} has unknown pillar {pillar!r} (expected one of {', '.join(PILLARS)})"
             )
+        segments = _segments(path, entry, what, conditions)
         needs = _string_list(path, entry, "needs", what)
+        if segments and not needs:
+            needs = tuple(dict.fromkeys(
+                alt for segment in segments for group in segment.needs for alt in group
+                if alt in conditions and alt != FIELD_LAB_CONDITION
+            ))
         if not needs:
             raise DataError(path, f"{what} needs at least one condition in 'needs'")
         for condition_id in needs:
@@ -377,10 +429,47 @@ def read_catalog(path: str | Path, conditions: dict[str, ConditionType]) -> Cata
                 pinyin=spellings[0][0],
                 pinyin_initials=spellings[0][1],
                 keyword_pinyin=tuple(spellings[1:]),
+                segments=segments,
             )
         )
+    ids = {industry.id for industry in industries}
+    for industry in industries:
+        for segment in industry.segments:
+            for group in segment.needs:
+                for alt in group:
+                    if alt.startswith(BASE_PREFIX) and alt[len(BASE_PREFIX):] not in ids:
+                        raise DataError(path, f"industry {industry.id!r} needs the base of unknown industry {alt!r}")
     _reject_upstream_cycles(path, industries)
     return Catalog(industries, path)
+
+
+def _segments(
+    path: Path, entry: dict[str, Any], what: str, conditions: dict[str, ConditionType]
+) -> tuple[Segment, ...]:
+    """The ``segments`` of a catalog entry, validated (empty when it has none)."""
+    raw = entry.get("segments", [])
+    if not isinstance(raw, list):
+        raise DataError(path, f"{what} has 'segments' that is not a list")
+    segments = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or item.get("id") not in SEGMENTS:
+            raise DataError(
+                path, f"{what} segment {number} needs an 'id' from {', '.join(SEGMENTS)}"
+            )
+        groups = item.get("needs")
+        if not isinstance(groups, list) or not groups or not all(
+            isinstance(group, list) and group and all(isinstance(alt, str) for alt in group)
+            for group in groups
+        ):
+            raise DataError(path, f"{what} segment {item['id']!r} needs a non-empty list of alternatives lists")
+        for group in groups:
+            for alt in group:
+                if alt.startswith(BASE_PREFIX):
+                    continue
+                if alt not in conditions or alt == BASE_CONDITION:
+                    raise DataError(path, f"{what} segment {item['id']!r} needs unknown condition {alt!r}")
+        segments.append(Segment(item["id"], tuple(tuple(group) for group in groups)))
+    return tuple(segments)
 
 
 def _stored_pinyin(path: Path, entry: dict[str, Any], what: str) -> dict[str, tuple[str, str]]:

@@ -41,15 +41,21 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cluster_planner.domain.catalog import BASE_CONDITION, load_catalog, load_condition_types
+from cluster_planner.domain.catalog import (
+    BASE_CONDITION,
+    FIELD_LAB_CONDITION,
+    load_catalog,
+    load_condition_types,
+)
 from cluster_planner.domain.errors import DataError
 from cluster_planner.domain.paths import data_dir
 
@@ -61,6 +67,8 @@ DOWNWARD_SHARE = 0.5
 FACT_COLUMNS = ("region", "condition", "value", "detail", "source", "status")
 REQUIRED_IMPORT_COLUMNS = ("region", "condition", "value", "source")
 FACTS_FILE = "prefecture_facts.csv"
+COVERAGE_FILE = "coverage.json"
+EVIDENCE_FILE = "evidence_facts.csv"
 _ADCODE = re.compile(r"^\d{6}$")
 
 
@@ -182,10 +190,21 @@ class LocalConditions:
         :meth:`matrix` and to validate imports); empty if unknown.
     level
         ``province``, ``prefecture`` or ``county`` (informational).
+    coverage
+        Condition id to the datasets behind it and whether one of them is a complete
+        list (``data/conditions/coverage.json``). Without it every condition counts as
+        complete: a missing fact means a missing condition.
     """
 
-    def __init__(self, facts: Iterable[Fact] = (), codes: Iterable[str] = (), level: str = ""):
+    def __init__(
+        self,
+        facts: Iterable[Fact] = (),
+        codes: Iterable[str] = (),
+        level: str = "",
+        coverage: Mapping[str, Any] | None = None,
+    ):
         self.level = level
+        self.coverage: dict[str, Any] = dict(coverage or {})
         self.codes: tuple[str, ...] = tuple(str(code) for code in codes)
         self._facts: dict[tuple[str, str, str], Fact] = {}
         self._by_region: dict[str, dict[tuple[str, str, str], Fact]] = {}
@@ -252,6 +271,13 @@ class LocalConditions:
                 result[i, j] = max(result[i, j], fact.value)
         return result
 
+    @property
+    def complete_conditions(self) -> frozenset[str] | None:
+        """Conditions whose absence is known (a complete list); ``None``: all of them."""
+        if not self.coverage:
+            return None
+        return frozenset(c for c, entry in self.coverage.items() if entry.get("complete"))
+
     def base_matrix(
         self, codes: Iterable[str] | None = None, industry_ids: Iterable[str] | None = None
     ) -> np.ndarray:
@@ -260,13 +286,25 @@ class LocalConditions:
         A cell is the value of the counted ``base`` fact whose detail is that industry
         id (usually 1), else 0. ``industry_ids`` defaults to the bundled catalog.
         """
+        return self.detail_matrix(BASE_CONDITION, codes, industry_ids)
+
+    def field_lab_matrix(
+        self, codes: Iterable[str] | None = None, industry_ids: Iterable[str] | None = None
+    ) -> np.ndarray:
+        """Which regions have a laboratory in which industry's field (``field-lab`` facts)."""
+        return self.detail_matrix(FIELD_LAB_CONDITION, codes, industry_ids)
+
+    def detail_matrix(
+        self, condition: str, codes: Iterable[str] | None = None, industry_ids: Iterable[str] | None = None
+    ) -> np.ndarray:
+        """Counted facts of ``condition`` whose detail is an industry id, as a matrix."""
         rows = list(self.codes if codes is None else codes)
         columns = list(load_catalog().ids if industry_ids is None else industry_ids)
         row_of = {code: i for i, code in enumerate(rows)}
         column_of = {industry: j for j, industry in enumerate(columns)}
         result = np.zeros((len(rows), len(columns)), dtype=float)
         for fact in self._facts.values():
-            if fact.condition != BASE_CONDITION or not fact.counted:
+            if fact.condition != condition or not fact.counted:
                 continue
             i = row_of.get(fact.region)
             j = column_of.get(fact.detail)
@@ -509,13 +547,23 @@ def default_facts_path() -> Path:
 
 
 def read_bundled_facts(path: str | Path | None = None) -> list[Fact]:
-    """The bundled facts file, strictly validated: any bad row makes it unusable."""
-    path = Path(path) if path is not None else default_facts_path()
-    facts, errors = read_facts_csv(path)
-    if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise DataError(path, f"{errors[0]}{more}")
-    return facts
+    """The bundled facts, strictly validated: any bad row makes a file unusable.
+
+    Without ``path``: the hand-sourced facts (``prefecture_facts.csv``) and those built
+    from the evidence datasets (``evidence_facts.csv``), the better-sourced fact kept
+    where both say the same.
+    """
+    paths = [Path(path)] if path is not None else [default_facts_path(), default_facts_path().with_name(EVIDENCE_FILE)]
+    merged: dict[tuple[str, str, str], Fact] = {}
+    for each in paths:
+        facts, errors = read_facts_csv(each)
+        if errors:
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise DataError(each, f"{errors[0]}{more}")
+        for fact in facts:
+            old = merged.get(fact.key)
+            merged[fact.key] = fact if old is None else stronger(old, fact)
+    return list(merged.values())
 
 
 # -- levels ------------------------------------------------------------------------------
@@ -611,4 +659,26 @@ def load_conditions(layer: Any, facts_path: str | Path | None = None) -> LocalCo
     level = _layer_level(layer)
     codes = [str(code) for code in layer.codes]
     facts = facts_for_level(read_bundled_facts(facts_path), codes, level)
-    return LocalConditions(sorted(facts, key=lambda fact: fact.key), codes=codes, level=level)
+    coverage = read_coverage() if facts_path is None else {}
+    return LocalConditions(sorted(facts, key=lambda fact: fact.key), codes=codes, level=level, coverage=coverage)
+
+
+def read_coverage(path: str | Path | None = None) -> dict[str, Any]:
+    """Condition id to its datasets and completeness (``data/conditions/coverage.json``).
+
+    Raises
+    ------
+    DataError
+        If the file is missing or not the coverage format.
+    """
+    path = Path(path) if path is not None else data_dir() / "conditions" / COVERAGE_FILE
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise DataError(path, f"cannot read the dataset coverage: {error}") from None
+    if not isinstance(payload, dict) or payload.get("format") != "cluster-planner-coverage":
+        raise DataError(path, "is not a cluster-planner-coverage file")
+    conditions = payload.get("conditions")
+    if not isinstance(conditions, dict):
+        raise DataError(path, "has no 'conditions' object")
+    return conditions

@@ -83,10 +83,13 @@ CLUSTER_INDUSTRIES: dict[str, tuple[str, ...]] = {
     "high-end textiles": ("textiles",),
     "optoelectronic information": ("optoelectronics",),
     "automobiles": ("automobiles",),
-    "new-generation secure computing systems": ("new-generation-it", "digital-security"),
+    # Secure computing (信创: servers, PCs and their software), not video surveillance.
+    "new-generation secure computing systems": ("new-generation-it",),
     "small and medium aero-engines": ("aerospace",),
     "robots and intelligent manufacturing": ("robotics",),
     "power equipment": ("power-equipment",),
+    # Weifang: 动力装备 is engines (Weichai), which no catalog industry is.
+    "engines and power machinery": (),
     "home furnishings": (),
     "dairy": ("food-processing",),
     "green petrochemicals": ("petrochemicals",),
@@ -115,7 +118,8 @@ CHAIN_INDUSTRIES: dict[str, tuple[str, ...]] = {
     "visual intelligence / digital security": ("visual-intelligence", "digital-security"),
     "optoelectronics (probable)": ("optoelectronics",),
     "lithium battery / new energy": ("lithium-batteries",),
-    "power equipment / engines (probable)": ("power-equipment",),
+    # 动力装备 is engines (Weichai): no catalog industry is engines, so no base fact.
+    "engines and power machinery (probable)": (),
     "ships and offshore engineering": ("shipbuilding",),
     "rare earth (probable)": ("rare-earth-materials",),
     "heavy / rail equipment (probable)": ("high-end-equipment", "rail-transit-equipment"),
