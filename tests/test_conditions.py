@@ -64,7 +64,10 @@ def test_baotou_has_rare_earth_deposit(prefectures, conditions):
     column = list(load_condition_types()).index("rare-earth-deposit")
     matrix = conditions.matrix()
     assert matrix[prefectures.index_of[baotou], column] == 1.0
-    assert matrix[:, column].sum() == 2.0, "Baotou and Ganzhou, nowhere else"
+    # Baotou (Bayan Obo) and Ganzhou from the hand-sourced facts; Jining (Weishan),
+    # Liangshan (Maoniuping) and Honghe from the energy-resource-bases dataset.
+    holders = {str(code) for code in prefectures.codes[matrix[:, column] > 0]}
+    assert holders == {"150200", "360700", "370800", "513400", "532500"}
 
 
 @pytest.mark.parametrize(
@@ -94,13 +97,23 @@ def test_all_twelve_ecosystem_cities_are_marked(conditions):
 
 
 def test_unconfirmed_facts_are_listed_but_not_counted(prefectures, conditions):
-    chengdu = code_named(prefectures, "成都市")
-    listed = [
-        f for f in conditions.facts_for(chengdu) if f.condition == "major-research-university"
-    ]
-    assert listed and listed[0].status == "unconfirmed"
+    # The Greater Bay Area science centre's source does not name Shenzhen, and no
+    # national-laboratory list does: listed, greyed, never counted.
+    shenzhen = code_named(prefectures, "深圳市")
+    listed = [f for f in conditions.facts_for(shenzhen) if f.condition == "national-lab"]
+    assert listed and {f.status for f in listed} == {"unconfirmed"}
+    column = list(load_condition_types()).index("national-lab")
+    assert conditions.matrix([shenzhen])[0, column] == 0.0
+
+
+def test_facts_once_unconfirmed_are_now_counted_from_the_complete_university_list(prefectures, conditions):
+    # Sichuan University and UESTC (Chengdu), Sun Yat-sen and SCUT (Guangzhou) were held
+    # unconfirmed; the Double First-Class list (complete, 147) names them.
     column = list(load_condition_types()).index("major-research-university")
-    assert conditions.matrix([chengdu])[0, column] == 0.0
+    for city, university in (("成都市", "四川大学"), ("成都市", "电子科技大学"), ("广州市", "中山大学"), ("广州市", "华南理工大学")):
+        code = code_named(prefectures, city)
+        assert conditions.matrix([code])[0, column] == 1.0
+        assert any(university in f.detail and f.counted for f in conditions.facts_for(code)), (city, university)
 
 
 def test_coastal_is_derived_from_boundaries(prefectures, conditions):
@@ -398,3 +411,15 @@ def test_coastal_regions_leave_out_land_borders(build):
         "100100",
         "200100",
     }
+
+
+def test_the_evidence_facts_and_coverage_are_built_from_the_datasets():
+    # data/evidence/*.json are the published lists; the facts the app loads and the
+    # coverage table are built from them and must not go stale.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "data" / "evidence" / "build_evidence.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

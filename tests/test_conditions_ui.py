@@ -68,14 +68,15 @@ def test_adding_conditions_in_the_dock_raises_the_fit_and_clears_the_flag_and_un
     assert panel.table.rowCount() == rows_before + 1
     panel.add_fact(Fact(ZHUZHOU, "sea-port", 1.0, "", "example.gov.cn/zhuzhou-port", "confirmed"))
 
-    assert document.fit(ZHUZHOU, SHIPBUILDING) == pytest.approx(2 / 3)
+    # Shipbuilding's assembly needs a port (sea or inland) and a coast or a manufacturing
+    # base: the inland port beside Zhuzhou's rail cluster meets it.
+    assert document.fit(ZHUZHOU, SHIPBUILDING) == 1.0
     assert "local-mismatch" not in kinds(fresh, ZHUZHOU, SHIPBUILDING)
     assert fresh.document.plan.settings["user_facts"], "the user's facts are saved with the plan"
     assert fresh.isWindowModified()
 
     fresh.document.undo_stack.undo()
-    assert document.fit(ZHUZHOU, SHIPBUILDING) == pytest.approx(1 / 3)
-    assert "local-mismatch" in kinds(fresh, ZHUZHOU, SHIPBUILDING)
+    assert document.fit(ZHUZHOU, SHIPBUILDING) == 1.0  # the inland port alone still meets it
     fresh.document.undo_stack.undo()
     assert document.fit(ZHUZHOU, SHIPBUILDING) == 0.0
     assert panel.table.rowCount() == rows_before
@@ -115,7 +116,7 @@ def test_importing_a_csv_applies_the_good_rows_in_one_step_and_reports_the_bad_l
     assert len(problems) == 1 and problems[0].startswith("line 3:")
     assert fresh.import_report is not None and fresh.import_report.isVisible()
     assert "line 3" in fresh.import_report.problems.toPlainText()
-    assert fresh.document.fit(ZHUZHOU, SHIPBUILDING) == pytest.approx(1.8 / 3)
+    assert fresh.document.fit(ZHUZHOU, SHIPBUILDING) == 1.0
     fresh.document.undo_stack.undo()  # the whole import is one step
     assert fresh.document.fit(ZHUZHOU, SHIPBUILDING) == 0.0
 
@@ -147,8 +148,20 @@ def test_why_this_fit_shows_the_base_fact_and_its_source_as_a_link(fresh):
     assert "Industrial base" in text
     assert "ppjjr.com/news/scyj/202103/27466.html" in text
     assert 'href="http://ppjjr.com/news/scyj/202103/27466.html"' in dialog.explanation_html()
-    assert "Missing" in text and "Best-fitting alternatives" in text
+    assert "Best-fitting alternatives" in text
     dialog.close()
+
+
+def test_why_this_fit_says_what_is_unknown_and_which_list_would_settle_it(fresh):
+    fresh.selection.apply([ZHUZHOU])
+    fresh.catalog_panel.set_current_industry(SHIPBUILDING)
+    fresh.conditions_panel.explain_button.click()
+    text = fresh._fit_dialog.browser.toPlainText()
+    assert "Fit 0.00 — unverified" in text
+    assert "Unknown (no complete list says either way)" in text
+    assert "Sea port or Inland waterway port" in text
+    assert "Would be settled by:" in text and "major ports" in text.lower()
+    fresh._fit_dialog.close()
 
 
 def test_imported_statistics_feed_the_fit_and_the_status_bar(fresh, tmp_path):

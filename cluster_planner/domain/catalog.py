@@ -116,10 +116,15 @@ class Segment:
     meets it: ``(("iron-ore", "coal", "sea-port"),)`` reads "iron ore or coal or a
     port". An alternative is a condition id, ``field-lab`` (a laboratory in this
     industry's field) or ``base:<industry id>`` (another industry already in the base).
+
+    A catalog segment needs every one of its groups (``all_needed``): a region takes
+    part in a segment only where it meets them all. The segment an industry built from
+    a plain ``needs`` list gets counts each need met as a share instead.
     """
 
     id: str
     needs: tuple[tuple[str, ...], ...]
+    all_needed: bool = True
 
     @property
     def name_en(self) -> str:
@@ -160,7 +165,7 @@ class Industry:
 
     def __post_init__(self) -> None:
         if not self.segments:
-            object.__setattr__(self, "segments", (Segment("whole", tuple((need,) for need in self.needs)),))
+            object.__setattr__(self, "segments", (Segment("whole", tuple((need,) for need in self.needs), all_needed=False),))
         if not self.pinyin or not self.pinyin_initials:
             full, initials = pinyin_of(self.name_zh)
             object.__setattr__(self, "pinyin", full)

@@ -93,6 +93,17 @@ def condition_label(condition: str) -> str:
     return kind.name_zh if current_language() == "zh" else kind.name_en
 
 
+def segment_label(segment: str) -> str:
+    """A chain segment's name in the active language."""
+    from cluster_planner.domain.catalog import SEGMENTS
+    from cluster_planner.qt.i18n import current_language
+
+    names = SEGMENTS.get(segment)
+    if names is None:
+        return segment
+    return names[0] if current_language() == "zh" else names[1]
+
+
 class FitDialog(QDialog):
     """Explains the fit of one region for one industry (non-modal; reused by the window).
 
@@ -176,26 +187,43 @@ class FitDialog(QDialog):
             parts.append(f"<p>{esc(problem)}</p>")
             return "".join(parts)
         threshold = self._fit_threshold()
-        verdict = (
-            self.tr("fits (at least the threshold {threshold:.2f})")
-            if explanation.fit >= threshold
-            else self.tr("does not fit (below the threshold {threshold:.2f})")
-        ).format(threshold=threshold)
+        fit_high = explanation.fit if explanation.fit_high is None else explanation.fit_high
+        if explanation.fit >= threshold:
+            verdict = self.tr("fits on the evidence (at least the threshold {threshold:.2f})")
+        elif fit_high >= threshold:
+            verdict = self.tr(
+                "unverified: below the threshold {threshold:.2f} on the evidence, but the data "
+                "that would settle it is incomplete"
+            )
+        else:
+            verdict = self.tr("does not fit (below the threshold {threshold:.2f}, and complete lists show why)")
         parts.append(
             "<p><b>" + esc(self.tr("Fit {fit:.2f}").format(fit=explanation.fit)) + "</b> — "
-            + esc(verdict) + "</p>"
+            + esc(verdict.format(threshold=threshold)) + "</p>"
         )
+        if fit_high > explanation.fit:
+            parts.append("<p>" + esc(
+                self.tr("Up to {high:.2f} if every unknown holds; confidence {confidence:.2f}.").format(
+                    high=fit_high, confidence=explanation.confidence
+                )
+            ) + "</p>")
         if explanation.in_base:
             parts.append("<h4>" + esc(self.tr("Industrial base")) + "</h4>")
             parts.append("<p>" + esc(self.tr("The industry is already in the region's industrial base.")) + "</p>")
             parts.append(self._facts_list(explanation.base_facts))
-        total = len(explanation.met) + len(explanation.missing)
-        parts.append("<h4>" + esc(self.tr("Needed conditions")) + "</h4>")
+        met = len(explanation.met) if explanation.groups_met is None else explanation.groups_met
+        total = met + len(explanation.missing) + len(explanation.unknown)
+        heading = self.tr("Needed conditions")
+        if explanation.segment_name:
+            heading = self.tr("Needed conditions of the best segment: {segment}").format(
+                segment=segment_label(explanation.segment)
+            )
+        parts.append("<h4>" + esc(heading) + "</h4>")
         if total:
             parts.append(
                 "<p>" + esc(
                     self.tr("Meets {met} of {total} (share {share:.2f}).").format(
-                        met=len(explanation.met), total=total, share=explanation.need_share
+                        met=met, total=total, share=explanation.need_share
                     )
                 ) + "</p>"
             )
@@ -205,24 +233,42 @@ class FitDialog(QDialog):
             parts.append("<p><b>" + esc(self.tr("Met")) + "</b></p><ul>")
             for need in explanation.met:
                 parts.append(
-                    "<li>✔ " + esc(condition_label(need.condition)) + " "
+                    "<li>✔ " + esc(self._need_label(need.condition)) + " "
                     + esc(self.tr("(strength {strength:.2f})").format(strength=need.strength))
                     + self._facts_list(need.facts) + "</li>"
                 )
             parts.append("</ul>")
+        if explanation.unknown:
+            parts.append("<p><b>" + esc(self.tr("Unknown (no complete list says either way)")) + "</b></p><ul>")
+            for group, _name in explanation.unknown:
+                parts.append("<li>? " + esc(self._group_label(group)) + "</li>")
+            parts.append("</ul>")
+            if explanation.settled_by:
+                parts.append("<p>" + esc(self.tr("Would be settled by: {datasets}.").format(
+                    datasets="; ".join(explanation.settled_by))) + "</p>")
         if explanation.missing:
-            parts.append("<p><b>" + esc(self.tr("Missing")) + "</b></p><ul>")
+            parts.append("<p><b>" + esc(self.tr("Missing (a complete list has no entry for the region)")) + "</b></p><ul>")
             conditions = document.conditions
-            for condition, _name in explanation.missing:
+            for group, _name in explanation.missing:
                 uncounted = [
                     fact for fact in (conditions.facts_for(region) if conditions is not None else [])
-                    if fact.condition == condition
+                    if fact.condition in group.split("|")
                 ]
-                parts.append("<li>✘ " + esc(condition_label(condition)) + self._facts_list(uncounted) + "</li>")
+                parts.append("<li>✘ " + esc(self._group_label(group)) + self._facts_list(uncounted) + "</li>")
             parts.append("</ul>")
         parts.append(self._statistics_html(explanation))
         parts.append(self._alternatives_html(region, industry))
         return "".join(parts)
+
+    def _need_label(self, token: str) -> str:
+        """One alternative need: a condition, or another industry already in the base."""
+        if token.startswith("base:"):
+            return self.tr("{industry} already in the base").format(industry=self._document.industry_label(token[5:]))
+        return condition_label(token)
+
+    def _group_label(self, group: str) -> str:
+        """A group of alternatives, written ``a|b`` by the analysis."""
+        return self.tr(" or ").join(self._need_label(token) for token in group.split("|"))
 
     def _fit_threshold(self) -> float:
         settings = getattr(self._document._analyzer, "settings", None)

@@ -200,40 +200,81 @@ def suggestion_text(
 
 def _zh_crowded(flag: Any, ev: Mapping[str, Any], names: Names) -> str:
     industry = names.industry(flag.industry, "zh")
-    return (
-        f"{industry}被安排在 {ev['count']} 个地区（共 {ev['regions_in_layer']} 个）；上限为 "
-        f"{ev['cap']}（取最低值 {ev['crowding_min']}、{ev['crowding_share']:.0%} 的地区数 "
-        f"{ev['share_cap']}、当地条件支持它的 {ev['supported']} 个地区三者中的最大者）；其中 "
-        f"{ev['low_fit_assigned']} 个地区的适配度低于 {ev['fit_threshold']:.2f}"
+    parts = []
+    scope = ev.get("scope")
+    if scope:
+        state = "" if ev["scope_crowded"] else "，在该范围内并不拥挤"
+        parts.append(
+            f"在{scope['name_zh']}范围内安排在 {ev['scope_count']} 个地区（共 {scope['regions']} 个），"
+            f"上限为 {ev['scope_cap']}（取最低值 {ev['crowding_min']}、{ev['crowding_share']:.0%} 的地区数 "
+            f"{ev['scope_share_cap']}、该范围内有证据支持它的 {ev['scope_supported']} 个地区三者中的最大者）{state}"
+        )
+    state = "" if ev.get("national_crowded", True) else "，在全国并不拥挤"
+    parts.append(
+        f"全国安排在 {ev['count']} 个地区（共 {ev['regions_in_layer']} 个），上限为 {ev['cap']}（取最低值 "
+        f"{ev['crowding_min']}、{ev['crowding_share']:.0%} 的地区数 {ev['share_cap']}、有证据支持它的 "
+        f"{ev['supported']} 个地区三者中的最大者）{state}"
     )
+    return (
+        f"{industry}布局拥挤：" + "；".join(parts)
+        + f"；其中 {ev['low_fit_assigned']} 个地区依据现有证据的适配度低于 {ev['fit_threshold']:.2f}"
+    )
+
+
+def _zh_need(token: str, names: Names) -> str:
+    if token.startswith("base:"):
+        return f"已有{names.industry(token[5:], 'zh')}产业基础"
+    return names.condition(token, "zh")
+
+
+def _zh_group(group: str, names: Names) -> str:
+    return "或".join(_zh_need(token, names) for token in group.split("|"))
+
+
+_ZH_SEGMENTS = {
+    "resources": "资源开采", "materials": "材料", "components": "零部件与器件",
+    "assembly": "整机与系统集成", "rnd": "研发设计", "services": "服务", "operation": "运营",
+}
 
 
 def _zh_reason(ev: Mapping[str, Any], names: Names) -> str:
-    met = [names.condition(c, "zh") for c in ev.get("needs_met", ())]
-    missing = [names.condition(c, "zh") for c in ev.get("needs_missing", ())]
-    total = len(met) + len(missing)
+    met = [_zh_group(g, names) for g in ev.get("needs_met", ())]
+    unknown = [_zh_group(g, names) for g in ev.get("needs_unknown", ())]
+    missing = [_zh_group(g, names) for g in ev.get("needs_missing", ())]
+    total = len(met) + len(unknown) + len(missing)
     if total == 0:
         return "产业目录没有列出它所需的条件，它也不在该地区的现有产业基础中"
-    if not met:
-        return f"它所需的 {total} 项条件（{_join(missing, 'zh')}）一项也不具备，它也不在该地区的现有产业基础中"
-    return (
-        f"它具备所需 {total} 项条件中的 {len(met)} 项（{_join(met, 'zh')}），"
-        f"但缺少{_join(missing, 'zh')}"
-    )
+    segment = _ZH_SEGMENTS.get(str(ev.get("segment", "")))
+    where = f"其{segment}环节" if segment else "它"
+    parts = [
+        f"{where}所需的 {total} 项条件具备 {len(met)} 项" + (f"（{_join(met, 'zh')}）" if met else "")
+    ]
+    if missing:
+        parts.append(f"完整名录表明缺少{_join(missing, 'zh')}")
+    if unknown:
+        settled = ev.get("settled_by") or ()
+        parts.append(
+            f"未知：{_join(unknown, 'zh')}" + (f"（可据以确定的数据：{'；'.join(settled)}）" if settled else "")
+        )
+    return "；".join(parts) + "；它也不在该地区的现有产业基础中"
 
 
 def _zh_low_fit(flag: Any, ev: Mapping[str, Any], names: Names) -> str:
     region = names.region(flag.regions[0], "zh")
     industry = names.industry(flag.industry, "zh")
     role = role_name(ev["role"], "zh")
-    if flag.kind == "one-size-fits-all":
-        middle = f"，是 {ev['count']} 个承接地区之一（上限 {ev['cap']}），但当地条件对它的适配度只有"
+    middle = f"，是 {ev['count']} 个承接地区之一（上限 {ev['cap']}），但" if flag.kind == "one-size-fits-all" else "，但"
+    if ev.get("verdict") == "unverified":
+        message = (
+            f"{region}以{role}角色承接{industry}{middle}尚无证据表明当地条件适合它：依据现有证据适配度 "
+            f"{ev['fit']:.2f}，若未知条件都成立最高可达 {ev['fit_high']:.2f}（阈值 {ev['fit_threshold']:.2f}）："
+            f"{_zh_reason(ev, names)}"
+        )
     else:
-        middle = "，适配度只有"
-    message = (
-        f"{region}以{role}角色承接{industry}{middle} {ev['fit']:.2f}"
-        f"（阈值 {ev['fit_threshold']:.2f}）：{_zh_reason(ev, names)}"
-    )
+        message = (
+            f"{region}以{role}角色承接{industry}{middle}当地条件对它的适配度只有 {ev['fit']:.2f}"
+            f"（阈值 {ev['fit_threshold']:.2f}）：{_zh_reason(ev, names)}"
+        )
     if "density" in ev:
         message += f"；关联密度 {ev['density']:.2f}"
     return message

@@ -44,6 +44,8 @@ CONDITION_ALIASES = {
     "industry-demonstration-base": "demonstration-base",
     "national-high-tech-zone": "high-tech-zone",
     "advanced-manufacturing-cluster": "manufacturing-cluster",
+    "national-advanced-manufacturing-cluster": "manufacturing-cluster",
+    "national-strategic-emerging-industry-cluster": "strategic-emerging-cluster",
     "national-key-lab": "field-lab",
     "national-key-laboratory": "field-lab",
 }
@@ -141,7 +143,9 @@ def build(datasets: list[tuple[Path, dict]]) -> tuple[str, str]:
                 detail += f" [{row['county_zh']}]"
             row_conditions_here = [condition_of(str(row["condition"]))] if row.get("condition") else conditions
             for condition in row_conditions_here:
-                if condition == "field-lab":
+                if condition in ("base", "field-lab", "strategic-emerging-cluster"):
+                    # A base list, a laboratory in a field, and a strategic emerging
+                    # industry cluster (no condition of its own) count per industry, below.
                     continue  # a laboratory in a field is a fact per industry, below
                 put({"region": region, "condition": condition, "value": "1", "detail": detail,
                      "source": source, "status": status})

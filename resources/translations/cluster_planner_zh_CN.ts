@@ -459,14 +459,6 @@
         <translation>无法计算该地区的适配度。</translation>
     </message>
     <message>
-        <source>fits (at least the threshold {threshold:.2f})</source>
-        <translation>适配（不低于阈值 {threshold:.2f}）</translation>
-    </message>
-    <message>
-        <source>does not fit (below the threshold {threshold:.2f})</source>
-        <translation>不适配（低于阈值 {threshold:.2f}）</translation>
-    </message>
-    <message>
         <source>Fit {fit:.2f}</source>
         <translation>适配度 {fit:.2f}</translation>
     </message>
@@ -499,8 +491,44 @@
         <translation>（强度 {strength:.2f}）</translation>
     </message>
     <message>
-        <source>Missing</source>
-        <translation>缺少</translation>
+        <source>fits on the evidence (at least the threshold {threshold:.2f})</source>
+        <translation>依据现有证据适配（不低于阈值 {threshold:.2f}）</translation>
+    </message>
+    <message>
+        <source>unverified: below the threshold {threshold:.2f} on the evidence, but the data that would settle it is incomplete</source>
+        <translation>未经核实：依据现有证据低于阈值 {threshold:.2f}，但能确定这一点的数据并不完整</translation>
+    </message>
+    <message>
+        <source>does not fit (below the threshold {threshold:.2f}, and complete lists show why)</source>
+        <translation>不适配（低于阈值 {threshold:.2f}，完整名录表明了原因）</translation>
+    </message>
+    <message>
+        <source>Up to {high:.2f} if every unknown holds; confidence {confidence:.2f}.</source>
+        <translation>若所有未知条件都成立，最高可达 {high:.2f}；置信度 {confidence:.2f}。</translation>
+    </message>
+    <message>
+        <source>Needed conditions of the best segment: {segment}</source>
+        <translation>最适合环节（{segment}）所需的条件</translation>
+    </message>
+    <message>
+        <source>Unknown (no complete list says either way)</source>
+        <translation>未知（没有完整名录能说明有无）</translation>
+    </message>
+    <message>
+        <source>Would be settled by: {datasets}.</source>
+        <translation>可据以确定的数据：{datasets}。</translation>
+    </message>
+    <message>
+        <source>Missing (a complete list has no entry for the region)</source>
+        <translation>缺少（完整名录中没有该地区）</translation>
+    </message>
+    <message>
+        <source>{industry} already in the base</source>
+        <translation>已有{industry}产业基础</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation>或</translation>
     </message>
     <message>
         <source>source:</source>
