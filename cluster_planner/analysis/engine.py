@@ -154,6 +154,8 @@ class _ContextTexts:
         self._neighbours: list[frozenset[int]] | None = None
         self._reasons: dict[tuple[int, int], str] = {}
         self._suggestions: dict[int, tuple[Suggestion, ...]] = {}
+        #: How flags word a scope (" in Guangdong") to its Chinese and English names.
+        self.scope_names: dict[str, tuple[str, str]] = {}
 
     @property
     def neighbours(self) -> list[frozenset[int]]:
@@ -190,11 +192,20 @@ class _ContextTexts:
             row = int(rows[k])
             code, region, fits = self.code_list[row], ctx.names[row], ctx.fit_list[row]
             found[k] = store[int(keys[k])] = tuple(
-                Suggestion("assign", code, ctx.industry_ids[column], fits[column], region, ctx.industry_names[column])
+                Suggestion(
+                    "assign", code, ctx.industry_ids[column], fits[column], region, ctx.industry_names[column],
+                    _segment_of(ctx, row, column),
+                )
                 for column in top[k].tolist()
                 if column >= 0
             )
         return found
+
+
+def _segment_of(context: AnalysisContext, row: int, column: int) -> str:
+    """The chain segment region ``row`` fits industry ``column`` on ("" for a plain list)."""
+    segment = context.verdict(row, column).segment
+    return "" if segment == "whole" else segment
 
 
 def _texts_of(context: AnalysisContext) -> _ContextTexts:
@@ -424,9 +435,11 @@ class Analyzer(_View):
         candidate = (
             (self.weights[rows] == 0)
             & (fit >= self.settings.fit_threshold)
+            & self.context.strong[rows]
             & self._room()[None, :]
         )
-        score = np.where(candidate, fit, -1.0)
+        # The strongest evidence first: an industry already in the base, then the fit.
+        score = np.where(candidate, fit + self.context.in_base[rows].astype(float), -1.0)
         top = np.full((len(rows), SUGGESTION_COUNT), -1, dtype=int)
         every_row = np.arange(len(rows))
         for rank in range(min(SUGGESTION_COUNT, score.shape[1])):

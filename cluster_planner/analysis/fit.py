@@ -123,7 +123,8 @@ def segment_fit(
     field_lab: np.ndarray,
     base_known_absent: np.ndarray,
     lab_known_absent: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    resource_conditions: Collection[str] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Evidence share, optimistic share and state pattern of every region and industry.
 
     Returns
@@ -134,6 +135,11 @@ def segment_fit(
     pattern : numpy.ndarray
         ``(n, m)`` int64: the best segment's index times ``3 ** MAX_GROUPS`` plus each
         group's state (:data:`ABSENT`, :data:`UNKNOWN`, :data:`MET`) times ``3 ** g``.
+    specific : numpy.ndarray
+        ``(n, m)`` bool: the region meets every group of a segment that asks for more than
+        one generic signal (two groups or more, or only resource conditions such as coal or
+        rare earths): evidence specific enough to suggest the industry. A sea port alone
+        makes a region fit steel, but is no reason to propose steel there.
     """
     n, m = base.shape
     column_of = {condition: c for c, condition in enumerate(condition_ids)}
@@ -141,7 +147,9 @@ def segment_fit(
     low = np.zeros((n, m))
     high = np.zeros((n, m))
     pattern = np.zeros((n, m), dtype=np.int64)
+    specific = np.zeros((n, m), dtype=bool)
     zeros, every = np.zeros(n), np.ones(n, dtype=bool)
+    resources = None if resource_conditions is None else frozenset(resource_conditions)
 
     def alternative(token: str, own: int) -> tuple[np.ndarray, np.ndarray]:
         if token == "field-lab":
@@ -180,13 +188,18 @@ def segment_fit(
             if not segment.all_needed:
                 seg_low /= max(len(groups), 1)
                 seg_high /= max(len(groups), 1)
+            narrow = len(groups) >= 2 or resources is None or all(
+                token in resources for group in groups for token in group
+            )
+            if narrow:
+                specific[:, j] |= seg_low >= 1.0
             better = (seg_low > best_low) | ((seg_low == best_low) & (seg_high > best_high))
             best_low = np.where(better, seg_low, best_low)
             best_high = np.where(better, seg_high, best_high)
             pattern[:, j] = np.where(better, number * 3**MAX_GROUPS + states, pattern[:, j])
         low[:, j] = np.clip(best_low, 0.0, 1.0)
         high[:, j] = np.clip(best_high, 0.0, 1.0)
-    return low, high, pattern
+    return low, high, pattern, specific
 
 
 @dataclass(frozen=True)
@@ -363,6 +376,9 @@ class AnalysisContext:
     coverage: Mapping[str, Any] | None = None
     #: Province code to ``(name_zh, name_en)``, to name a plan's scope.
     province_names: Mapping[str, tuple[str, str]] | None = None
+    #: Conditions of the resource category (coal, rare earths ...): specific evidence.
+    resource_conditions: Collection[str] | None = None
+    strong: np.ndarray = field(init=False)
     codes: np.ndarray = field(init=False)
     index_of: dict[str, int] = field(init=False)
     industry_ids: tuple[str, ...] = field(init=False)
@@ -447,16 +463,19 @@ class AnalysisContext:
         if lab.shape != (n, m):
             raise ValueError(f"field-lab matrix has shape {lab.shape}, expected {(n, m)}")
         self.field_lab_matrix = lab
-        low, high, self.met_pattern = segment_fit(
+        low, high, self.met_pattern, specific = segment_fit(
             industries, self.condition_ids, conditions, known_absent, base, lab,
-            known(BASE_CONDITION, base), known(FIELD_LAB_CONDITION, lab),
+            known(BASE_CONDITION, base), known(FIELD_LAB_CONDITION, lab), self.resource_conditions,
         )
         self.need_share = low
         density = 0.0 if self.density is None else DENSITY_WEIGHT * self.density
         self.fit = np.maximum(np.clip(base, 0.0, 1.0), np.clip(low + density, 0.0, 1.0))
         self.fit_high = np.maximum(self.fit, np.clip(high + density, 0.0, 1.0))
         self.confidence = 1.0 - (self.fit_high - self.fit)
-        for array in (self.fit, self.fit_high, self.confidence):
+        #: Evidence strong enough to suggest the industry: in the base, or a segment met
+        #: through more than one generic signal (see :func:`segment_fit`).
+        self.strong = self.in_base | specific
+        for array in (self.fit, self.fit_high, self.confidence, self.strong):
             array.setflags(write=False)
         self._segments = tuple(tuple(industry.segments) for industry in industries)
         self._verdicts: dict[tuple[int, int], SegmentVerdict] = {}
@@ -667,6 +686,10 @@ def build_context(
         ),
         coverage=getattr(conditions, "coverage", None),
         province_names=_province_names(layer),
+        resource_conditions=(
+            None if not condition_types
+            else [key for key, value in condition_types.items() if getattr(value, "category", "") == "resource"]
+        ),
     )
 
 

@@ -14,6 +14,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from cluster_planner.domain.catalog import SEGMENTS
+
+SEGMENT_NAMES_EN = {key: names[1] for key, names in SEGMENTS.items()}
+
 FLAG_KINDS = (
     "crowded-industry",
     "one-size-fits-all",
@@ -96,7 +100,11 @@ DEFAULT_SETTINGS = AnalysisSettings().to_dict()
 
 # ------------------------------------------------------------------------------- flags
 class Suggestion(NamedTuple):
-    """A better choice: ``action`` (``assign`` or ``unassign``) ``industry`` in ``region``."""
+    """A better choice: ``action`` (``assign`` or ``unassign``) ``industry`` in ``region``.
+
+    ``segment`` is the chain segment the region's evidence supports (``materials``,
+    ``assembly`` ...), or empty.
+    """
 
     action: str
     region: str
@@ -104,11 +112,13 @@ class Suggestion(NamedTuple):
     fit: float
     region_name: str
     industry_name: str
+    segment: str = ""
 
     @property
     def text(self) -> str:
         verb = "take" if self.action == "assign" else "drop"
-        return f"{verb} {self.industry_name} in {self.region_name} (fit {self.fit:.2f})"
+        segment = f" ({SEGMENT_NAMES_EN.get(self.segment, self.segment)})" if self.segment and self.action == "assign" else ""
+        return f"{verb} {self.industry_name}{segment} in {self.region_name} (fit {self.fit:.2f})"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,6 +126,7 @@ class Suggestion(NamedTuple):
             "region": self.region,
             "industry": self.industry,
             "fit": round(self.fit, 4),
+            "segment": self.segment,
             "text": self.text,
         }
 

@@ -140,9 +140,16 @@ def low_fit_flags(view: _View, column: int) -> list[Flag]:
     crowded = bool(view.crowded[column])
     kind = "one-size-fits-all" if crowded else "local-mismatch"
     known = ctx.fit_high[rows, column] < s.fit_threshold
-    count, cap = int(view.counts[column]), int(view.caps[column])
+    count, cap, where = int(view.counts[column]), int(view.caps[column]), ""
+    if not view.scope.national and view.scope_counts[column] > view.scope_caps[column]:
+        # Crowded within the plan's scope: that is the count and cap that bind.
+        count, cap = int(view.scope_counts[column]), int(view.scope_caps[column])
+        where = f" in {view.scope.name_en}"
+        view.texts.scope_names[where] = (view.scope.name_zh, view.scope.name_en)
     texts = {
-        (units, verified): _LowFitText(view.texts, column, role, crowded, count, cap, s.fit_threshold, verified)
+        (units, verified): _LowFitText(
+            view.texts, column, role, crowded, count, cap, s.fit_threshold, verified, where
+        )
         for role, units in ROLE_UNITS.items()
         for verified in (True, False)
     }
@@ -176,11 +183,11 @@ class _LowFitText:
     not change, so a flag needs only its row.
     """
 
-    __slots__ = ("_key", "column", "count", "cap", "crowded", "head", "role", "texts", "threshold", "verified")
+    __slots__ = ("_key", "column", "count", "cap", "crowded", "head", "role", "texts", "threshold", "verified", "where")
 
     def __init__(
         self, texts: _ContextTexts, column: int, role: str, crowded: bool, count: int, cap: int,
-        threshold: float, verified: bool = True,
+        threshold: float, verified: bool = True, where: str = "",
     ):
         self.texts = texts
         self.column = column
@@ -190,9 +197,10 @@ class _LowFitText:
         self.cap = cap
         self.threshold = threshold
         self.verified = verified
+        self.where = where
         industry = texts.context.industry_names[column]
         if crowded:
-            middle = f", one of {count} regions against a cap of {cap}, but "
+            middle = f", one of {count} regions{where} against a cap of {cap}, but "
         else:
             middle = " but "
         if verified:
@@ -200,7 +208,7 @@ class _LowFitText:
         else:
             middle += "no evidence yet shows its conditions fit it: fit "
         self.head = f" takes {industry} ({role}){middle}"
-        self._key = (texts.context, column, role, crowded, count, cap, threshold, verified)
+        self._key = (texts.context, column, role, crowded, count, cap, threshold, verified, where)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _LowFitText) and self._key == other._key
@@ -237,6 +245,8 @@ class _LowFitText:
             "count": self.count,
             "cap": self.cap,
             "crowded": self.crowded,
+            "crowded_in": self.texts.scope_names.get(self.where, ("", ""))[1] if self.where else "",
+            "crowded_in_zh": self.texts.scope_names.get(self.where, ("", ""))[0] if self.where else "",
             "segment": verdict.segment,
             "needs_met": tuple("|".join(g) for g in verdict.met),
             "needs_unknown": tuple("|".join(g) for g in verdict.unknown),
@@ -350,13 +360,19 @@ def chain_gap_flags(view: _View) -> list[Flag]:
             f"{len(upstream)} upstream links covered)"
         )
         suggestions = []
+        in_scope = np.ones(ctx.n_regions, dtype=bool) if view.scope.national else view.scope.rows
         for u in missing:
-            best = int(np.lexsort((np.arange(ctx.n_regions), -ctx.fit[:, u]))[0])
-            if ctx.fit[best, u] >= s.fit_threshold:
+            # Within the plan's scope first, the strongest evidence first (an industry
+            # already in the base, then the fit); only where the evidence supports it.
+            order = np.lexsort((np.arange(ctx.n_regions), -ctx.fit[:, u], ~ctx.in_base[:, u], ~in_scope))
+            eligible = order[(ctx.fit[order, u] >= s.fit_threshold) & ctx.strong[order, u]]
+            if len(eligible):
+                best = int(eligible[0])
                 suggestions.append(
                     Suggestion(
                         "assign", str(ctx.codes[best]), ctx.industry_ids[u], float(ctx.fit[best, u]),
                         ctx.names[best], ctx.industry_names[u],
+                        "" if ctx.verdict(best, u).segment == "whole" else ctx.verdict(best, u).segment,
                     )
                 )
         flags.append(

@@ -195,7 +195,9 @@ def suggestion_text(
     region = names.region(suggestion.region, "zh")
     industry = names.industry(suggestion.industry, "zh")
     verb = "发展" if suggestion.action == "assign" else "撤出"
-    return f"在{region}{verb}{industry}（适配度 {suggestion.fit:.2f}）"
+    segment = getattr(suggestion, "segment", "")
+    segment = f"的{_ZH_SEGMENTS[segment]}环节" if segment in _ZH_SEGMENTS and suggestion.action == "assign" else ""
+    return f"在{region}{verb}{industry}{segment}（适配度 {suggestion.fit:.2f}）"
 
 
 def _zh_crowded(flag: Any, ev: Mapping[str, Any], names: Names) -> str:
@@ -263,7 +265,10 @@ def _zh_low_fit(flag: Any, ev: Mapping[str, Any], names: Names) -> str:
     region = names.region(flag.regions[0], "zh")
     industry = names.industry(flag.industry, "zh")
     role = role_name(ev["role"], "zh")
-    middle = f"，是 {ev['count']} 个承接地区之一（上限 {ev['cap']}），但" if flag.kind == "one-size-fits-all" else "，但"
+    where = f"{ev['crowded_in_zh']}范围内" if ev.get("crowded_in_zh") else ""
+    middle = (
+        f"，是{where} {ev['count']} 个承接地区之一（上限 {ev['cap']}），但" if flag.kind == "one-size-fits-all" else "，但"
+    )
     if ev.get("verdict") == "unverified":
         message = (
             f"{region}以{role}角色承接{industry}{middle}尚无证据表明当地条件适合它：依据现有证据适配度 "
