@@ -138,3 +138,28 @@ def test_the_window_flags_a_partial_scope_draft(window):
     assert crowded == {"new-energy-vehicles", "artificial-intelligence"}
     window.document.undo_stack.setClean()
     window.new_plan()
+
+
+@pytest.mark.gui
+def test_the_window_and_check_agree_on_unverified_findings(window, tmp_path):
+    # The user's facts make the window copy the bundled conditions: the copy must keep
+    # which lists are complete, or the window would call unknowns absent.
+    from cluster_planner.domain.conditions import Fact
+
+    window.document.undo_stack.setClean()
+    window.new_plan()
+    window.selection.apply(["440200"])  # Shaoguan
+    window.assign_to_selection("integrated-circuits", "lead")
+    window.conditions_panel.add_fact(Fact("440200", "coastal", 1.0, "", "example.gov.cn/x", "confirmed"))
+    path = tmp_path / "facts.cplan"
+    assert window.save_to(path)
+    in_window = sorted((f.kind, f.severity, f.regions) for f in window.document.analysis.flags)
+    result = subprocess.run(
+        [sys.executable, "-m", "cluster_planner", "check", str(path), "--format", "json"],
+        capture_output=True, text=True, timeout=120,
+    )
+    on_cli = sorted((f["kind"], f["severity"], tuple(f["regions"])) for f in json.loads(result.stdout)["flags"])
+    assert in_window == on_cli
+    assert ("local-mismatch", "info", ("440200",)) in in_window
+    window.document.undo_stack.setClean()
+    window.new_plan()

@@ -271,6 +271,10 @@ class LocalConditions:
                 result[i, j] = max(result[i, j], fact.value)
         return result
 
+    def copy(self) -> LocalConditions:
+        """An independent copy with the same facts, level and dataset coverage."""
+        return LocalConditions(self.facts, codes=self.codes, level=self.level, coverage=self.coverage)
+
     @property
     def complete_conditions(self) -> frozenset[str] | None:
         """Conditions whose absence is known (a complete list); ``None``: all of them."""

@@ -107,9 +107,10 @@ def conditions_with_user_facts(bundled: Any, rows: Any) -> tuple[Any, list[str]]
     Returns the new ``LocalConditions`` and one message per row that could not be used
     (a hand-edited plan file may hold anything).
     """
-    from cluster_planner.domain.conditions import Fact, LocalConditions
+    from cluster_planner.domain.conditions import Fact
 
-    conditions = LocalConditions(bundled.facts, codes=bundled.codes, level=bundled.level)
+    # A copy keeps the datasets' coverage: which missing conditions are known absent.
+    conditions = bundled.copy()
     problems: list[str] = []
     for number, row in enumerate(rows if isinstance(rows, list) else [], start=1):
         try:
