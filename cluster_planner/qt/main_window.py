@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -43,14 +42,14 @@ from PySide6.QtWidgets import (
 )
 
 from cluster_planner.domain.errors import InputError, PlanFileError
-from cluster_planner.domain.plan import LEVELS, Batch, Change, Plan, Rename
+from cluster_planner.domain.plan import LEVELS, Change, Plan
 from cluster_planner.qt import dialogs
 from cluster_planner.qt.assignments_model import KEY_ROLE, AssignmentsModel, AssignmentsProxy
 from cluster_planner.qt.catalog_panel import CatalogPanel
 from cluster_planner.qt.commands import role_name
 from cluster_planner.qt.conditions_panel import ConditionsPanel, ImportReportDialog
 from cluster_planner.qt.document import LevelData, PlanDocument, RegionSelection, load_level_data
-from cluster_planner.qt.flags_panel import SEVERITY_RANK, FlagsPanel, severity_name
+from cluster_planner.qt.flags_panel import FlagsPanel, severity_name
 from cluster_planner.qt.i18n import current_language, document_names
 from cluster_planner.qt.map_canvas import MapCanvas
 from cluster_planner.qt.region_panel import RegionPanel
@@ -59,18 +58,6 @@ from cluster_planner.text.messages import flag_message
 
 APP_TITLE = "Cluster Planner"
 COLOUR_MODES = ("count", "industry", "severity")
-
-
-def _load_plan_file(path: Path, catalog: Any, layer: Any) -> Plan:
-    from cluster_planner.io.planfile import load_plan
-
-    return load_plan(path, catalog, layer)
-
-
-def _save_plan_file(plan: Plan, path: Path) -> None:
-    from cluster_planner.io.planfile import save_plan
-
-    save_plan(plan, path)
 
 
 class _LevelLoader(QThread):
@@ -122,22 +109,19 @@ class MainWindow(QMainWindow):
         self._sea_line: Any = None
         self._cities: Any = ()
         self._shared_loaded = False
-        self._colour_mode = "count"
-        self._colour_industry = ""
         self._hovered = ""
         self.last_recolour_seconds = 0.0
         self._recovery_path: Path | None = None
         self._edited_since_autosave = False
-        self._comparison: Any = None
-        self._comparison_plan: Plan | None = None
-        self._comparison_path: Path | None = None
         self._compare_dialog: dialogs.CompareDialog | None = None
         # One recovery file per window: a new or opened plan replaces the previous one.
         self._recovery_slot = f"window-{id(self):x}"
 
         self._retranslators: list[Callable[[], None]] = []
-        self.selection = RegionSelection(self)
         self.document = PlanDocument(self.catalog, level=self.settings.last_level(), parent=self)
+        # The planning session under the window: every rule and every state lives there.
+        self.session = self.document.session
+        self.selection = RegionSelection(self.session, self)
 
         self._build_canvas()
         self._build_docks()
@@ -582,7 +566,7 @@ class MainWindow(QMainWindow):
         self.industry_combo.activated.connect(
             lambda index: self.set_colour_industry(self.industry_combo.itemData(index))
         )
-        self._colour_industry = str(self.industry_combo.itemData(0) or "")
+        self.session.set_colour_industry(str(self.industry_combo.itemData(0) or ""))
         toolbar.addWidget(self.industry_combo)
         toolbar.addSeparator()
         toolbar.addAction(self.reset_view_action)
@@ -673,6 +657,7 @@ class MainWindow(QMainWindow):
         document.planEdited.connect(self._on_plan_edited)
         document.analysisUpdated.connect(self._on_analysis_updated)
         document.pathChanged.connect(self._update_title)
+        document.viewChanged.connect(self._on_view_changed)
         self.selection.changed.connect(self._on_selection_changed)
         self.canvas.selectionRequested.connect(self.selection.apply)
         self.canvas.regionHovered.connect(self._on_region_hovered)
@@ -788,7 +773,6 @@ class MainWindow(QMainWindow):
         if self._compare_dialog is not None and self._compare_dialog.isVisible():
             self._compare_dialog.reject()  # it compared the plan being replaced
         if layer_changed:
-            self.selection.clear()
             self.canvas.set_layer(data.layer, self._sea_line, self._cities)
         self.document.set_plan(plan, data, path)
         self.settings.set_last_level(data.level)
@@ -824,59 +808,33 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ editing the plan
     def assign_to_selection(self, industry_id: str, role: str = "lead") -> None:
         """Assign ``industry_id`` with ``role`` to every selected region as one undo step."""
-        plan = self.document.plan
-        codes = self.selection.codes
-        if not industry_id or not codes:
+        if not industry_id or not self.session.selection:
             self.statusBar().showMessage(self.tr("Select regions and an industry first"), 4000)
-            return
-        edits = []
-        for code in codes:
-            old = plan.get(code, industry_id)
-            if old is None:
-                edits.append(plan.assign_industry(code, industry_id, role))
-            elif old.role != role:
-                edits.append(plan.set_role(code, industry_id, role))
-        if not edits:
+        elif not self.session.assign(industry_id, role):
             self.catalog_panel.refresh()  # undo a check box click that changed nothing
-            return
-        self.document.push(edits[0] if len(edits) == 1 else Batch(tuple(edits)))
 
     def unassign_from_selection(self, industry_id: str) -> None:
         """Remove ``industry_id`` from every selected region as one undo step."""
-        plan = self.document.plan
-        edits = [
-            plan.unassign_industry(code, industry_id)
-            for code in self.selection.codes
-            if plan.get(code, industry_id) is not None
-        ]
-        if not edits:
+        if not self.session.unassign(industry_id):
             self.catalog_panel.refresh()
-            return
-        self.document.push(edits[0] if len(edits) == 1 else Batch(tuple(edits)))
 
     def edit_note(self, region: str, industry: str, note: str) -> None:
-        plan = self.document.plan
-        assignment = plan.get(region, industry)
-        if assignment is None or assignment.note == note:
-            return
-        self.document.push(plan.set_note(region, industry, note))
+        self.session.set_note(region, industry, note)
 
     def rename_plan(self) -> None:
         name, accepted = QInputDialog.getText(
             self, self.tr("Rename plan"), self.tr("Plan name:"), text=self.document.plan.name
         )
-        name = " ".join(name.split())
-        if accepted and name and name != self.document.plan.name:
-            self.document.push(Rename(name))
+        if accepted:
+            self.session.rename(name)
 
     # ------------------------------------------------------------------ reacting to changes
     def _on_plan_edited(self, change: Change) -> None:
         self._edited_since_autosave = True
         if change.name:
             self._update_title()
-        # The counts follow in _on_analysis_updated, which every edit reaches next.
-        if self._comparison is not None:
-            self._update_comparison()
+        # The counts follow in _on_analysis_updated, which every edit reaches next; the
+        # session has compared again already (see _on_view_changed).
 
     def _on_analysis_updated(self) -> None:
         self.recolour()
@@ -970,124 +928,56 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ the map's colours
     def set_colour_mode(self, mode: str) -> None:
         """Colour the map by ``count`` (industries per region), ``industry`` or ``severity``."""
-        if mode not in COLOUR_MODES:
-            raise ValueError(f"colour mode must be one of {COLOUR_MODES}, not {mode!r}")
-        self._colour_mode = mode
+        self.session.set_colour_mode(mode)
         self._sync_colour_widgets()
         self.recolour()
 
     def set_colour_industry(self, industry_id: str, switch_mode: bool = True) -> None:
         """Choose the industry the map shows in ``industry`` mode."""
-        if industry_id not in self.catalog.by_id:
+        if not self.session.set_colour_industry(industry_id):
             return
-        self._colour_industry = industry_id
         if switch_mode:
-            self._colour_mode = "industry"
+            self.session.set_colour_mode("industry")
         self._sync_colour_widgets()
-        if switch_mode or self._colour_mode == "industry":
+        if switch_mode or self.session.colour_mode == "industry":
             self.recolour()
 
     @property
     def colour_mode(self) -> str:
-        return self._colour_mode
+        return self.session.colour_mode
 
     def _sync_colour_widgets(self) -> None:
+        mode = self.session.colour_mode
         self.colour_combo.blockSignals(True)
-        self.colour_combo.setCurrentIndex(self.colour_combo.findData(self._colour_mode))
+        self.colour_combo.setCurrentIndex(self.colour_combo.findData(mode))
         self.colour_combo.blockSignals(False)
-        self.colour_actions[self._colour_mode].setChecked(True)
+        self.colour_actions[mode].setChecked(True)
         self.industry_combo.blockSignals(True)
-        self.industry_combo.setCurrentIndex(max(0, self.industry_combo.findData(self._colour_industry)))
+        self.industry_combo.setCurrentIndex(max(0, self.industry_combo.findData(self.session.colour_industry)))
         self.industry_combo.blockSignals(False)
-        self.industry_combo.setEnabled(self._colour_mode == "industry")
+        self.industry_combo.setEnabled(mode == "industry")
 
     def recolour(self) -> None:
-        """Recompute the regions' colours from the plan and hand them to the map."""
-        layer = self.document.layer
-        if layer is None:
+        """Hand the map the colours the session derives for the current view."""
+        if self.document.layer is None:
             return
         started = time.perf_counter()
-        from cluster_planner.render.colouring import (
-            colour_by_count,
-            colour_by_industry,
-            colour_by_severity,
-        )
-
-        n = len(layer)
-        index_of = layer.index_of
-        plan = self.document.plan
-        if self._comparison is not None:
-            facecolors, legend = self._comparison_colours(n, index_of)
-        elif self._colour_mode == "count":
-            counts = np.zeros(n, dtype=int)
-            for region, count in plan.region_counts().items():
-                row = index_of.get(region)
-                if row is not None:
-                    counts[row] = count
-            facecolors, legend = colour_by_count(counts, label=self._count_label)
-        elif self._colour_mode == "industry":
-            lead = np.zeros(n, dtype=bool)
-            support = np.zeros(n, dtype=bool)
-            for assignment in plan.regions_with(self._colour_industry):
-                row = index_of.get(assignment.region)
-                if row is not None:
-                    (lead if assignment.role == "lead" else support)[row] = True
-            facecolors, legend = colour_by_industry(
-                lead, support,
-                lead_label=self.tr("{industry}: lead").format(
-                    industry=self.document.industry_name(self._colour_industry)
-                ),
-                support_label=self.tr("Support"),
-                none_label=self.tr("Not chosen"),
-            )
-        else:
-            levels = np.zeros(n, dtype=int)
-            analysis = self.document.analysis
-            worst = analysis.region_severity() if analysis is not None else {}
-            for code, severity in worst.items():
-                row = index_of.get(code)
-                if row is not None:
-                    levels[row] = SEVERITY_RANK.get(severity, 0)
-            facecolors, legend = colour_by_severity(
-                levels,
-                labels=(self.tr("No flag"), self.tr("Info"), self.tr("Warning"), self.tr("Error")),
-            )
-        self.canvas.set_colours(facecolors, legend)
+        self.canvas.set_colours(*self.session.map_colours(self._colour_labels()))
         self.last_recolour_seconds = time.perf_counter() - started
 
-    def _comparison_colours(self, n: int, index_of: dict[str, int]) -> tuple[np.ndarray, list]:
-        from matplotlib.colors import to_rgba
+    def _colour_labels(self) -> Any:
+        from cluster_planner.render.colouring import ColourLabels
 
-        from cluster_planner.render.colouring import NOTHING_GREY
-
-        # Okabe-Ito: colour-blind safe, like the other map colourings.
-        palette = {
-            "same": to_rgba(NOTHING_GREY),
-            "added": to_rgba("#009e73"),
-            "removed": to_rgba("#d55e00"),
-            "changed": to_rgba("#e69f00"),
-        }
-        state: dict[int, str] = {}
-        diff = self._comparison
-        for kind, keys in (
-            ("added", [a.key for a in diff.added]),
-            ("removed", [a.key for a in diff.removed]),
-            ("changed", [c.key for c in diff.changed]),
-        ):
-            for region, _industry in keys:
-                row = index_of.get(region)
-                if row is not None:
-                    state[row] = kind if state.get(row, kind) == kind else "changed"
-        facecolors = np.tile(palette["same"], (n, 1))
-        for row, kind in state.items():
-            facecolors[row] = palette[kind]
-        legend = [
-            (self.tr("Only in the other plan"), palette["added"]),
-            (self.tr("Only in this plan"), palette["removed"]),
-            (self.tr("Changed"), palette["changed"]),
-            (self.tr("Same"), palette["same"]),
-        ]
-        return facecolors, legend
+        return ColourLabels(
+            count=self._count_label,
+            lead=self.tr("{industry}: lead"),
+            support=self.tr("Support"),
+            not_chosen=self.tr("Not chosen"),
+            severity=(self.tr("No flag"), self.tr("Info"), self.tr("Warning"), self.tr("Error")),
+            comparison=(self.tr("Only in the other plan"), self.tr("Only in this plan"),
+                        self.tr("Changed"), self.tr("Same")),
+            industry_name=self.document.industry_name,
+        )
 
     def _count_label(self, low: int, high: int) -> str:
         if high == 0:
@@ -1152,28 +1042,35 @@ class MainWindow(QMainWindow):
         if ask_to_save and not self.maybe_save():
             return False
         try:
-            # Read once without a layer to learn the plan's level, so that the county
-            # layer can load in the worker before the codes are checked against it.
-            level = _load_plan_file(path, self.catalog, None).level
+            # The level first, so that the county layer loads in the worker.
+            level = self.session.read_level(path)
         except PlanFileError as error:
             dialogs.show_error(self, self.tr("Cannot open the plan"), error.one_line())
             return False
         outcome: dict[str, bool] = {}
 
         def install(data: LevelData) -> None:
-            try:
-                plan = _load_plan_file(path, self.catalog, data.layer)
-            except PlanFileError as error:
-                dialogs.show_error(self, self.tr("Cannot open the plan"), error.one_line())
-                outcome["ok"] = False
-                return
-            self._discard_recovery()
-            self._install(plan, data, path)
-            self._remember_file(path)
-            outcome["ok"] = True
+            outcome["ok"] = self._replace_plan(
+                lambda: self.session.read_plan_file(path, data.layer), data, path,
+                self.tr("Cannot open the plan"),
+            )
+            if outcome["ok"]:
+                self._remember_file(path)
 
         self.with_level_data(level, install)
         return outcome.get("ok", True)
+
+    def _replace_plan(self, read: Callable[[], Plan], data: LevelData, path: Path | None,
+                      failure: str) -> bool:
+        """Show the plan ``read`` returns in place of the open one; on error say ``failure``."""
+        try:
+            plan = read()
+        except PlanFileError as error:
+            dialogs.show_error(self, failure, error.one_line())
+            return False
+        self._discard_recovery()
+        self._install(plan, data, path)
+        return True
 
     def save(self) -> bool:
         """Save to the plan's file (asking for one if it has none); ``False`` on failure."""
@@ -1197,14 +1094,12 @@ class MainWindow(QMainWindow):
 
     def save_to(self, path: str | Path) -> bool:
         """Write the plan to ``path`` atomically; the stack becomes clean on success."""
-        path = Path(path)
         try:
-            _save_plan_file(self.document.plan, path)
+            path = self.session.save(path)
         except PlanFileError as error:
             dialogs.show_error(self, self.tr("Cannot save the plan"), error.one_line())
             return False
         self._discard_recovery()
-        self.document.mark_saved(path)
         self._remember_file(path)
         self.statusBar().showMessage(self.tr("Saved {path}").format(path=path), 4000)
         return True
@@ -1278,19 +1173,12 @@ class MainWindow(QMainWindow):
 
     def export_to(self, path: str | Path) -> bool:
         """Export the open plan to ``path`` (its suffix picks the format); ``False`` on error."""
-        from cluster_planner.io.export import export_plan
-
         path = Path(path)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            export_plan(
-                self.document.plan,
-                path,
-                layer=self.document.layer,
-                catalog=self.catalog,
-                analysis=self.document.analysis,
-                language=current_language(),
-                colour_by="flags" if self._colour_mode == "severity" else "industries",
+            self.session.export(
+                path, current_language(),
+                "flags" if self.session.colour_mode == "severity" else "industries",
             )
         except InputError as error:
             QApplication.restoreOverrideCursor()
@@ -1318,21 +1206,11 @@ class MainWindow(QMainWindow):
         dialog is closed. Returns ``False`` (after showing why) when the file cannot be
         compared.
         """
-        path = Path(path)
         try:
-            other = _load_plan_file(path, self.catalog, None)
-            if other.level != self.document.level:
-                raise PlanFileError(
-                    path,
-                    f"the plan is on the {other.level} level; the open plan is on the "
-                    f"{self.document.level} level",
-                )
-            other = _load_plan_file(path, self.catalog, self.document.layer)
+            self.session.compare(path)
         except PlanFileError as error:
             dialogs.show_error(self, self.tr("Cannot compare the plans"), error.one_line())
             return False
-        self._comparison_plan = other
-        self._comparison_path = path
         if self._compare_dialog is None:
             self._compare_dialog = dialogs.CompareDialog(
                 self.document.region_label, self.document.industry_label, self
@@ -1340,31 +1218,24 @@ class MainWindow(QMainWindow):
             self._compare_dialog.regionsSelected.connect(
                 lambda codes: self.selection.apply(codes, "replace") if codes else None
             )
-            self._compare_dialog.finished.connect(self._end_comparison)
-        self._update_comparison()
+            self._compare_dialog.finished.connect(lambda _result: self.session.end_comparison())
         self._compare_dialog.show()
         self._compare_dialog.raise_()
+        self._on_view_changed("comparison")
         return True
 
-    def _update_comparison(self) -> None:
-        if self._comparison_plan is None or self._compare_dialog is None:
+    def _on_view_changed(self, field: str) -> None:
+        if field != "comparison":
             return
-        from cluster_planner.analysis.diff import diff_plans
-
-        context = self.document.context
-        self._comparison = diff_plans(self.document.plan, self._comparison_plan, context)
-        self._compare_dialog.show_diff(self._comparison, str(self._comparison_path))
-        self.recolour()
-
-    def _end_comparison(self) -> None:
-        self._comparison = None
-        self._comparison_plan = None
+        diff = self.session.comparison
+        if diff is not None and self._compare_dialog is not None:
+            self._compare_dialog.show_diff(diff, str(self.session.comparison_path))
         self.recolour()
 
     @property
     def comparison(self) -> Any:
         """The core ``PlanDiff`` the map shows, or ``None``."""
-        return self._comparison
+        return self.session.comparison
 
     # ------------------------------------------------------------------ fit and local conditions
     def show_fit_dialog(self, region: str, industry: str) -> Any:
@@ -1450,30 +1321,20 @@ class MainWindow(QMainWindow):
         Returns the number of facts applied and the problems (``"line N: ..."``); a file
         that cannot be read at all is shown as an error and applies nothing.
         """
-        conditions = self.document.conditions
-        if conditions is None:
-            dialogs.show_error(
-                self, self.tr("Cannot import local conditions"),
-                self.document.analysis_problem or self.tr("No local conditions are loaded."),
-            )
-            return 0, []
         try:
-            facts, problems = conditions.import_csv(path)
+            good, problems = self.session.import_conditions_csv(
+                path, self.tr("Import local conditions from {file}").format(file=Path(path).name)
+            )
         except InputError as error:
             dialogs.show_error(self, self.tr("Cannot import local conditions"), error.one_line())
             return 0, []
-        if facts:
-            self.document.push_fact_edit(
-                conditions.set_facts(facts),
-                self.tr("Import local conditions from {file}").format(file=Path(path).name),
-            )
         summary = self.tr("{file}: {good} facts applied (one undo step), {bad} rows skipped.").format(
-            file=Path(path).name, good=len(facts), bad=len(problems)
+            file=Path(path).name, good=good, bad=len(problems)
         )
         self.statusBar().showMessage(summary, 8000)
         if problems:
             self._show_import_report(summary, problems)
-        return len(facts), problems
+        return good, problems
 
     def import_statistics(self) -> None:
         """Ask for a region × industry CSV and use it for fit (see :meth:`import_statistics_csv`)."""
@@ -1488,13 +1349,10 @@ class MainWindow(QMainWindow):
 
     def import_statistics_csv(self, path: str | Path) -> bool:
         """Load a region × industry table into the analysis; problems are shown by line number."""
-        from cluster_planner.domain.statistics import load_statistics
-
-        layer = self.document.layer
-        if layer is None:
+        if self.document.layer is None:
             return False
         try:
-            table = load_statistics(path, [str(code) for code in layer.codes], self.catalog.ids)
+            table = self.session.read_statistics(path)
         except InputError as error:
             self._show_import_report(
                 self.tr("Cannot import statistics; nothing changed."), error.one_line().split("; ")
@@ -1502,7 +1360,7 @@ class MainWindow(QMainWindow):
             return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.document.set_statistics(table)
+            self.session.set_statistics(table)
         finally:
             QApplication.restoreOverrideCursor()
         return True
@@ -1602,23 +1460,20 @@ class MainWindow(QMainWindow):
         outcome: dict[str, bool] = {}
 
         def install(data: LevelData) -> None:
-            try:
-                plan = load_recovery(entry, self.catalog, data.layer)
-            except PlanFileError as error:
-                dialogs.show_error(self, self.tr("Cannot restore the plan"), error.one_line())
-                outcome["ok"] = False
+            outcome["ok"] = self._replace_plan(
+                lambda: load_recovery(entry, self.catalog, data.layer), data, entry.source_path,
+                self.tr("Cannot restore the plan"),
+            )
+            if not outcome["ok"]:
                 return
-            self._discard_recovery()
-            self._install(plan, data, entry.source_path)
             # The restored plan is not saved anywhere yet: the stack must not read clean.
-            self.document.undo_stack.resetClean()
+            self.session.command_stack.reset_clean()
             self.setWindowModified(True)
             try:
                 discard_recovery(entry)
             except PlanFileError as error:
                 self.statusBar().showMessage(error.one_line(), 10000)
             self.autosave()
-            outcome["ok"] = True
 
         self.with_level_data(level, install)
         return outcome.get("ok", True)

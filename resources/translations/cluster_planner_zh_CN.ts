@@ -384,6 +384,14 @@
         <source>support</source>
         <translation>配套</translation>
     </message>
+    <message>
+        <source>Drop the imported statistics</source>
+        <translation>移除导入的统计数据</translation>
+    </message>
+    <message>
+        <source>Import statistics from {file}</source>
+        <translation>从 {file} 导入统计数据</translation>
+    </message>
 </context>
 <context>
     <name>FactDialog</name>
@@ -1154,10 +1162,6 @@
         <translation>无法导入当地条件</translation>
     </message>
     <message>
-        <source>No local conditions are loaded.</source>
-        <translation>未加载当地条件。</translation>
-    </message>
-    <message>
         <source>Import local conditions from {file}</source>
         <translation>从 {file} 导入当地条件</translation>
     </message>
@@ -1231,7 +1235,6 @@ autosaved {when} — {source}</source>
     <name>Pillar</name>
     <message>
         <source>Traditional industries</source>
-        <extracomment>The plan setting holding the user&apos;s local-condition facts (see the module docstring).</extracomment>
         <translation>传统产业</translation>
     </message>
     <message>
@@ -1255,7 +1258,6 @@ autosaved {when} — {source}</source>
     <name>PlanDocument</name>
     <message>
         <source>Untitled plan</source>
-        <extracomment>``None`` until the window has loaded the first layer (it shows before that). The open plan&apos;s local conditions (bundled + the plan&apos;s user facts) and the fit built on them; the level&apos;s shared objects until the plan has its own facts.</extracomment>
         <translation>未命名规划</translation>
     </message>
 </context>
