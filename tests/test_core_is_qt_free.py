@@ -9,7 +9,7 @@ import sys
 
 import cluster_planner
 
-QT_FREE_LAYERS = ("domain", "analysis", "text", "render", "io")
+QT_FREE_LAYERS = ("domain", "analysis", "text", "render", "io", "session")
 
 
 def test_importing_every_qt_free_module_loads_no_qt():

@@ -275,7 +275,7 @@ def test_compare_with_a_saved_draft_lists_and_colours_the_differences(qtbot, fre
 
     unchanged = facecolour(fresh, "110000").copy()
     assert fresh.compare_path(draft)
-    dialog = fresh._compare_dialog
+    dialog = fresh.data.compare_dialog
     assert dialog.isVisible() and dialog.table.rowCount() == 1
     assert dialog.table.item(0, 1).text() == HEFEI
     assert "Homogeneity index" in dialog.summary.text()

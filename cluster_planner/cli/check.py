@@ -10,10 +10,8 @@ Exit status: 0 when no flag is a warning or an error, 1 when some are, 2 when th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from cluster_planner.cli._output import add_format_argument, print_json
-from cluster_planner.domain.errors import InputError, PlanFileError
+from cluster_planner.domain.errors import InputError
 from cluster_planner.domain.plan import LEVELS
 from cluster_planner.text.messages import LANGUAGES
 
@@ -43,30 +41,23 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    """Analyse the plan and print the result; 1 if any flag is a warning or an error."""
-    # Imported here so that `cluster-planner --help` stays quick.
-    from cluster_planner.analysis.engine import analyze, iter_report_lines, load_context
-    from cluster_planner.domain.catalog import load_catalog
-    from cluster_planner.domain.regions import load_layer
-    from cluster_planner.domain.statistics import load_statistics
-    from cluster_planner.io.planfile import load_plan
+    """Analyse the plan and print the result; 1 if any flag is a warning or an error.
 
-    catalog = load_catalog()
-    if args.level is None:
-        plan = load_plan(args.plan, catalog=catalog, layer=load_layer)
-    else:
-        plan = load_plan(args.plan, catalog=catalog)
-        plan.level = args.level
-        _check_regions(plan, load_layer(args.level), args.plan)
-    statistics = None
+    The plan is opened in a :class:`~cluster_planner.session.PlanSession`, as the window
+    opens it: its saved user facts and statistics count; ``--statistics`` replaces the
+    saved table for this run.
+    """
+    # Imported here so that `cluster-planner --help` stays quick.
+    from cluster_planner.analysis.engine import iter_report_lines
+    from cluster_planner.session import PlanSession
+
+    session = PlanSession.from_file(args.plan, level=args.level)
     if args.statistics:
-        layer = load_layer(plan.level)
-        statistics = load_statistics(args.statistics, layer.codes, catalog.ids)
-    context = load_context(plan.level, statistics)
-    try:
-        analysis = analyze(plan, context)
-    except ValueError as error:  # a setting saved in the plan is out of range
-        raise InputError(args.plan, f"cannot analyse the plan: {error}") from None
+        session.apply_statistics(session.read_statistics(args.statistics))
+    analysis = session.analysis
+    if analysis is None:
+        raise InputError(args.plan, session.analysis_problem or "cannot analyse the plan")
+    plan, catalog = session.plan, session.catalog
     language = getattr(args, "language", "en")
     if language == "en":
         payload = analysis.to_json()
@@ -154,11 +145,3 @@ def iter_report_lines_zh(analysis, names):
         )
         if flag.suggestions:
             yield "    建议：" + "；".join(suggestion_text(s, "zh", names) for s in flag.suggestions)
-
-
-def _check_regions(plan, layer, path: str | Path) -> None:
-    unknown = [code for code in plan.regions if code not in layer.index_of]
-    if unknown:
-        listed = ", ".join(unknown[:12]) + (f" and {len(unknown) - 12} more" if len(unknown) > 12 else "")
-        noun = "code" if len(unknown) == 1 else "codes"
-        raise PlanFileError(path, f"{len(unknown)} unknown region {noun} for the {plan.level} layer: {listed}")

@@ -33,28 +33,25 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     """Compare the two plans and print the result; 1 if they differ."""
-    from cluster_planner.analysis.diff import diff_plans
-    from cluster_planner.analysis.engine import load_context
-    from cluster_planner.domain.catalog import load_catalog
-    from cluster_planner.domain.regions import load_layer
-    from cluster_planner.io.planfile import load_plan
+    from cluster_planner.session import PlanSession
 
-    catalog = load_catalog()
-    before = load_plan(args.a, catalog=catalog, layer=load_layer)
-    after = load_plan(args.b, catalog=catalog, layer=load_layer)
-    if before.level != after.level:
-        raise InputError(args.b, f"is a {after.level} plan and {args.a} a {before.level} plan: "
+    # A's session judges both plans on A's local conditions and statistics, as the
+    # window's "Compare with" does.
+    session = PlanSession.from_file(args.a)
+    after = session.read_plan_file(args.b)
+    if after.level != session.level:
+        raise InputError(args.b, f"is a {after.level} plan and {args.a} a {session.level} plan: "
                                  "their regions cannot be matched")
-    settings = None if args.own_settings else dict(before.settings)
+    after = session.read_other_plan(args.b)
+    settings = None if args.own_settings else dict(session.plan.settings)
     try:
-        difference = diff_plans(before, after, load_context(before.level), settings)
+        difference = session.diff(after, settings)
     except ValueError as error:  # a setting saved in a plan is out of range
         raise InputError(args.a, f"cannot analyse the plans: {error}") from None
     if args.format == "json":
         print_json(difference.to_json())
     else:
-        layer = load_layer(before.level)
-        for line in report_lines(difference, layer, catalog, args.language):
+        for line in report_lines(difference, session.layer, session.catalog, args.language):
             print(line)
     return 0 if difference.is_empty else 1
 

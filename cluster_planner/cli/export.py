@@ -39,40 +39,15 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     # Heavy imports (geopandas, matplotlib) only once the command runs, so that
     # `cluster-planner --help` and the other commands stay quick.
-    from cluster_planner.domain.catalog import load_catalog
-    from cluster_planner.domain.regions import load_layer
-    from cluster_planner.io.export import export_plan, export_suffix
-    from cluster_planner.io.planfile import load_plan
+    from cluster_planner.io.export import export_suffix
+    from cluster_planner.session import PlanSession
 
     out = Path(args.out)
     suffix = export_suffix(out)  # an unknown suffix fails before anything is loaded
-    catalog = load_catalog()
-    plan = load_plan(args.plan, catalog=catalog, layer=load_layer)
-    layer = load_layer(plan.level)
-    analysis = None if suffix == ".cplan" else _analyse(plan, layer, catalog, args.plan)
-    export_plan(
-        plan,
-        out,
-        layer=layer,
-        catalog=catalog,
-        analysis=analysis,
-        language=args.language,
-        colour_by=args.colour_by,
-    )
+    # The session analyses the plan as the window does (with its user facts and statistics).
+    session = PlanSession.from_file(args.plan)
+    if suffix != ".cplan" and session.analysis is None:
+        raise InputError(args.plan, session.analysis_problem or "cannot analyse the plan")
+    session.export(out, language=args.language, colour_by=args.colour_by)
     print(out)
     return 0
-
-
-def _analyse(plan, layer, catalog, plan_path):
-    """The plan's analysis on the bundled local conditions."""
-    from cluster_planner.analysis.engine import analyze, build_context
-    from cluster_planner.domain.catalog import load_condition_types
-    from cluster_planner.domain.conditions import load_conditions
-
-    context = build_context(
-        layer, catalog, load_conditions(layer), condition_types=load_condition_types()
-    )
-    try:
-        return analyze(plan, context)
-    except ValueError as error:  # a setting saved in the plan is out of range
-        raise InputError(plan_path, f"cannot analyse the plan: {error}") from None

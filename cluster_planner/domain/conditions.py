@@ -57,6 +57,7 @@ from cluster_planner.domain.catalog import (
     load_condition_types,
 )
 from cluster_planner.domain.errors import DataError
+from cluster_planner.domain.events import EventHub
 from cluster_planner.domain.paths import data_dir
 
 STATUSES = ("confirmed", "implied", "derived", "unconfirmed", "unknown")
@@ -208,7 +209,8 @@ class LocalConditions:
         self.codes: tuple[str, ...] = tuple(str(code) for code in codes)
         self._facts: dict[tuple[str, str, str], Fact] = {}
         self._by_region: dict[str, dict[tuple[str, str, str], Fact]] = {}
-        self._listeners: list[Callable[[FactChange], None]] = []
+        #: Announces each applied edit as a :class:`FactChange` (see :meth:`subscribe`).
+        self.events = EventHub()
         for fact in facts:
             self._put(fact)
 
@@ -332,8 +334,7 @@ class LocalConditions:
     def apply(self, edit: FactEdit) -> FactEdit:
         """Apply ``edit``, notify listeners once, and return the edit that undoes it."""
         inverse, change = self._apply(edit)
-        for listener in list(self._listeners):
-            listener(change)
+        self.events.emit(change)
         return inverse
 
     def _apply(self, edit: FactEdit) -> tuple[FactEdit, FactChange]:
@@ -372,13 +373,7 @@ class LocalConditions:
 
     def subscribe(self, listener: Callable[[FactChange], None]) -> Callable[[], None]:
         """Call ``listener(change)`` after every applied edit; returns an unsubscriber."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        return self.events.subscribe(listener, FactChange)
 
     # -- importing --------------------------------------------------------------------
     def import_csv(self, path: str | Path) -> tuple[list[Fact], list[str]]:

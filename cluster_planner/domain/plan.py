@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from cluster_planner.domain.events import EventHub
+
 ROLES = ("lead", "support")
 ROLE_WEIGHT = {"lead": 1.0, "support": 0.5}
 LEVELS = ("province", "prefecture", "county")
@@ -116,7 +118,8 @@ class Plan:
     settings: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
     _assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict, repr=False)
-    _listeners: list[Callable[[Change], None]] = field(default_factory=list, repr=False)
+    #: Announces each applied edit as a :class:`Change` (see :meth:`subscribe`).
+    events: EventHub = field(default_factory=EventHub, repr=False, compare=False)
     # The same assignments by region, kept in step with ``_assignments``: the window asks
     # "what does this region take?" on every hover and edit, and a county plan holds
     # about 14,000 assignments.
@@ -225,8 +228,7 @@ class Plan:
     def apply(self, edit: Edit) -> Edit:
         """Apply ``edit``, notify listeners once, and return the edit that undoes it."""
         inverse, change = self._apply(edit)
-        for listener in list(self._listeners):
-            listener(change)
+        self.events.emit(change)
         return inverse
 
     def _apply(self, edit: Edit) -> tuple[Edit, Change]:
@@ -265,13 +267,7 @@ class Plan:
     # -- listeners ---------------------------------------------------------------
     def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
         """Call ``listener(change)`` after every applied edit; returns an unsubscriber."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        return self.events.subscribe(listener, Change)
 
     def copy(self) -> Plan:
         """An independent copy with the same content and no listeners."""

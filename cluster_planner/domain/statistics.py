@@ -250,6 +250,11 @@ def load_statistics(
         raise DataError(path, listed + (f"; and {more} more problems" if more > 0 else ""))
     if not cells:
         raise DataError(path, "the table has a header but no data rows")
+    return table_from_cells(cells, str(path))
+
+
+def table_from_cells(cells: dict[tuple[str, str], float], source: str = "") -> RegionIndustryTable:
+    """The table of ``{(region, industry): value}``, rows and columns in order of appearance."""
     regions = tuple(dict.fromkeys(region for region, _ in cells))
     industries = tuple(dict.fromkeys(industry for _, industry in cells))
     row_of = {code: row for row, code in enumerate(regions)}
@@ -257,7 +262,7 @@ def load_statistics(
     values = np.zeros((len(regions), len(industries)))
     for (region, industry), value in cells.items():
         values[row_of[region], column_of[industry]] = value
-    return RegionIndustryTable(regions, industries, values, str(path))
+    return RegionIndustryTable(regions, industries, values, source)
 
 
 def _read_long(numbered_rows, lowered_header, known_regions, known_industries, problems):

@@ -851,36 +851,24 @@ def _picture_text(key: str, language: str, **values: Any) -> str:
 
 
 def _picture_colours(plan: Plan, layer: Any, analysis: Any, colour_by: str, language: str = "en"):
-    import numpy as np
-
-    from cluster_planner.render.colouring import colour_by_count, colour_by_severity
+    """The picture's colours, from :func:`render.colouring.plan_colours` as the window's map."""
+    from cluster_planner.render.colouring import ColourLabels, plan_colours, severity_levels
 
     index_of = layer.index_of
-    severity = {}
-    if analysis is not None:
-        severity = {
-            code: level for code, level in analysis.region_severity().items() if code in index_of
-        }
     if colour_by == "flags":
-        levels = np.zeros(len(index_of), dtype=int)
-        for code, level in severity.items():
-            levels[index_of[code]] = SEVERITY_ORDER.index(level) + 1
-        labels = [_picture_text("no_flag", language)] + [
+        labels = ColourLabels(severity=[_picture_text("no_flag", language)] + [
             severity_name(s, language).capitalize() for s in SEVERITY_ORDER
-        ]
-        facecolors, legend = colour_by_severity(levels, labels=labels)
+        ])
+        facecolors, legend = plan_colours("severity", plan, index_of, analysis=analysis, labels=labels)
         return facecolors, legend, (), _picture_text("worst_flag", language)
     if colour_by != "industries":
         raise ValueError(f"colour_by must be 'industries' or 'flags', not {colour_by!r}")
-    counts = np.zeros(len(index_of), dtype=int)
-    for a in plan.assignments:
-        if a.region in index_of:
-            counts[index_of[a.region]] += 1
     none = _picture_text("none", language)
-    facecolors, legend = colour_by_count(
-        counts, label=lambda low, high: _count_label(low, high, none)
+    facecolors, legend = plan_colours(
+        "count", plan, index_of, labels=ColourLabels(count=lambda low, high: _count_label(low, high, none))
     )
-    flagged = [index_of[c] for c, level in severity.items() if level in ("warning", "error")]
+    # Outlined: the regions whose own worst flag is a warning or an error.
+    flagged = [int(row) for row in (severity_levels(analysis, index_of) >= 2).nonzero()[0]]
     if flagged:
         from matplotlib.colors import to_rgba
 

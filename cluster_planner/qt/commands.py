@@ -1,21 +1,25 @@
-"""One ``QUndoCommand`` for every plan edit.
+"""One generic ``QUndoCommand`` for every session command.
 
-The core builds the edits (:mod:`cluster_planner.domain.plan`) and knows how to invert
-them; this module only wraps them for a ``QUndoStack`` (Orange3's owpaintdata style):
-``redo`` applies the edit and keeps the inverse the core returns, ``undo`` applies that
-inverse. Consecutive note edits to the same assignment merge into one undo step, so
+The core builds the commands (:mod:`cluster_planner.session.commands`: plan edits,
+local-conditions edits, statistics) and knows how to invert them; this module only
+wraps them for a ``QUndoStack`` (Orange3's owpaintdata style): ``redo`` applies the
+command and keeps the inverse the core returns, ``undo`` applies that inverse.
+:class:`UndoStackAdapter` gives the stack the session's ``command_stack.do(cmd)``
+shape. Consecutive note edits to the same assignment merge into one undo step, so
 typing a note is undone in one go.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from cluster_planner.domain.plan import Batch, Edit, Plan, Put, Rename, SetSetting
+from cluster_planner.domain.plan import Batch, Edit, Put, Rename, SetSetting
 
 #: ``QUndoCommand.id`` of note edits; commands with the same id may merge.
 NOTE_MERGE_ID = 0x4E4F7465
@@ -88,87 +92,6 @@ def role_name(role: str) -> str:
     return {"lead": QCoreApplication.translate("EditCommand", "lead"), "support": QCoreApplication.translate("EditCommand", "support")}.get(role, role)
 
 
-class _DescribedCommand(QUndoCommand):
-    """An undo step named after its edit, and named again when the language changes.
-
-    A text given by the caller is kept as it is.
-    """
-
-    def __init__(self, document: Any, edit: Any, text: str | None):
-        super().__init__()
-        self._edit = edit
-        self._describes_itself = text is None
-        self.setText(self.describe(document) if text is None else text)
-
-    @property
-    def edit(self) -> Any:
-        return self._edit
-
-    def describe(self, document: Any) -> str:
-        """The undo text of the edit, with the document's names in the active language."""
-        raise NotImplementedError
-
-    def retranslate(self, document: Any) -> None:
-        """Describe the edit again in the language just installed (if this command did)."""
-        if self._describes_itself:
-            self.setText(self.describe(document))
-
-
-class EditCommand(_DescribedCommand):
-    """Apply one core edit (possibly a :class:`Batch`) as one undo step.
-
-    Parameters
-    ----------
-    document
-        The open document; its ``plan`` at construction time is the plan this command
-        edits (the stack is cleared whenever the document gets another plan).
-    edit
-        The edit to apply; build it with ``plan.assign_industry`` and friends.
-    text
-        The undo text; by default :func:`describe_edit` with the document's names.
-    """
-
-    def __init__(self, document: Any, edit: Edit, text: str | None = None):
-        super().__init__(document, edit, text)
-        self._plan: Plan = document.plan
-        self._inverse: Edit | None = None
-
-    def describe(self, document: Any) -> str:  # noqa: D102
-        return describe_edit(self._edit, document.region_label, document.industry_label)
-
-    def redo(self) -> None:
-        self._inverse = self._plan.apply(self._edit)
-
-    def undo(self) -> None:
-        if self._inverse is not None:
-            self._plan.apply(self._inverse)
-
-    def id(self) -> int:
-        edit = self._edit
-        return NOTE_MERGE_ID if isinstance(edit, Put) and edit.kind == "note" else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        """Fold a later note edit to the same assignment into this one."""
-        if not isinstance(other, EditCommand) or other.id() != NOTE_MERGE_ID:
-            return False
-        mine, theirs = self._edit, other._edit
-        if not (isinstance(mine, Put) and isinstance(theirs, Put)):
-            return False
-        if other._plan is not self._plan or (mine.region, mine.industry) != (
-            theirs.region,
-            theirs.industry,
-        ):
-            return False
-        # ``other`` is already applied; our inverse still restores the note before typing.
-        self._edit = theirs
-        self.setText(other.text())
-        self._describes_itself = other._describes_itself
-        inverse = self._inverse
-        if isinstance(inverse, Put) and inverse.value == theirs.value:
-            self.setObsolete(True)  # typed back to the original note: nothing to undo
-        return True
-
-
 def describe_fact_edit(edit: Any, region_name: Callable[[str], str] = str) -> str:
     """The undo text of a local-conditions edit, e.g. "Add condition sea-port to Zhuzhou"."""
     from cluster_planner.domain.conditions import FactBatch, RemoveFact, SetFact
@@ -186,33 +109,116 @@ def describe_fact_edit(edit: Any, region_name: Callable[[str], str] = str) -> st
     return _tr("Edit local conditions")
 
 
-class FactEditCommand(_DescribedCommand):
-    """Apply one core local-conditions edit (``SetFact``, ``RemoveFact``, ``FactBatch``) as one undo step.
+def describe_command(command: Any, document: Any) -> str:
+    """The undo text of a session command, with the document's names in the active language."""
+    from cluster_planner.session.commands import FactCommand, PlanCommand, StatisticsCommand
 
-    The document applies it (``LocalConditions.apply`` returns the inverse), records the
-    plan's user facts and re-runs the analysis; ``undo`` applies the inverse the same way.
+    if isinstance(command, PlanCommand):
+        return describe_edit(command.edit, document.region_label, document.industry_label)
+    if isinstance(command, FactCommand):
+        return describe_fact_edit(command.edit, document.region_label)
+    if isinstance(command, StatisticsCommand):
+        if command.table is None:
+            return QCoreApplication.translate("EditCommand", "Drop the imported statistics")
+        return QCoreApplication.translate("EditCommand", "Import statistics from {file}").format(
+            file=Path(command.table.source).name
+        )
+    return _tr("Edit plan")
+
+
+class SessionCommand(QUndoCommand):
+    """Apply one session command as one undo step, named after what it does.
 
     Parameters
     ----------
     document
-        The open document (``apply_fact_edit``).
-    edit
-        The core fact edit.
+        The open document: its ``session`` applies the command; its names describe it.
+    command
+        A :mod:`cluster_planner.session.commands` command.
     text
-        The undo text; by default :func:`describe_fact_edit`.
+        The undo text, kept as it is; by default :func:`describe_command`, named again
+        when the language changes (:meth:`retranslate`).
     """
 
-    def __init__(self, document: Any, edit: Any, text: str | None = None):
-        super().__init__(document, edit, text)
-        self._document = document
+    def __init__(self, document: Any, command: Any, text: str | None = None):
+        super().__init__()
+        self._session = document.session
+        self._command = command
         self._inverse: Any = None
+        self._describes_itself = text is None
+        self.setText(describe_command(command, document) if text is None else text)
 
-    def describe(self, document: Any) -> str:  # noqa: D102
-        return describe_fact_edit(self._edit, document.region_label)
+    @property
+    def command(self) -> Any:
+        return self._command
+
+    def retranslate(self, document: Any) -> None:
+        """Describe the command again in the language just installed (if this one did)."""
+        if self._describes_itself:
+            self.setText(describe_command(self._command, document))
 
     def redo(self) -> None:
-        self._inverse = self._document.apply_fact_edit(self._edit)
+        self._inverse = self._command.apply(self._session)
 
     def undo(self) -> None:
         if self._inverse is not None:
-            self._document.apply_fact_edit(self._inverse)
+            self._inverse.apply(self._session)
+
+    def id(self) -> int:
+        return NOTE_MERGE_ID if getattr(self._command, "note_key", None) else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        """Fold a later note edit to the same assignment into this one."""
+        if not isinstance(other, SessionCommand) or other.id() != NOTE_MERGE_ID:
+            return False
+        if other._session is not self._session or other._command.note_key != self._command.note_key:
+            return False
+        # ``other`` is already applied; our inverse still restores the note before typing.
+        self._command = other._command
+        self.setText(other.text())
+        self._describes_itself = other._describes_itself
+        inverse = getattr(self._inverse, "edit", None)
+        if isinstance(inverse, Put) and inverse.value == other._command.edit.value:
+            self.setObsolete(True)  # typed back to the original note: nothing to undo
+        return True
+
+
+class EditCommand(SessionCommand):
+    """A plan edit (possibly a :class:`Batch`) as one undo step; build it with ``plan.assign_industry``..."""
+
+    def __init__(self, document: Any, edit: Edit, text: str | None = None):
+        from cluster_planner.session.commands import PlanCommand
+
+        super().__init__(document, PlanCommand(edit), text)
+
+
+class UndoStackAdapter:
+    """A ``QUndoStack`` in the shape of the session's ``command_stack`` (``do``, ``undo``...).
+
+    The stack's clean state stays the "unsaved changes" mark.
+    """
+
+    def __init__(self, stack: QUndoStack, document: Any):
+        self.stack = stack
+        self._document = weakref.ref(document)  # the document owns the session that owns us
+
+    def do(self, command: Any, text: str | None = None) -> None:
+        self.stack.push(SessionCommand(self._document(), command, text))
+
+    def undo(self) -> None:
+        self.stack.undo()
+
+    def redo(self) -> None:
+        self.stack.redo()
+
+    def clear(self) -> None:
+        self.stack.clear()
+
+    def is_clean(self) -> bool:
+        return self.stack.isClean()
+
+    def set_clean(self) -> None:
+        self.stack.setClean()
+
+    def reset_clean(self) -> None:
+        self.stack.resetClean()

@@ -271,7 +271,7 @@ class FitDialog(QDialog):
         return self.tr(" or ").join(self._need_label(token) for token in group.split("|"))
 
     def _fit_threshold(self) -> float:
-        settings = getattr(self._document._analyzer, "settings", None)
+        settings = getattr(self._document.session.analyzer, "settings", None)
         return float(getattr(settings, "fit_threshold", 0.5))
 
     def _facts_list(self, facts: Any) -> str:

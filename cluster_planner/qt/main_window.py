@@ -18,16 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QDialog,
     QDockWidget,
-    QFileDialog,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -42,15 +39,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cluster_planner.domain.errors import InputError, PlanFileError
-from cluster_planner.domain.plan import LEVELS, Batch, Change, Plan, Rename
+from cluster_planner.domain.errors import InputError
+from cluster_planner.domain.plan import LEVELS, Change, Plan
 from cluster_planner.qt import dialogs
 from cluster_planner.qt.assignments_model import KEY_ROLE, AssignmentsModel, AssignmentsProxy
 from cluster_planner.qt.catalog_panel import CatalogPanel
 from cluster_planner.qt.commands import role_name
-from cluster_planner.qt.conditions_panel import ConditionsPanel, ImportReportDialog
+from cluster_planner.qt.conditions_panel import ConditionsPanel
+from cluster_planner.qt.data_controller import DataController
 from cluster_planner.qt.document import LevelData, PlanDocument, RegionSelection, load_level_data
-from cluster_planner.qt.flags_panel import SEVERITY_RANK, FlagsPanel, severity_name
+from cluster_planner.qt.file_controller import FileController
+from cluster_planner.qt.flags_panel import FlagsPanel, severity_name
 from cluster_planner.qt.i18n import current_language, document_names
 from cluster_planner.qt.map_canvas import MapCanvas
 from cluster_planner.qt.region_panel import RegionPanel
@@ -59,18 +58,6 @@ from cluster_planner.text.messages import flag_message
 
 APP_TITLE = "Cluster Planner"
 COLOUR_MODES = ("count", "industry", "severity")
-
-
-def _load_plan_file(path: Path, catalog: Any, layer: Any) -> Plan:
-    from cluster_planner.io.planfile import load_plan
-
-    return load_plan(path, catalog, layer)
-
-
-def _save_plan_file(plan: Plan, path: Path) -> None:
-    from cluster_planner.io.planfile import save_plan
-
-    save_plan(plan, path)
 
 
 class _LevelLoader(QThread):
@@ -122,22 +109,16 @@ class MainWindow(QMainWindow):
         self._sea_line: Any = None
         self._cities: Any = ()
         self._shared_loaded = False
-        self._colour_mode = "count"
-        self._colour_industry = ""
         self._hovered = ""
         self.last_recolour_seconds = 0.0
-        self._recovery_path: Path | None = None
-        self._edited_since_autosave = False
-        self._comparison: Any = None
-        self._comparison_plan: Plan | None = None
-        self._comparison_path: Path | None = None
-        self._compare_dialog: dialogs.CompareDialog | None = None
-        # One recovery file per window: a new or opened plan replaces the previous one.
-        self._recovery_slot = f"window-{id(self):x}"
 
         self._retranslators: list[Callable[[], None]] = []
-        self.selection = RegionSelection(self)
         self.document = PlanDocument(self.catalog, level=self.settings.last_level(), parent=self)
+        # The planning session under the window: every rule and every state lives there.
+        self.session = self.document.session
+        self.selection = RegionSelection(self.session, self)
+        self.files = FileController(self)
+        self.data = DataController(self)
 
         self._build_canvas()
         self._build_docks()
@@ -146,12 +127,6 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
-
-        self._autosave_timer = QTimer(self)
-        self._autosave_timer.setObjectName("autosaveTimer")
-        self._autosave_timer.setInterval(self.settings.autosave_seconds() * 1000)
-        self._autosave_timer.timeout.connect(self.autosave)
-        self._autosave_timer.start()
 
         screen = QApplication.primaryScreen()
         available = screen.availableGeometry() if screen is not None else None
@@ -246,7 +221,6 @@ class MainWindow(QMainWindow):
         # Beside the assignments: the bottom area is wide enough for the source column.
         self.splitDockWidget(self.assignments_dock, self.conditions_dock, Qt.Orientation.Horizontal)
         self._fit_dialog: Any = None
-        self.import_report: ImportReportDialog | None = None
 
     def _translated(self, setter: Callable[[str], Any], text: Callable[[], str]) -> None:
         """Call ``setter(text())`` now and again after every language change."""
@@ -301,28 +275,28 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         key = QKeySequence.StandardKey
-        self.new_action = self._action("newAction", lambda: self.tr("&New plan"), self.new_plan, key.New)
-        self.open_action = self._action("openAction", lambda: self.tr("&Open…"), self.open_plan, key.Open)
-        self.save_action = self._action("saveAction", lambda: self.tr("&Save"), self.save, key.Save)
+        self.new_action = self._action("newAction", lambda: self.tr("&New plan"), self.files.new_plan, key.New)
+        self.open_action = self._action("openAction", lambda: self.tr("&Open…"), self.files.open_plan, key.Open)
+        self.save_action = self._action("saveAction", lambda: self.tr("&Save"), self.files.save, key.Save)
         self.save_as_action = self._action(
-            "saveAsAction", lambda: self.tr("Save &As…"), self.save_as, QKeySequence("Ctrl+Shift+S")
+            "saveAsAction", lambda: self.tr("Save &As…"), self.files.save_as, QKeySequence("Ctrl+Shift+S")
         )
         self.export_action = self._action(
-            "exportAction", lambda: self.tr("&Export…"), self.export, QKeySequence("Ctrl+E"),
+            "exportAction", lambda: self.tr("&Export…"), self.files.export, QKeySequence("Ctrl+E"),
             lambda: self.tr("Export the plan as a map, table, GIS layer or report"),
         )
         self.compare_action = self._action(
-            "compareAction", lambda: self.tr("&Compare with…"), self.compare_with, None,
+            "compareAction", lambda: self.tr("&Compare with…"), self.data.compare_with, None,
             lambda: self.tr("Compare this plan with another plan file"),
         )
         self.import_conditions_action = self._action(
             "importConditionsAction", lambda: self.tr("Import &local conditions (CSV)…"),
-            self.import_conditions, None,
+            self.data.import_conditions, None,
             lambda: self.tr("Add your own local-condition facts: region, condition, value, source"),
         )
         self.import_statistics_action = self._action(
             "importStatisticsAction", lambda: self.tr("Import &statistics (CSV)…"),
-            self.import_statistics, None,
+            self.data.import_statistics, None,
             lambda: self.tr("A region × industry table: fit then uses location quotients and relatedness"),
         )
         self.explain_fit_action = self._action(
@@ -470,7 +444,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = QMenu(self)
         self._translated(self.recent_menu.setTitle, lambda: self.tr("Open &Recent"))
         self.recent_menu.setObjectName("recentMenu")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.aboutToShow.connect(self.files._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
@@ -582,7 +556,7 @@ class MainWindow(QMainWindow):
         self.industry_combo.activated.connect(
             lambda index: self.set_colour_industry(self.industry_combo.itemData(index))
         )
-        self._colour_industry = str(self.industry_combo.itemData(0) or "")
+        self.session.set_colour_industry(str(self.industry_combo.itemData(0) or ""))
         toolbar.addWidget(self.industry_combo)
         toolbar.addSeparator()
         toolbar.addAction(self.reset_view_action)
@@ -607,17 +581,6 @@ class MainWindow(QMainWindow):
             names = {"zh": industry.name_zh, "en": industry.name_en}
             self.industry_combo.setItemText(index, names[language])
             self.industry_combo.setItemData(index, names[other_language(language)], Qt.ItemDataRole.ToolTipRole)
-
-    def _plan_filter(self) -> str:
-        """The file-type filter of the plan dialogs, in the language installed now."""
-        # literal strings, so that lupdate sees each of them
-        return ";;".join(
-            (
-                self.tr("Cluster Planner plans (*.cplan)"),
-                self.tr("JSON (*.json)"),
-                self.tr("All files (*)"),
-            )
-        )
 
     def _retitle_undo_actions(self, *_args: Any) -> None:
         stack = self.document.undo_stack
@@ -688,7 +651,6 @@ class MainWindow(QMainWindow):
         )
         self.conditions_panel.explainRequested.connect(self.show_fit_dialog)
         self.catalog_panel.currentIndustryChanged.connect(lambda _id: self.conditions_panel.update_buttons())
-        document.conditionsChanged.connect(self._update_statistics_label)
         # "Why this fit?" is one click away from an assignment row and from a flag.
         self.assignments_table.doubleClicked.connect(self._on_assignment_double_clicked)
         for table in (self.assignments_table, self.flags_panel.table):
@@ -785,10 +747,10 @@ class MainWindow(QMainWindow):
     def _install(self, plan: Plan, data: LevelData, path: Path | None) -> None:
         """Show ``plan`` on ``data``'s layer (switching the map's layer if needed)."""
         layer_changed = self.document.level_data is not data
-        if self._compare_dialog is not None and self._compare_dialog.isVisible():
-            self._compare_dialog.reject()  # it compared the plan being replaced
+        compare_dialog = self.data.compare_dialog
+        if compare_dialog is not None and compare_dialog.isVisible():
+            compare_dialog.reject()  # it compared the plan being replaced
         if layer_changed:
-            self.selection.clear()
             self.canvas.set_layer(data.layer, self._sea_line, self._cities)
         self.document.set_plan(plan, data, path)
         self.settings.set_last_level(data.level)
@@ -810,7 +772,7 @@ class MainWindow(QMainWindow):
             if not self.maybe_save():
                 self._sync_level_widgets()
                 return
-        self._discard_recovery()
+        self.files._discard_recovery()
         name = self.document.plan.name if pristine else Plan().name
         self.with_level_data(level, lambda data: self._install(Plan(name=name, level=level), data, None))
 
@@ -824,59 +786,32 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ editing the plan
     def assign_to_selection(self, industry_id: str, role: str = "lead") -> None:
         """Assign ``industry_id`` with ``role`` to every selected region as one undo step."""
-        plan = self.document.plan
-        codes = self.selection.codes
-        if not industry_id or not codes:
+        if not industry_id or not self.session.selection:
             self.statusBar().showMessage(self.tr("Select regions and an industry first"), 4000)
-            return
-        edits = []
-        for code in codes:
-            old = plan.get(code, industry_id)
-            if old is None:
-                edits.append(plan.assign_industry(code, industry_id, role))
-            elif old.role != role:
-                edits.append(plan.set_role(code, industry_id, role))
-        if not edits:
+        elif not self.session.assign(industry_id, role):
             self.catalog_panel.refresh()  # undo a check box click that changed nothing
-            return
-        self.document.push(edits[0] if len(edits) == 1 else Batch(tuple(edits)))
 
     def unassign_from_selection(self, industry_id: str) -> None:
         """Remove ``industry_id`` from every selected region as one undo step."""
-        plan = self.document.plan
-        edits = [
-            plan.unassign_industry(code, industry_id)
-            for code in self.selection.codes
-            if plan.get(code, industry_id) is not None
-        ]
-        if not edits:
+        if not self.session.unassign(industry_id):
             self.catalog_panel.refresh()
-            return
-        self.document.push(edits[0] if len(edits) == 1 else Batch(tuple(edits)))
 
     def edit_note(self, region: str, industry: str, note: str) -> None:
-        plan = self.document.plan
-        assignment = plan.get(region, industry)
-        if assignment is None or assignment.note == note:
-            return
-        self.document.push(plan.set_note(region, industry, note))
+        self.session.set_note(region, industry, note)
 
     def rename_plan(self) -> None:
         name, accepted = QInputDialog.getText(
             self, self.tr("Rename plan"), self.tr("Plan name:"), text=self.document.plan.name
         )
-        name = " ".join(name.split())
-        if accepted and name and name != self.document.plan.name:
-            self.document.push(Rename(name))
+        if accepted:
+            self.session.rename(name)
 
     # ------------------------------------------------------------------ reacting to changes
     def _on_plan_edited(self, change: Change) -> None:
-        self._edited_since_autosave = True
         if change.name:
             self._update_title()
-        # The counts follow in _on_analysis_updated, which every edit reaches next.
-        if self._comparison is not None:
-            self._update_comparison()
+        # The counts follow in _on_analysis_updated, which every edit reaches next; the
+        # session has compared again already (see _on_view_changed).
 
     def _on_analysis_updated(self) -> None:
         self.recolour()
@@ -884,8 +819,6 @@ class MainWindow(QMainWindow):
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)
-        if clean:
-            self._discard_recovery()
 
     def _on_selection_changed(self, codes: list[str]) -> None:
         self.canvas.set_selection(codes)
@@ -970,124 +903,56 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ the map's colours
     def set_colour_mode(self, mode: str) -> None:
         """Colour the map by ``count`` (industries per region), ``industry`` or ``severity``."""
-        if mode not in COLOUR_MODES:
-            raise ValueError(f"colour mode must be one of {COLOUR_MODES}, not {mode!r}")
-        self._colour_mode = mode
+        self.session.set_colour_mode(mode)
         self._sync_colour_widgets()
         self.recolour()
 
     def set_colour_industry(self, industry_id: str, switch_mode: bool = True) -> None:
         """Choose the industry the map shows in ``industry`` mode."""
-        if industry_id not in self.catalog.by_id:
+        if not self.session.set_colour_industry(industry_id):
             return
-        self._colour_industry = industry_id
         if switch_mode:
-            self._colour_mode = "industry"
+            self.session.set_colour_mode("industry")
         self._sync_colour_widgets()
-        if switch_mode or self._colour_mode == "industry":
+        if switch_mode or self.session.colour_mode == "industry":
             self.recolour()
 
     @property
     def colour_mode(self) -> str:
-        return self._colour_mode
+        return self.session.colour_mode
 
     def _sync_colour_widgets(self) -> None:
+        mode = self.session.colour_mode
         self.colour_combo.blockSignals(True)
-        self.colour_combo.setCurrentIndex(self.colour_combo.findData(self._colour_mode))
+        self.colour_combo.setCurrentIndex(self.colour_combo.findData(mode))
         self.colour_combo.blockSignals(False)
-        self.colour_actions[self._colour_mode].setChecked(True)
+        self.colour_actions[mode].setChecked(True)
         self.industry_combo.blockSignals(True)
-        self.industry_combo.setCurrentIndex(max(0, self.industry_combo.findData(self._colour_industry)))
+        self.industry_combo.setCurrentIndex(max(0, self.industry_combo.findData(self.session.colour_industry)))
         self.industry_combo.blockSignals(False)
-        self.industry_combo.setEnabled(self._colour_mode == "industry")
+        self.industry_combo.setEnabled(mode == "industry")
 
     def recolour(self) -> None:
-        """Recompute the regions' colours from the plan and hand them to the map."""
-        layer = self.document.layer
-        if layer is None:
+        """Hand the map the colours the session derives for the current view."""
+        if self.document.layer is None:
             return
         started = time.perf_counter()
-        from cluster_planner.render.colouring import (
-            colour_by_count,
-            colour_by_industry,
-            colour_by_severity,
-        )
-
-        n = len(layer)
-        index_of = layer.index_of
-        plan = self.document.plan
-        if self._comparison is not None:
-            facecolors, legend = self._comparison_colours(n, index_of)
-        elif self._colour_mode == "count":
-            counts = np.zeros(n, dtype=int)
-            for region, count in plan.region_counts().items():
-                row = index_of.get(region)
-                if row is not None:
-                    counts[row] = count
-            facecolors, legend = colour_by_count(counts, label=self._count_label)
-        elif self._colour_mode == "industry":
-            lead = np.zeros(n, dtype=bool)
-            support = np.zeros(n, dtype=bool)
-            for assignment in plan.regions_with(self._colour_industry):
-                row = index_of.get(assignment.region)
-                if row is not None:
-                    (lead if assignment.role == "lead" else support)[row] = True
-            facecolors, legend = colour_by_industry(
-                lead, support,
-                lead_label=self.tr("{industry}: lead").format(
-                    industry=self.document.industry_name(self._colour_industry)
-                ),
-                support_label=self.tr("Support"),
-                none_label=self.tr("Not chosen"),
-            )
-        else:
-            levels = np.zeros(n, dtype=int)
-            analysis = self.document.analysis
-            worst = analysis.region_severity() if analysis is not None else {}
-            for code, severity in worst.items():
-                row = index_of.get(code)
-                if row is not None:
-                    levels[row] = SEVERITY_RANK.get(severity, 0)
-            facecolors, legend = colour_by_severity(
-                levels,
-                labels=(self.tr("No flag"), self.tr("Info"), self.tr("Warning"), self.tr("Error")),
-            )
-        self.canvas.set_colours(facecolors, legend)
+        self.canvas.set_colours(*self.session.map_colours(self._colour_labels()))
         self.last_recolour_seconds = time.perf_counter() - started
 
-    def _comparison_colours(self, n: int, index_of: dict[str, int]) -> tuple[np.ndarray, list]:
-        from matplotlib.colors import to_rgba
+    def _colour_labels(self) -> Any:
+        from cluster_planner.render.colouring import ColourLabels
 
-        from cluster_planner.render.colouring import NOTHING_GREY
-
-        # Okabe-Ito: colour-blind safe, like the other map colourings.
-        palette = {
-            "same": to_rgba(NOTHING_GREY),
-            "added": to_rgba("#009e73"),
-            "removed": to_rgba("#d55e00"),
-            "changed": to_rgba("#e69f00"),
-        }
-        state: dict[int, str] = {}
-        diff = self._comparison
-        for kind, keys in (
-            ("added", [a.key for a in diff.added]),
-            ("removed", [a.key for a in diff.removed]),
-            ("changed", [c.key for c in diff.changed]),
-        ):
-            for region, _industry in keys:
-                row = index_of.get(region)
-                if row is not None:
-                    state[row] = kind if state.get(row, kind) == kind else "changed"
-        facecolors = np.tile(palette["same"], (n, 1))
-        for row, kind in state.items():
-            facecolors[row] = palette[kind]
-        legend = [
-            (self.tr("Only in the other plan"), palette["added"]),
-            (self.tr("Only in this plan"), palette["removed"]),
-            (self.tr("Changed"), palette["changed"]),
-            (self.tr("Same"), palette["same"]),
-        ]
-        return facecolors, legend
+        return ColourLabels(
+            count=self._count_label,
+            lead=self.tr("{industry}: lead"),
+            support=self.tr("Support"),
+            not_chosen=self.tr("Not chosen"),
+            severity=(self.tr("No flag"), self.tr("Info"), self.tr("Warning"), self.tr("Error")),
+            comparison=(self.tr("Only in the other plan"), self.tr("Only in this plan"),
+                        self.tr("Changed"), self.tr("Same")),
+            industry_name=self.document.industry_name,
+        )
 
     def _count_label(self, low: int, high: int) -> str:
         if high == 0:
@@ -1117,254 +982,53 @@ class MainWindow(QMainWindow):
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ files
-    def maybe_save(self) -> bool:
-        """Ask to save unsaved changes; ``False`` when the user cancels."""
-        if not self.document.is_modified():
-            return True
-        answer = dialogs.ask_save_changes(self, self.document.display_name())
-        if answer == "save":
-            return self.save()
-        return answer == "discard"
-
-    def new_plan(self) -> None:
-        if not self.ready or not self.maybe_save():
-            return
-        self._discard_recovery()
-        level = self.document.level
-        self.with_level_data(level, lambda data: self._install(Plan(level=level), data, None))
-
-    def open_plan(self) -> None:
-        if not self.ready or not self.maybe_save():
-            return
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open plan"), self._dialog_directory(), self._plan_filter()
-        )
-        if path:
-            self.open_path(path, ask_to_save=False)
-
-    def open_path(self, path: str | Path, ask_to_save: bool = True) -> bool:
-        """Open the plan file ``path``; on error show it and keep the open plan.
-
-        Returns ``True`` when the plan was read (for the county level it then appears
-        once the layer has loaded).
-        """
-        path = Path(path)
-        if ask_to_save and not self.maybe_save():
-            return False
-        try:
-            # Read once without a layer to learn the plan's level, so that the county
-            # layer can load in the worker before the codes are checked against it.
-            level = _load_plan_file(path, self.catalog, None).level
-        except PlanFileError as error:
-            dialogs.show_error(self, self.tr("Cannot open the plan"), error.one_line())
-            return False
-        outcome: dict[str, bool] = {}
-
-        def install(data: LevelData) -> None:
-            try:
-                plan = _load_plan_file(path, self.catalog, data.layer)
-            except PlanFileError as error:
-                dialogs.show_error(self, self.tr("Cannot open the plan"), error.one_line())
-                outcome["ok"] = False
-                return
-            self._discard_recovery()
-            self._install(plan, data, path)
-            self._remember_file(path)
-            outcome["ok"] = True
-
-        self.with_level_data(level, install)
-        return outcome.get("ok", True)
-
-    def save(self) -> bool:
-        """Save to the plan's file (asking for one if it has none); ``False`` on failure."""
-        if self.document.path is None:
-            return self.save_as()
-        return self.save_to(self.document.path)
-
-    def save_as(self) -> bool:
-        suggested = self.document.path or Path(self._dialog_directory()) / (
-            _safe_file_stem(self.document.plan.name) + ".cplan"
-        )
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save plan as"), str(suggested), self._plan_filter()
-        )
-        if not path:
-            return False
-        path = Path(path)
-        if not path.suffix:
-            path = path.with_suffix(".cplan")
-        return self.save_to(path)
-
-    def save_to(self, path: str | Path) -> bool:
-        """Write the plan to ``path`` atomically; the stack becomes clean on success."""
-        path = Path(path)
-        try:
-            _save_plan_file(self.document.plan, path)
-        except PlanFileError as error:
-            dialogs.show_error(self, self.tr("Cannot save the plan"), error.one_line())
-            return False
-        self._discard_recovery()
-        self.document.mark_saved(path)
-        self._remember_file(path)
-        self.statusBar().showMessage(self.tr("Saved {path}").format(path=path), 4000)
-        return True
-
-    def _remember_file(self, path: Path) -> None:
-        self.settings.add_recent_file(path)
-        self.settings.set_last_directory(path.resolve().parent)
-
-    def _dialog_directory(self) -> str:
-        if self.document.path is not None:
-            return str(self.document.path.parent)
-        return self.settings.last_directory() or str(Path.home())
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_files()
-        for number, path in enumerate(recent, start=1):
-            label = f"&{number % 10} {Path(path).name}  —  {Path(path).parent}"
-            action = self.recent_menu.addAction(label)
-            action.setObjectName(f"recentFileAction{number}")
-            action.setData(path)
-            action.triggered.connect(lambda _checked=False, path=path: self.open_recent(path))
-        if not recent:
-            empty = self.recent_menu.addAction(self.tr("No recent plans"))
-            empty.setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            clear = self.recent_menu.addAction(self.tr("Clear recent plans"))
-            clear.triggered.connect(lambda: self.settings.set_recent_files([]))
-
-    def open_recent(self, path: str) -> None:
-        """Open a recent file; a file that no longer exists is removed from the list."""
-        if not Path(path).is_file():
-            self.settings.remove_recent_file(path)
-            dialogs.show_information(
-                self, self.tr("Plan not found"),
-                self.tr("{path} no longer exists; it was removed from the recent plans.").format(
-                    path=path
-                ),
-            )
-            return
-        self.open_path(path)
-
-    def export(self) -> None:
-        """Ask for a file and export the plan by its suffix (map, table, GIS layer, report)."""
-        if not self.ready:
-            return
-        filters = [
-            self.tr("Map picture (*.png)"),
-            self.tr("Map as vector graphics (*.svg)"),
-            self.tr("Map as PDF (*.pdf)"),
-            self.tr("Report (*.html)"),
-            self.tr("Assignments table (*.csv)"),
-            self.tr("GIS layer, GeoPackage (*.gpkg)"),
-            self.tr("GIS layer, GeoJSON (*.geojson)"),
-            self.tr("Plan, normalised (*.cplan)"),
-        ]
-        stem = self.document.path.stem if self.document.path else _safe_file_stem(
-            self.document.plan.name
-        )
-        path, chosen = QFileDialog.getSaveFileName(
-            self, self.tr("Export plan"), str(Path(self._dialog_directory()) / f"{stem}.png"),
-            ";;".join(filters),
-        )
-        if not path:
-            return
-        path = Path(path)
-        if not path.suffix and "(*." in chosen:
-            path = path.with_suffix(chosen[chosen.index("(*.") + 2 : -1])
-        self.export_to(path)
-
-    def export_to(self, path: str | Path) -> bool:
-        """Export the open plan to ``path`` (its suffix picks the format); ``False`` on error."""
-        from cluster_planner.io.export import export_plan
-
-        path = Path(path)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            export_plan(
-                self.document.plan,
-                path,
-                layer=self.document.layer,
-                catalog=self.catalog,
-                analysis=self.document.analysis,
-                language=current_language(),
-                colour_by="flags" if self._colour_mode == "severity" else "industries",
-            )
-        except InputError as error:
-            QApplication.restoreOverrideCursor()
-            dialogs.show_error(self, self.tr("Cannot export the plan"), error.one_line())
-            return False
-        QApplication.restoreOverrideCursor()
-        self.settings.set_last_directory(path.resolve().parent)
-        self.statusBar().showMessage(self.tr("Exported {path}").format(path=path), 6000)
-        return True
-
-    def compare_with(self) -> None:
-        """Ask for another plan file and compare the open plan with it."""
-        if not self.ready:
-            return
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Compare with plan"), self._dialog_directory(), self._plan_filter()
-        )
-        if path:
-            self.compare_path(path)
-
-    def compare_path(self, path: str | Path) -> bool:
-        """Compare the open plan (before) with the plan file ``path`` (after).
-
-        The map shows what the other plan adds, removes and changes until the comparison
-        dialog is closed. Returns ``False`` (after showing why) when the file cannot be
-        compared.
-        """
-        path = Path(path)
-        try:
-            other = _load_plan_file(path, self.catalog, None)
-            if other.level != self.document.level:
-                raise PlanFileError(
-                    path,
-                    f"the plan is on the {other.level} level; the open plan is on the "
-                    f"{self.document.level} level",
-                )
-            other = _load_plan_file(path, self.catalog, self.document.layer)
-        except PlanFileError as error:
-            dialogs.show_error(self, self.tr("Cannot compare the plans"), error.one_line())
-            return False
-        self._comparison_plan = other
-        self._comparison_path = path
-        if self._compare_dialog is None:
-            self._compare_dialog = dialogs.CompareDialog(
-                self.document.region_label, self.document.industry_label, self
-            )
-            self._compare_dialog.regionsSelected.connect(
-                lambda codes: self.selection.apply(codes, "replace") if codes else None
-            )
-            self._compare_dialog.finished.connect(self._end_comparison)
-        self._update_comparison()
-        self._compare_dialog.show()
-        self._compare_dialog.raise_()
-        return True
-
-    def _update_comparison(self) -> None:
-        if self._comparison_plan is None or self._compare_dialog is None:
-            return
-        from cluster_planner.analysis.diff import diff_plans
-
-        context = self.document.context
-        self._comparison = diff_plans(self.document.plan, self._comparison_plan, context)
-        self._compare_dialog.show_diff(self._comparison, str(self._comparison_path))
-        self.recolour()
-
-    def _end_comparison(self) -> None:
-        self._comparison = None
-        self._comparison_plan = None
-        self.recolour()
-
     @property
     def comparison(self) -> Any:
         """The core ``PlanDiff`` the map shows, or ``None``."""
-        return self._comparison
+        return self.session.comparison
+
+    # ------------------------------------------------------------------ files (see FileController)
+    def new_plan(self) -> None:
+        self.files.new_plan()
+
+    def open_path(self, path: str | Path, ask_to_save: bool = True) -> bool:
+        """Open the plan file ``path`` (see :meth:`FileController.open_path`)."""
+        return self.files.open_path(path, ask_to_save)
+
+    def save_to(self, path: str | Path) -> bool:
+        return self.files.save_to(path)
+
+    def maybe_save(self) -> bool:
+        return self.files.maybe_save()
+
+    def open_recent(self, path: str) -> None:
+        self.files.open_recent(path)
+
+    def export_to(self, path: str | Path) -> bool:
+        return self.files.export_to(path)
+
+    def autosave(self) -> Path | None:
+        return self.files.autosave()
+
+    def offer_recovery(self) -> bool:
+        return self.files.offer_recovery()
+
+    def _plan_filter(self) -> str:
+        return self.files._plan_filter()
+
+    # ------------------------------------------------------------------ imports and comparing (DataController)
+    def import_conditions_csv(self, path: str | Path) -> tuple[int, list[str]]:
+        return self.data.import_conditions_csv(path)
+
+    def import_statistics_csv(self, path: str | Path) -> bool:
+        return self.data.import_statistics_csv(path)
+
+    def compare_path(self, path: str | Path) -> bool:
+        return self.data.compare_path(path)
+
+    @property
+    def import_report(self) -> Any:
+        return self.data.import_report
 
     # ------------------------------------------------------------------ fit and local conditions
     def show_fit_dialog(self, region: str, industry: str) -> Any:
@@ -1433,216 +1097,7 @@ class MainWindow(QMainWindow):
             )
         menu.popup(global_position)
 
-    def import_conditions(self) -> None:
-        """Ask for a CSV of local-condition facts and import it (see :meth:`import_conditions_csv`)."""
-        if not self.ready:
-            return
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import local conditions"), self._dialog_directory(),
-            self.tr("CSV files (*.csv);;All files (*)"),
-        )
-        if path:
-            self.import_conditions_csv(path)
-
-    def import_conditions_csv(self, path: str | Path) -> tuple[int, list[str]]:
-        """Apply the good rows of a facts CSV as one undo step and report the bad ones.
-
-        Returns the number of facts applied and the problems (``"line N: ..."``); a file
-        that cannot be read at all is shown as an error and applies nothing.
-        """
-        conditions = self.document.conditions
-        if conditions is None:
-            dialogs.show_error(
-                self, self.tr("Cannot import local conditions"),
-                self.document.analysis_problem or self.tr("No local conditions are loaded."),
-            )
-            return 0, []
-        try:
-            facts, problems = conditions.import_csv(path)
-        except InputError as error:
-            dialogs.show_error(self, self.tr("Cannot import local conditions"), error.one_line())
-            return 0, []
-        if facts:
-            self.document.push_fact_edit(
-                conditions.set_facts(facts),
-                self.tr("Import local conditions from {file}").format(file=Path(path).name),
-            )
-        summary = self.tr("{file}: {good} facts applied (one undo step), {bad} rows skipped.").format(
-            file=Path(path).name, good=len(facts), bad=len(problems)
-        )
-        self.statusBar().showMessage(summary, 8000)
-        if problems:
-            self._show_import_report(summary, problems)
-        return len(facts), problems
-
-    def import_statistics(self) -> None:
-        """Ask for a region × industry CSV and use it for fit (see :meth:`import_statistics_csv`)."""
-        if not self.ready:
-            return
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import statistics"), self._dialog_directory(),
-            self.tr("CSV files (*.csv);;All files (*)"),
-        )
-        if path:
-            self.import_statistics_csv(path)
-
-    def import_statistics_csv(self, path: str | Path) -> bool:
-        """Load a region × industry table into the analysis; problems are shown by line number."""
-        from cluster_planner.domain.statistics import load_statistics
-
-        layer = self.document.layer
-        if layer is None:
-            return False
-        try:
-            table = load_statistics(path, [str(code) for code in layer.codes], self.catalog.ids)
-        except InputError as error:
-            self._show_import_report(
-                self.tr("Cannot import statistics; nothing changed."), error.one_line().split("; ")
-            )
-            return False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.document.set_statistics(table)
-        finally:
-            QApplication.restoreOverrideCursor()
-        return True
-
-    def _show_import_report(self, summary: str, problems: list[str]) -> None:
-        if self.import_report is not None:
-            self.import_report.close()
-        self.import_report = ImportReportDialog(summary, problems, self)
-        self.import_report.show()
-
-    def _update_statistics_label(self) -> None:
-        table = self.document.statistics
-        self.statistics_label.setVisible(table is not None)
-        if table is not None:
-            name = Path(table.source).name if table.source else ""
-            self.statistics_label.setText(self.tr("Statistics loaded: {file}").format(file=name))
-            self.statistics_label.setToolTip(table.source)
-        if self.document.user_fact_problems:
-            self.statusBar().showMessage(
-                self.tr("Some saved local conditions could not be used: {problem}").format(
-                    problem=self.document.user_fact_problems[0]
-                ),
-                10000,
-            )
-
     # ------------------------------------------------------------------ autosave
-    def autosave(self) -> Path | None:
-        """Write a recovery file while there are unsaved changes (called by a timer).
-
-        Returns the file written, or ``None`` when there was nothing to save.
-        """
-        if not self.ready or not self.document.is_modified():
-            return None
-        if self._recovery_path is not None and not self._edited_since_autosave:
-            return self._recovery_path  # nothing new since the last autosave
-        from cluster_planner.io.recovery import write_recovery
-
-        try:
-            self._recovery_path = write_recovery(
-                self.document.plan, self.document.path, slot=self._recovery_slot
-            )
-            self._edited_since_autosave = False
-        except PlanFileError as error:
-            self.statusBar().showMessage(
-                self.tr("Autosave failed: {problem}").format(problem=error.one_line()), 10000
-            )
-            return None
-        return self._recovery_path
-
-    def _discard_recovery(self) -> None:
-        """Remove the open plan's recovery file (after a save, a discard or a clean close)."""
-        if self._recovery_path is None:
-            return
-        from cluster_planner.io.recovery import discard_recovery
-
-        try:
-            discard_recovery(self._recovery_path)
-        except PlanFileError as error:
-            self.statusBar().showMessage(error.one_line(), 10000)
-        self._recovery_path = None
-
-    def offer_recovery(self) -> bool:
-        """Offer the plans autosaved by sessions that did not close cleanly.
-
-        Returns ``True`` when a plan was restored.
-        """
-        from cluster_planner.io.recovery import discard_recovery, find_recoveries
-
-        entries = find_recoveries()
-        if not entries:
-            return False
-        choices = [(self._recovery_label(entry), entry) for entry in entries]
-        dialog = dialogs.RecoveryDialog(choices, self)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        if dialog.discard_all:
-            for entry in entries:
-                try:
-                    discard_recovery(entry)
-                except PlanFileError as error:
-                    self.statusBar().showMessage(error.one_line(), 10000)
-            return False
-        entry = dialog.chosen()
-        if not accepted or entry is None:
-            return False
-        return self.restore_recovery(entry)
-
-    def restore_recovery(self, entry: Any) -> bool:
-        """Open the plan of a recovery file as an unsaved plan, then delete that file."""
-        from cluster_planner.io.recovery import discard_recovery, load_recovery
-
-        if entry.problem:
-            dialogs.show_error(self, self.tr("Cannot restore the plan"), f"{entry.path}: {entry.problem}")
-            return False
-        if not self.maybe_save():
-            return False
-        level = entry.level if entry.level in LEVELS else self.document.level
-        outcome: dict[str, bool] = {}
-
-        def install(data: LevelData) -> None:
-            try:
-                plan = load_recovery(entry, self.catalog, data.layer)
-            except PlanFileError as error:
-                dialogs.show_error(self, self.tr("Cannot restore the plan"), error.one_line())
-                outcome["ok"] = False
-                return
-            self._discard_recovery()
-            self._install(plan, data, entry.source_path)
-            # The restored plan is not saved anywhere yet: the stack must not read clean.
-            self.document.undo_stack.resetClean()
-            self.setWindowModified(True)
-            try:
-                discard_recovery(entry)
-            except PlanFileError as error:
-                self.statusBar().showMessage(error.one_line(), 10000)
-            self.autosave()
-            outcome["ok"] = True
-
-        self.with_level_data(level, install)
-        return outcome.get("ok", True)
-
-    def _recovery_label(self, entry: Any) -> str:
-        when = entry.saved_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.saved_at else "?"
-        if entry.problem:
-            return self.tr("{file}: cannot be restored ({problem})").format(
-                file=entry.path.name, problem=entry.problem
-            )
-        source = str(entry.source_path) if entry.source_path else self.tr("never saved")
-        label = self.tr(
-            "{name} — {level}, {count} assignments\nautosaved {when} — {source}"
-        ).format(
-            name=entry.plan_name or self.tr("Untitled plan"),
-            level=dialogs.level_name(entry.level),
-            count=entry.assignments,
-            when=when,
-            source=source,
-        )
-        if entry.source_is_newer:
-            label += self.tr(" (the plan file changed since)")
-        return label
-
     # ------------------------------------------------------------------ misc
     def go_to_region(self, text: str | None = None) -> bool:
         """Select a region by name or code (asked in a dialog when ``text`` is None) and zoom to it."""
@@ -1736,8 +1191,8 @@ class MainWindow(QMainWindow):
             return
         for loader in list(self._loaders.values()):
             loader.wait()
-        self._autosave_timer.stop()
-        self._discard_recovery()
+        self.files.autosave_timer.stop()
+        self.files._discard_recovery()
         self.settings.set_window_geometry(self.saveGeometry())
         self.settings.set_window_state(self.saveState())
         self.settings.sync()
@@ -1750,11 +1205,6 @@ def _homogeneity_index(analysis: Any) -> float | None:
         summary, "homogeneity_index", None
     )
     return None if value is None else float(value)
-
-
-def _safe_file_stem(name: str) -> str:
-    stem = "".join(ch for ch in name if ch not in '\\/:*?"<>|').strip()
-    return stem or "plan"
 
 
 def main_window_for_preview() -> MainWindow:  # pragma: no cover - manual preview

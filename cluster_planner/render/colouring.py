@@ -14,6 +14,7 @@ lowest class.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.colors import to_rgba
@@ -154,3 +155,115 @@ def colour_by_severity(levels, labels: Sequence[str] = ("No flag", "Info", "Warn
     palette = np.array([_rgba(c) for c in SEVERITY_COLOURS])
     legend = [(labels[k], _rgba(SEVERITY_COLOURS[k])) for k in reversed(range(len(SEVERITY_COLOURS)))]
     return palette[levels], legend
+
+
+# --------------------------------------------------------------------------- a plan's map
+#: Severity of a region's worst flag as a level of :func:`colour_by_severity`.
+SEVERITY_LEVEL = {"info": 1, "warning": 2, "error": 3}
+#: Okabe-Ito colours of a comparison: what the other plan adds, removes, changes.
+COMPARISON_COLOURS = {"same": NOTHING_GREY, "added": "#009e73", "removed": "#d55e00",
+                      "changed": "#e69f00"}
+
+
+@dataclass(frozen=True)
+class ColourLabels:
+    """The legend texts of a plan's map (the window passes translated ones).
+
+    ``lead`` is formatted with ``industry`` (the industry's name); ``comparison``
+    names, in order, what only the other plan has, what only this plan has, what
+    changed and what is the same.
+    """
+
+    count: Callable[[int, int], str] = default_count_label
+    lead: str = "{industry}: lead"
+    support: str = "Support"
+    not_chosen: str = "Not chosen"
+    severity: Sequence[str] = ("No flag", "Info", "Warning", "Error")
+    comparison: Sequence[str] = ("Only in the other plan", "Only in this plan", "Changed", "Same")
+    industry_name: Callable[[str], str] = str
+
+
+def region_counts(plan, index_of) -> np.ndarray:
+    """How many industries each region of the layer (row order of ``index_of``) takes."""
+    counts = np.zeros(len(index_of), dtype=int)
+    for region, count in plan.region_counts().items():
+        row = index_of.get(region)
+        if row is not None:
+            counts[row] = count
+    return counts
+
+
+def industry_masks(plan, industry: str, index_of) -> tuple[np.ndarray, np.ndarray]:
+    """Which regions take ``industry`` as lead, and which as support."""
+    lead = np.zeros(len(index_of), dtype=bool)
+    support = np.zeros(len(index_of), dtype=bool)
+    for assignment in plan.regions_with(industry):
+        row = index_of.get(assignment.region)
+        if row is not None:
+            (lead if assignment.role == "lead" else support)[row] = True
+    return lead, support
+
+
+def severity_levels(analysis, index_of) -> np.ndarray:
+    """Each region's worst flag of its own, 0 (none) to 3 (error); all 0 without analysis."""
+    levels = np.zeros(len(index_of), dtype=int)
+    worst = analysis.region_severity() if analysis is not None else {}
+    for code, severity in worst.items():
+        row = index_of.get(code)
+        if row is not None:
+            levels[row] = SEVERITY_LEVEL.get(severity, 0)
+    return levels
+
+
+def colour_by_comparison(comparison, index_of, labels: Sequence[str] = ColourLabels.comparison,
+                         ) -> tuple[np.ndarray, LegendEntries]:
+    """Colour what the other plan of a ``PlanDiff`` adds, removes and changes, region by region.
+
+    A region with several kinds of difference shows as changed.
+    """
+    palette = {kind: _rgba(colour) for kind, colour in COMPARISON_COLOURS.items()}
+    state: dict[int, str] = {}
+    for kind, keys in (
+        ("added", [a.key for a in comparison.added]),
+        ("removed", [a.key for a in comparison.removed]),
+        ("changed", [c.key for c in comparison.changed]),
+    ):
+        for region, _industry in keys:
+            row = index_of.get(region)
+            if row is not None:
+                state[row] = kind if state.get(row, kind) == kind else "changed"
+    facecolors = np.tile(palette["same"], (len(index_of), 1))
+    for row, kind in state.items():
+        facecolors[row] = palette[kind]
+    kinds = ("added", "removed", "changed", "same")
+    return facecolors, [(label, palette[kind]) for label, kind in zip(labels, kinds, strict=True)]
+
+
+def plan_colours(mode: str, plan, index_of, *, analysis=None, industry: str = "",
+                 comparison=None, labels: ColourLabels = ColourLabels(),
+                 ) -> tuple[np.ndarray, LegendEntries]:
+    """The face colours and legend of a plan's map: the one place the window and exports ask.
+
+    Parameters
+    ----------
+    mode : str
+        ``count`` (industries per region), ``industry`` (who takes ``industry``, lead or
+        support), ``severity`` (worst flag of ``analysis``) or ``comparison`` (what
+        ``comparison``, a ``PlanDiff``, adds, removes and changes).
+    plan : Plan
+    index_of : mapping of region code to row
+        The layer's rows.
+    """
+    if mode == "count":
+        return colour_by_count(region_counts(plan, index_of), label=labels.count)
+    if mode == "industry":
+        lead, support = industry_masks(plan, industry, index_of)
+        return colour_by_industry(
+            lead, support, lead_label=labels.lead.format(industry=labels.industry_name(industry)),
+            support_label=labels.support, none_label=labels.not_chosen,
+        )
+    if mode == "severity":
+        return colour_by_severity(severity_levels(analysis, index_of), labels=labels.severity)
+    if mode == "comparison":
+        return colour_by_comparison(comparison, index_of, labels.comparison)
+    raise ValueError(f"colour mode must be count, industry, severity or comparison, not {mode!r}")

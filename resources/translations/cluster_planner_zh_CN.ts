@@ -207,6 +207,53 @@
     </message>
 </context>
 <context>
+    <name>DataController</name>
+    <message>
+        <source>Compare with plan</source>
+        <translation>与规划比较</translation>
+    </message>
+    <message>
+        <source>Cannot compare the plans</source>
+        <translation>无法比较规划</translation>
+    </message>
+    <message>
+        <source>Import local conditions</source>
+        <translation>导入当地条件</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Import local conditions from {file}</source>
+        <translation>从 {file} 导入当地条件</translation>
+    </message>
+    <message>
+        <source>Cannot import local conditions</source>
+        <translation>无法导入当地条件</translation>
+    </message>
+    <message>
+        <source>{file}: {good} facts applied (one undo step), {bad} rows skipped.</source>
+        <translation>{file}：已应用 {good} 条事实（一次撤销即可还原），跳过 {bad} 行。</translation>
+    </message>
+    <message>
+        <source>Import statistics</source>
+        <translation>导入统计数据</translation>
+    </message>
+    <message>
+        <source>Cannot import statistics; nothing changed.</source>
+        <translation>无法导入统计数据；未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Statistics loaded: {file}</source>
+        <translation>已加载统计数据：{file}</translation>
+    </message>
+    <message>
+        <source>Some saved local conditions could not be used: {problem}</source>
+        <translation>部分已保存的当地条件无法使用：{problem}</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>Unsaved changes</source>
@@ -384,6 +431,14 @@
         <source>support</source>
         <translation>配套</translation>
     </message>
+    <message>
+        <source>Drop the imported statistics</source>
+        <translation>移除导入的统计数据</translation>
+    </message>
+    <message>
+        <source>Import statistics from {file}</source>
+        <translation>从 {file} 导入统计数据</translation>
+    </message>
 </context>
 <context>
     <name>FactDialog</name>
@@ -446,6 +501,131 @@
     <message>
         <source>unknown (not counted)</source>
         <translation>未知（不计入）</translation>
+    </message>
+</context>
+<context>
+    <name>FileController</name>
+    <message>
+        <source>Open plan</source>
+        <translation>打开规划</translation>
+    </message>
+    <message>
+        <source>Cannot open the plan</source>
+        <translation>无法打开规划</translation>
+    </message>
+    <message>
+        <source>Save plan as</source>
+        <translation>规划另存为</translation>
+    </message>
+    <message>
+        <source>Cannot save the plan</source>
+        <translation>无法保存规划</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <source>No recent plans</source>
+        <translation>没有最近的规划</translation>
+    </message>
+    <message>
+        <source>Clear recent plans</source>
+        <translation>清除最近的规划</translation>
+    </message>
+    <message>
+        <source>Plan not found</source>
+        <translation>找不到规划</translation>
+    </message>
+    <message>
+        <source>{path} no longer exists; it was removed from the recent plans.</source>
+        <translation>{path} 已不存在，已从最近的规划中移除。</translation>
+    </message>
+    <message>
+        <source>Map picture (*.png)</source>
+        <translation>地图图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>Map as vector graphics (*.svg)</source>
+        <translation>矢量地图 (*.svg)</translation>
+    </message>
+    <message>
+        <source>Map as PDF (*.pdf)</source>
+        <translation>PDF 地图 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Report (*.html)</source>
+        <translation>报告 (*.html)</translation>
+    </message>
+    <message>
+        <source>Assignments table (*.csv)</source>
+        <translation>产业布局表 (*.csv)</translation>
+    </message>
+    <message>
+        <source>GIS layer, GeoPackage (*.gpkg)</source>
+        <translation>GIS 图层，GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <source>GIS layer, GeoJSON (*.geojson)</source>
+        <translation>GIS 图层，GeoJSON (*.geojson)</translation>
+    </message>
+    <message>
+        <source>Plan, normalised (*.cplan)</source>
+        <translation>规范化规划 (*.cplan)</translation>
+    </message>
+    <message>
+        <source>Export plan</source>
+        <translation>导出规划</translation>
+    </message>
+    <message>
+        <source>Cannot export the plan</source>
+        <translation>无法导出规划</translation>
+    </message>
+    <message>
+        <source>Exported {path}</source>
+        <translation>已导出 {path}</translation>
+    </message>
+    <message>
+        <source>Autosave failed: {problem}</source>
+        <translation>自动保存失败：{problem}</translation>
+    </message>
+    <message>
+        <source>Cannot restore the plan</source>
+        <translation>无法恢复规划</translation>
+    </message>
+    <message>
+        <source>{file}: cannot be restored ({problem})</source>
+        <translation>{file}：无法恢复（{problem}）</translation>
+    </message>
+    <message>
+        <source>never saved</source>
+        <translation>从未保存</translation>
+    </message>
+    <message>
+        <source>{name} — {level}, {count} assignments
+autosaved {when} — {source}</source>
+        <translation>{name} — {level}，{count} 项产业布局
+自动保存于 {when} — {source}</translation>
+    </message>
+    <message>
+        <source>Untitled plan</source>
+        <translation>未命名规划</translation>
+    </message>
+    <message>
+        <source> (the plan file changed since)</source>
+        <translation>（此后规划文件已有改动）</translation>
+    </message>
+    <message>
+        <source>Cluster Planner plans (*.cplan)</source>
+        <translation>Cluster Planner 规划文件 (*.cplan)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -922,18 +1102,6 @@
         <translation>地图显示的产业</translation>
     </message>
     <message>
-        <source>Cluster Planner plans (*.cplan)</source>
-        <translation>Cluster Planner 规划文件 (*.cplan)</translation>
-    </message>
-    <message>
-        <source>JSON (*.json)</source>
-        <translation>JSON 文件 (*.json)</translation>
-    </message>
-    <message>
-        <source>All files (*)</source>
-        <translation>所有文件 (*)</translation>
-    </message>
-    <message>
         <source>&amp;Undo %1</source>
         <translation>撤销(&amp;U) %1</translation>
     </message>
@@ -1074,170 +1242,12 @@
         <translation>，适配度 {fit:.2f}</translation>
     </message>
     <message>
-        <source>Open plan</source>
-        <translation>打开规划</translation>
-    </message>
-    <message>
-        <source>Cannot open the plan</source>
-        <translation>无法打开规划</translation>
-    </message>
-    <message>
-        <source>Save plan as</source>
-        <translation>规划另存为</translation>
-    </message>
-    <message>
-        <source>Cannot save the plan</source>
-        <translation>无法保存规划</translation>
-    </message>
-    <message>
-        <source>Saved {path}</source>
-        <translation>已保存 {path}</translation>
-    </message>
-    <message>
-        <source>No recent plans</source>
-        <translation>没有最近的规划</translation>
-    </message>
-    <message>
-        <source>Clear recent plans</source>
-        <translation>清除最近的规划</translation>
-    </message>
-    <message>
-        <source>Plan not found</source>
-        <translation>找不到规划</translation>
-    </message>
-    <message>
-        <source>{path} no longer exists; it was removed from the recent plans.</source>
-        <translation>{path} 已不存在，已从最近的规划中移除。</translation>
-    </message>
-    <message>
-        <source>Map picture (*.png)</source>
-        <translation>地图图片 (*.png)</translation>
-    </message>
-    <message>
-        <source>Map as vector graphics (*.svg)</source>
-        <translation>矢量地图 (*.svg)</translation>
-    </message>
-    <message>
-        <source>Map as PDF (*.pdf)</source>
-        <translation>PDF 地图 (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Report (*.html)</source>
-        <translation>报告 (*.html)</translation>
-    </message>
-    <message>
-        <source>Assignments table (*.csv)</source>
-        <translation>产业布局表 (*.csv)</translation>
-    </message>
-    <message>
-        <source>GIS layer, GeoPackage (*.gpkg)</source>
-        <translation>GIS 图层，GeoPackage (*.gpkg)</translation>
-    </message>
-    <message>
-        <source>GIS layer, GeoJSON (*.geojson)</source>
-        <translation>GIS 图层，GeoJSON (*.geojson)</translation>
-    </message>
-    <message>
-        <source>Plan, normalised (*.cplan)</source>
-        <translation>规范化规划 (*.cplan)</translation>
-    </message>
-    <message>
-        <source>Export plan</source>
-        <translation>导出规划</translation>
-    </message>
-    <message>
-        <source>Cannot export the plan</source>
-        <translation>无法导出规划</translation>
-    </message>
-    <message>
-        <source>Exported {path}</source>
-        <translation>已导出 {path}</translation>
-    </message>
-    <message>
-        <source>Compare with plan</source>
-        <translation>与规划比较</translation>
-    </message>
-    <message>
-        <source>Cannot compare the plans</source>
-        <translation>无法比较规划</translation>
-    </message>
-    <message>
         <source>Select a region and an industry first</source>
         <translation>请先选择地区和产业</translation>
     </message>
     <message>
         <source>Why this fit? {industry} in {region}</source>
         <translation>为什么是这个适配度？{region}的{industry}</translation>
-    </message>
-    <message>
-        <source>Import local conditions</source>
-        <translation>导入当地条件</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Cannot import local conditions</source>
-        <translation>无法导入当地条件</translation>
-    </message>
-    <message>
-        <source>No local conditions are loaded.</source>
-        <translation>未加载当地条件。</translation>
-    </message>
-    <message>
-        <source>Import local conditions from {file}</source>
-        <translation>从 {file} 导入当地条件</translation>
-    </message>
-    <message>
-        <source>{file}: {good} facts applied (one undo step), {bad} rows skipped.</source>
-        <translation>{file}：已应用 {good} 条事实（一次撤销即可还原），跳过 {bad} 行。</translation>
-    </message>
-    <message>
-        <source>Import statistics</source>
-        <translation>导入统计数据</translation>
-    </message>
-    <message>
-        <source>Cannot import statistics; nothing changed.</source>
-        <translation>无法导入统计数据；未做任何更改。</translation>
-    </message>
-    <message>
-        <source>Statistics loaded: {file}</source>
-        <translation>已加载统计数据：{file}</translation>
-    </message>
-    <message>
-        <source>Some saved local conditions could not be used: {problem}</source>
-        <translation>部分已保存的当地条件无法使用：{problem}</translation>
-    </message>
-    <message>
-        <source>Autosave failed: {problem}</source>
-        <translation>自动保存失败：{problem}</translation>
-    </message>
-    <message>
-        <source>Cannot restore the plan</source>
-        <translation>无法恢复规划</translation>
-    </message>
-    <message>
-        <source>{file}: cannot be restored ({problem})</source>
-        <translation>{file}：无法恢复（{problem}）</translation>
-    </message>
-    <message>
-        <source>never saved</source>
-        <translation>从未保存</translation>
-    </message>
-    <message>
-        <source>{name} — {level}, {count} assignments
-autosaved {when} — {source}</source>
-        <translation>{name} — {level}，{count} 项产业布局
-自动保存于 {when} — {source}</translation>
-    </message>
-    <message>
-        <source>Untitled plan</source>
-        <translation>未命名规划</translation>
-    </message>
-    <message>
-        <source> (the plan file changed since)</source>
-        <translation>（此后规划文件已有改动）</translation>
     </message>
     <message>
         <source>No region matches “{text}”</source>
@@ -1259,7 +1269,6 @@ autosaved {when} — {source}</source>
     <name>Pillar</name>
     <message>
         <source>Traditional industries</source>
-        <extracomment>The plan setting holding the user&apos;s local-condition facts (see the module docstring).</extracomment>
         <translation>传统产业</translation>
     </message>
     <message>
@@ -1283,7 +1292,6 @@ autosaved {when} — {source}</source>
     <name>PlanDocument</name>
     <message>
         <source>Untitled plan</source>
-        <extracomment>``None`` until the window has loaded the first layer (it shows before that). The open plan&apos;s local conditions (bundled + the plan&apos;s user facts) and the fit built on them; the level&apos;s shared objects until the plan has its own facts.</extracomment>
         <translation>未命名规划</translation>
     </message>
 </context>
