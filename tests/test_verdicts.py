@@ -51,19 +51,37 @@ def test_the_centres_set_is_large_sourced_and_on_the_catalog(centres):
     assert len({code[:2] for code, _, _ in centres}) >= 20  # provinces covered
 
 
+#: Centres no stored list yet covers (see data/evidence and the closing note of issue 11):
+#: each is an info-level *unverified* finding naming the lists that would settle it,
+#: never a warning or an error. A fuller list (2024 clusters, demonstration bases, torch
+#: bases) moves a centre out of this set; then this set shrinks.
+UNVERIFIED_CENTRES = {
+    ("泉州市", "textiles"),
+    ("珠海市", "home-appliances"),
+    ("柳州市", "construction-machinery"),
+    ("宜宾市", "lithium-batteries"),
+    ("酒泉市", "wind-power-equipment"),
+    ("齐齐哈尔市", "high-end-equipment"),
+}
+
+
 def test_national_centres_are_never_called_a_mismatch(centres, prefecture_context):
     plan = Plan.from_assignments(
         [Assignment(code, industry) for code, industry, _ in centres], name="centres", level="prefecture"
     )
     analysis = analyze(plan, prefecture_context)
-    mismatches = [
-        (flag.region_names[0], flag.industry, flag.severity) for flag in analysis.flags if flag.kind in LOW_FIT
-    ]
-    assert mismatches == []
+    name_of = {code: row["place_zh"] for code, _, row in centres}
+    low_fit = [flag for flag in analysis.flags if flag.kind in LOW_FIT]
+    assert [flag for flag in low_fit if flag.severity != "info"] == []
+    assert {(name_of[flag.regions[0]], flag.industry) for flag in low_fit} == UNVERIFIED_CENTRES
+    for flag in low_fit:
+        assert flag.evidence["verdict"] == "unverified" and flag.evidence["settled_by"]
 
 
 def test_every_centre_shows_its_evidence_in_why_this_fit(centres, prefecture_context):
     for code, industry, row in centres:
+        if (row["place_zh"], industry) in UNVERIFIED_CENTRES:
+            continue
         explanation = prefecture_context.explain_fit(code, industry)
         evidence = explanation.base_facts or explanation.met
         assert explanation.fit >= 0.5 and evidence, (row["place_zh"], industry)

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from cluster_planner.domain.paths import resources_dir
 from cluster_planner.text.messages import Names
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "translations"
+TRANSLATIONS_DIR = resources_dir() / "translations"
 CATALOGUE = "cluster_planner"
 #: What the settings may hold: follow the system, or one of the two languages.
 CHOICES = ("system", "zh", "en")
