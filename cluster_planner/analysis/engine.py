@@ -54,7 +54,6 @@ import numpy as np
 import scipy.sparse
 
 from cluster_planner.analysis.fit import AnalysisContext, build_context, load_context
-from cluster_planner.analysis.report import iter_report_lines
 from cluster_planner.analysis.results import (
     CLUSTER_Z,
     DEFAULT_SETTINGS,
@@ -84,6 +83,7 @@ from cluster_planner.analysis.similarity import (
     join_counts,
 )
 from cluster_planner.domain.plan import Change, Plan
+from cluster_planner.text.report import iter_report_lines
 
 __all__ = [
     "DEFAULT_SETTINGS",

@@ -48,8 +48,8 @@ def run(args) -> int:
     saved table for this run.
     """
     # Imported here so that `cluster-planner --help` stays quick.
-    from cluster_planner.analysis.engine import iter_report_lines
     from cluster_planner.session import PlanSession
+    from cluster_planner.text.report import report_lines
 
     session = PlanSession.from_file(args.plan, level=args.level)
     if args.statistics:
@@ -61,11 +61,11 @@ def run(args) -> int:
     language = getattr(args, "language", "en")
     if language == "en":
         payload = analysis.to_json()
-        lines = iter_report_lines(analysis)
+        lines = report_lines(analysis, "en")
     else:
         names = _names(plan.level, catalog)
         payload = localised_json(analysis, language, names)
-        lines = iter_report_lines_zh(analysis, names)
+        lines = report_lines(analysis, language, names)
     if args.format == "json":
         print_json(payload)
     else:
@@ -99,49 +99,3 @@ def localised_json(analysis, language: str, names) -> dict:
     for entry in payload["summary"].get("industries", []):
         entry["name"] = names.industry(entry["industry"], language)
     return payload
-
-
-def iter_report_lines_zh(analysis, names):
-    """The text report in Chinese (the English one is ``core.analysis.iter_report_lines``)."""
-    from cluster_planner.text.messages import (
-        flag_message,
-        kind_name,
-        severity_name,
-        suggestion_text,
-    )
-
-    summary = analysis.summary
-    level = {"province": "省级", "prefecture": "地级", "county": "县级"}.get(
-        summary["level"], summary["level"]
-    )
-    yield (
-        f"{summary['plan']}（{level}）：{summary['regions']} 个地区中的 "
-        f"{summary['regions_with_assignments']} 个共有 {summary['assignments']} 项产业安排，"
-        f"涉及 {summary['industries_used']} 个产业"
-    )
-    yield (
-        f"同质化指数 {summary['homogeneity_index']:.2f}（各地区产业组合结构相似度的平均值）；"
-        f"{summary['similar_pairs']} 对地区结构相似，其中 {summary['similar_neighbour_pairs']} 对彼此接壤"
-    )
-    for entry in summary["industries"]:
-        state = "扎堆" if entry["crowded"] else "正常"
-        name = names.industry(entry["industry"], "zh")
-        line = f"  {name}：{entry['count']} 个地区，上限 {entry['cap']}（{state}）"
-        joins = entry["joins"]
-        if entry["count"] >= 2:
-            line += (
-                f"；相邻地区对 {joins['observed']} 个，随机期望 {joins['expected']:.1f} 个"
-                f"（z {joins['z']:.2f}）"
-            )
-            if joins["clustered"]:
-                line += "：选择集中在相邻地区"
-        yield line
-    counts = summary["flags"]
-    yield f"问题：错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个"
-    for flag in analysis.flags:
-        yield (
-            f"[{severity_name(flag.severity, 'zh')}] {kind_name(flag.kind, 'zh')}："
-            f"{flag_message(flag, 'zh', names)}"
-        )
-        if flag.suggestions:
-            yield "    建议：" + "；".join(suggestion_text(s, "zh", names) for s in flag.suggestions)
