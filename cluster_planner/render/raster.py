@@ -32,10 +32,13 @@ fallback: a :class:`RasterView` only draws on an Agg renderer.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import ExitStack
 
 import numpy as np
 from matplotlib.colors import to_rgba
+
+from cluster_planner.render.lod import PathPyramid, pyramid_of, rows_in_view
 
 OUTSIDE = 0
 SEA = 1
@@ -202,6 +205,7 @@ class RasterView:
         self._inset_slice: tuple[slice, slice] | None = None
         self._boxes: list[list[tuple[slice, slice]]] | None = None
         self.view_renders = 0
+        self._own_pyramids: dict[str, PathPyramid] = {}
 
     # ---- drawing ----------------------------------------------------------------------
     def draw(self, renderer) -> None:
@@ -220,8 +224,32 @@ class RasterView:
         ``renderer`` only serves as a scratch buffer: a canvas can prepare the layers
         in a spare renderer while its own buffer keeps showing the picture.
         """
+        for _step in self.prepare_steps(renderer):
+            pass
+
+    def prepare_steps(self, renderer) -> Iterator[None]:
+        """:meth:`prepare` in steps: a generator that yields between its renders.
+
+        Each step takes a fraction of the whole (at county level the index raster,
+        the overlay and the labels are 15-40 ms each), so a canvas can run one step per
+        turn of its event loop and handle input in between. If the view changes
+        between two steps the generator stops without keeping anything; the layers
+        are only replaced once all of them are rendered.
+        """
         if not self.is_current():
-            self._render_view_layers(renderer)
+            codes = _decode_codes(self._render(renderer, self._index_layer))
+            # The aspect adjustment runs during the draw; key the layers by the view drawn.
+            key = self.view_key()
+            yield
+            if self.view_key() != key:
+                return
+            inset_slice = self._inset_pixels(renderer) if self.mapfig.inset_ax.get_visible() else None
+            self._inset_slice = inset_slice
+            static_rgba = self._render(renderer, self._static_layer)
+            yield
+            if self.view_key() != key:
+                return
+            self._commit_view_layers(codes, static_rgba, inset_slice, key)
         labels_key = (self._view_key, self.mapfig.decoration_version)
         if self._labels is None or self._labels_key != labels_key:
             self._labels = _Overlay(self._render(renderer, self._labels_layer))
@@ -262,22 +290,18 @@ class RasterView:
         return (int(width), int(height), mapfig.figure.dpi, limits, mapfig.inset_ax.get_visible(),
                 mapfig.ax.bbox.bounds)
 
-    def _render_view_layers(self, renderer) -> None:
-        codes = _decode_codes(self._render(renderer, self._index_layer))
+    def _commit_view_layers(self, codes: np.ndarray, static_rgba: np.ndarray, inset_slice, key) -> None:
         # The smallest type that holds the codes: a recolour reads the whole raster.
         dtype = next(t for t in (np.uint8, np.uint16, np.int32)
                      if len(self.mapfig) + FIRST_REGION <= np.iinfo(t).max)
         self.codes = codes.astype(dtype)
-        del codes
         self._codes_flat = self.codes.reshape(-1)
-        self._inset_slice = self._inset_pixels(renderer) if self.mapfig.inset_ax.get_visible() else None
-        static_rgba = self._render(renderer, self._static_layer)
+        self._inset_slice = inset_slice
         self._static = _Overlay(static_rgba)
         self._boxes = None
         self._fills = _Fills(self.codes, self._static, static_rgba, self._boxes_of)
         self._islands = self._tiny_region_pixels()
-        # The aspect adjustment runs during the draw; key the layers by the view drawn.
-        self._view_key = self.view_key()
+        self._view_key = key
         self.view_renders += 1
 
     def _render(self, renderer, configure) -> np.ndarray:
@@ -309,9 +333,44 @@ class RasterView:
                 if child not in keep and child not in containers and child.get_visible():
                     _hide(stack, child)
 
-    def _fill_collections(self) -> list:
+    def _paths_for_view(self, stack: ExitStack, colours: np.ndarray | None) -> list:
+        """Give the region collections (and the province outlines) the paths this view
+        needs: simplified to its scale and, in the main map, only the regions in view
+        (see :mod:`cluster_planner.render.lod`). Returns each region collection with
+        its share of ``colours`` (per layer row; None leaves the colours alone)."""
         mapfig = self.mapfig
-        return [(mapfig.collection, None), (mapfig.inset_collection, mapfig.inset_rows)]
+        regions = self._pyramid("regions", mapfig.paths)
+        ax = mapfig.ax
+        # As the draw will: the limits and the inset's box follow the axes' aspect.
+        ax.apply_aspect()
+        mapfig.inset_ax.apply_aspect()
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        km_per_pixel = abs(x1 - x0) / max(ax.bbox.width, 1.0)
+        paths = regions.for_scale(km_per_pixel)
+        rows = rows_in_view(mapfig.region_extents(), (x0, x1), (y0, y1), margin=4 * km_per_pixel)
+        _swap_paths(stack, mapfig.collection, [paths[row] for row in rows.tolist()])
+        swapped = [(mapfig.collection, None if colours is None else colours[rows])]
+        if mapfig.inset_ax.get_visible():
+            inset = mapfig.inset_ax
+            inset_scale = abs(np.diff(inset.get_xlim())[0]) / max(inset.bbox.width, 1.0)
+            inset_paths = regions.for_scale(inset_scale)
+            inset_rows = np.asarray(mapfig.inset_rows, dtype=int)
+            _swap_paths(stack, mapfig.inset_collection, [inset_paths[row] for row in inset_rows.tolist()])
+            swapped.append((mapfig.inset_collection, None if colours is None else colours[inset_rows]))
+        outlines = mapfig.province_outlines
+        if outlines is not None and outlines.get_visible():
+            pyramid = self._pyramid("provinces", list(outlines.get_paths()))
+            _swap_paths(stack, outlines, pyramid.for_scale(km_per_pixel))
+        return swapped
+
+    def _pyramid(self, name: str, paths: list) -> PathPyramid:
+        try:  # shared by every map of the layer
+            return pyramid_of(self.mapfig.layer, name, paths)
+        except TypeError:  # a layer that cannot be weakly referenced: this view keeps its own
+            pyramid = self._own_pyramids.get(name)
+            if pyramid is None:
+                pyramid = self._own_pyramids[name] = PathPyramid(paths)
+            return pyramid
 
     def _index_layer(self, stack: ExitStack):
         mapfig = self.mapfig
@@ -322,8 +381,7 @@ class RasterView:
         _restyle(stack, mapfig.figure.patch, facecolor=outside, antialiased=False)
         for ax in (mapfig.ax, mapfig.inset_ax):
             _restyle(stack, ax.patch, facecolor=sea, antialiased=False)
-        for collection, rows in self._fill_collections():
-            colours = self._region_codes if rows is None else self._region_codes[rows]
+        for collection, colours in self._paths_for_view(stack, self._region_codes):
             _restyle_collection(stack, collection, facecolor=colours, edgecolor="none",
                                 linewidth=0.0, antialiased=False)
         return None
@@ -337,7 +395,7 @@ class RasterView:
                        mapfig.inset_hover_overlay):
             if artist.get_visible():
                 _hide(stack, artist)
-        for collection, _rows in self._fill_collections():
+        for collection, _colours in self._paths_for_view(stack, None):
             _restyle_collection(stack, collection, facecolor="none")
         inset = mapfig.inset_ax
         if not inset.get_visible():
@@ -516,6 +574,11 @@ class RasterView:
 def _hide(stack: ExitStack, artist) -> None:
     stack.callback(artist.set_visible, artist.get_visible())
     artist.set_visible(False)
+
+
+def _swap_paths(stack: ExitStack, collection, paths: list) -> None:
+    stack.callback(collection.set_paths, collection.get_paths())
+    collection.set_paths(paths)
 
 
 def _restyle(stack: ExitStack, patch, facecolor, antialiased: bool) -> None:
