@@ -39,6 +39,7 @@ import numpy as np
 from matplotlib.colors import to_rgba
 
 from cluster_planner.render.lod import PathPyramid, pyramid_of, rows_in_view
+from cluster_planner.render.navigation import SourceFrame, ViewGeometry, scaled_frame
 
 OUTSIDE = 0
 SEA = 1
@@ -90,6 +91,15 @@ class _Overlay:
 
     def __len__(self) -> int:
         return len(self.opaque) + len(self.partial)
+
+    def box(self, width: int, height: int) -> tuple[float, float, float, float] | None:
+        """The display box (x0, y0, x1, y1, origin bottom left) of the visible pixels."""
+        if not len(self):
+            return None
+        positions = np.concatenate([self.opaque, self.partial])
+        rows, columns = np.divmod(positions, width)
+        return (float(columns.min()), float(height - rows.max() - 1), float(columns.max() + 1),
+                float(height - rows.min()))
 
     def blend_into(self, pixels: np.ndarray) -> None:
         """Blend onto ``pixels`` (the flat uint32 view of an opaque RGBA buffer)."""
@@ -255,6 +265,38 @@ class RasterView:
             self._labels = _Overlay(self._render(renderer, self._labels_layer))
             self._labels_key = labels_key
 
+    def view_geometry(self, width: int, height: int) -> ViewGeometry:
+        """Where the current view puts the map on a picture of this size."""
+        figure = self.mapfig.figure
+        was_stale = figure.stale  # applying the aspect marks it stale, changed or not
+        self.mapfig.ax.apply_aspect()
+        self.mapfig.inset_ax.apply_aspect()
+        figure.stale = was_stale
+        return ViewGeometry.of(self.mapfig, width, height)
+
+    def source_frame(self, buffer: np.ndarray, view: ViewGeometry) -> SourceFrame:
+        """A copy of ``buffer`` (the (h, w, 4) picture showing ``view``) to make the
+        first frames of the next views from (see :meth:`draw_scaled`)."""
+        height, width = buffer.shape[:2]
+        pixels = np.ascontiguousarray(buffer).view(np.uint32).reshape(-1).copy()
+        legend = next(reversed(self._legends.values()), None) if self._legends else None
+        box = legend.box(width, height) if legend is not None and self.mapfig.legend is not None else None
+        return SourceFrame(pixels, view, () if box is None else (box,))
+
+    def draw_scaled(self, renderer, source: SourceFrame) -> None:
+        """Draw the current view into ``renderer`` from an earlier picture, scaled and
+        shifted (:func:`cluster_planner.render.navigation.scaled_frame`), with the
+        legend on top: a first frame in a few milliseconds, not sharp."""
+        target = self.view_geometry(renderer.width, renderer.height)
+        pixels = np.asarray(renderer.buffer_rgba()).reshape(-1, 4).view(np.uint32).reshape(-1)
+        table = self.colour_table()
+        if (source.view.width, source.view.height) != (target.width, target.height):
+            pixels[:] = table[OUTSIDE]  # a new size: nothing of the old picture is in place
+        scaled_frame(source, target, pixels, int(table[SEA]))
+        legend = self._legend_overlay(renderer)
+        if legend is not None:
+            legend.blend_into(pixels)
+
     def is_current(self) -> bool:
         """Whether the cached layers show the figure's current view."""
         return self._view_key is not None and self._view_key == self.view_key()
@@ -300,7 +342,7 @@ class RasterView:
         self._static = _Overlay(static_rgba)
         self._boxes = None
         self._fills = _Fills(self.codes, self._static, static_rgba, self._boxes_of)
-        self._islands = self._tiny_region_pixels()
+        self._islands = None  # built at the first hit test over the sea (~15 ms at county)
         self._view_key = key
         self.view_renders += 1
 
@@ -562,6 +604,8 @@ class RasterView:
         if not (0 <= row < height and 0 <= column < width):
             return self.mapfig.row_at_display(x, y)
         code = int(codes[row, column])
+        if code == SEA and self._islands is None:
+            self._islands = self._tiny_region_pixels()
         if code == OUTSIDE or (code == SEA and not self._islands[row, column]):
             return None
         if code >= FIRST_REGION and 0 < row < height - 1 and 0 < column < width - 1:
