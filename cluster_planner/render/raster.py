@@ -38,6 +38,7 @@ from contextlib import ExitStack
 import numpy as np
 from matplotlib.colors import to_rgba
 
+from cluster_planner.render.borders import TRACE_BELOW_PX, trace_borders
 from cluster_planner.render.lod import PathPyramid, pyramid_of, rows_in_view
 from cluster_planner.render.navigation import SourceFrame, ViewGeometry, scaled_frame
 
@@ -216,6 +217,7 @@ class RasterView:
         self._boxes: list[list[tuple[slice, slice]]] | None = None
         self.view_renders = 0
         self._own_pyramids: dict[str, PathPyramid] = {}
+        self._province_index: np.ndarray | None = None
 
     # ---- drawing ----------------------------------------------------------------------
     def draw(self, renderer) -> None:
@@ -256,6 +258,8 @@ class RasterView:
             inset_slice = self._inset_pixels(renderer) if self.mapfig.inset_ax.get_visible() else None
             self._inset_slice = inset_slice
             static_rgba = self._render(renderer, self._static_layer)
+            if self._traces_borders():
+                self._trace(static_rgba, codes, inset_slice)
             yield
             if self.view_key() != key:
                 return
@@ -439,6 +443,10 @@ class RasterView:
                 _hide(stack, artist)
         for collection, _colours in self._paths_for_view(stack, None):
             _restyle_collection(stack, collection, facecolor="none")
+        if self._traces_borders():  # traced on the index raster instead (see _trace)
+            for artist in (mapfig.collection, mapfig.province_outlines):
+                if artist is not None and artist.get_visible():
+                    _hide(stack, artist)
         inset = mapfig.inset_ax
         if not inset.get_visible():
             return None
@@ -453,6 +461,29 @@ class RasterView:
             inset.draw(renderer)
 
         return draw_inset
+
+    def _traces_borders(self) -> bool:
+        """Whether the region borders are hairlines traced on the index raster
+        (:mod:`cluster_planner.render.borders`) rather than stroked."""
+        widths = self.mapfig.collection.get_linewidth()
+        return len(widths) > 0 and float(np.max(widths)) * self.mapfig.figure.dpi / 72.0 < TRACE_BELOW_PX
+
+    def _trace(self, static_rgba: np.ndarray, codes: np.ndarray, inset_slice) -> None:
+        mapfig = self.mapfig
+        to_px = mapfig.figure.dpi / 72.0
+        outlines = mapfig.province_outlines
+        provinces = None
+        if outlines is not None and outlines.get_visible() and "province" in mapfig.layer.frame.columns:
+            if self._province_index is None:
+                _names, self._province_index = np.unique(mapfig.layer.frame["province"].to_numpy(dtype=str),
+                                                         return_inverse=True)
+            provinces = self._province_index
+        trace_borders(static_rgba, codes, FIRST_REGION,
+                      border_colour=mapfig.collection.get_edgecolor()[0],
+                      border_px=float(np.max(mapfig.collection.get_linewidth())) * to_px, skip=inset_slice,
+                      province_of=provinces,
+                      province_colour=None if provinces is None else outlines.get_edgecolor()[0],
+                      province_px=0.0 if provinces is None else float(np.max(outlines.get_linewidth())) * to_px)
 
     def _only_layer(self, stack: ExitStack, artists: list) -> None:
         """Show only ``artists`` (on a transparent background)."""
