@@ -273,8 +273,8 @@ class RasterView:
         """Where the current view puts the map on a picture of this size."""
         figure = self.mapfig.figure
         was_stale = figure.stale  # applying the aspect marks it stale, changed or not
-        self.mapfig.ax.apply_aspect()
-        self.mapfig.inset_ax.apply_aspect()
+        _apply_aspect(self.mapfig.ax)
+        _apply_aspect(self.mapfig.inset_ax)
         figure.stale = was_stale
         return ViewGeometry.of(self.mapfig, width, height)
 
@@ -292,12 +292,13 @@ class RasterView:
         shifted (:func:`cluster_planner.render.navigation.scaled_frame`), with the
         legend on top: a first frame in a few milliseconds, not sharp."""
         target = self.view_geometry(renderer.width, renderer.height)
+        # First: a legend not pictured yet at this size is rendered in ``renderer``.
+        legend = self._legend_overlay(renderer)
         pixels = np.asarray(renderer.buffer_rgba()).reshape(-1, 4).view(np.uint32).reshape(-1)
         table = self.colour_table()
         if (source.view.width, source.view.height) != (target.width, target.height):
             pixels[:] = table[OUTSIDE]  # a new size: nothing of the old picture is in place
         scaled_frame(source, target, pixels, int(table[SEA]))
-        legend = self._legend_overlay(renderer)
         if legend is not None:
             legend.blend_into(pixels)
 
@@ -388,8 +389,8 @@ class RasterView:
         regions = self._pyramid("regions", mapfig.paths)
         ax = mapfig.ax
         # As the draw will: the limits and the inset's box follow the axes' aspect.
-        ax.apply_aspect()
-        mapfig.inset_ax.apply_aspect()
+        _apply_aspect(ax)
+        _apply_aspect(mapfig.inset_ax)
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         km_per_pixel = abs(x1 - x0) / max(ax.bbox.width, 1.0)
         paths = regions.for_scale(km_per_pixel)
@@ -649,6 +650,12 @@ class RasterView:
 def _hide(stack: ExitStack, artist) -> None:
     stack.callback(artist.set_visible, artist.get_visible())
     artist.set_visible(False)
+
+
+def _apply_aspect(ax) -> None:
+    """Place ``ax`` as its next draw will (an inset follows its locator first)."""
+    locator = ax.get_axes_locator()
+    ax.apply_aspect(locator(ax, None) if locator else None)
 
 
 def _swap_paths(stack: ExitStack, collection, paths: list) -> None:
