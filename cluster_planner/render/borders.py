@@ -47,9 +47,11 @@ def paint_lines(rgba: np.ndarray, where: np.ndarray, colour, alpha: float) -> No
     ``rgba`` is a straight-alpha (h, w, 4) uint8 overlay; pixels something else is
     drawn on already (the maritime line, the inset) keep it: it lies above the borders.
     """
+    pixels = rgba.view(np.uint32)[..., 0]  # one word per pixel: one write instead of four
     target = where & (rgba[..., 3] == 0)
-    red, green, blue = (int(round(255 * channel)) for channel in colour[:3])
-    rgba[target] = (red, green, blue, int(round(255 * min(1.0, max(0.0, alpha)))))
+    value = np.array([int(round(255 * channel)) for channel in colour[:3]]
+                     + [int(round(255 * min(1.0, max(0.0, alpha))))], dtype=np.uint8).view(np.uint32)[0]
+    np.copyto(pixels, value, where=target)
 
 
 def trace_borders(rgba: np.ndarray, codes: np.ndarray, first_region: int, *, border_colour,
@@ -72,14 +74,15 @@ def trace_borders(rgba: np.ndarray, codes: np.ndarray, first_region: int, *, bor
     province_of : (n,) integer array, optional
         Each region's province, to outline provinces ``province_px`` wide.
     """
+    codes = codes if codes.dtype.itemsize <= 2 else codes.astype(np.int32)
     is_region = codes >= first_region
     edges = edge_pixels(codes, is_region)
     if skip is not None:
         edges[skip] = False
     if province_of is not None and province_colour is not None:
         # Sea and outside are provinces of their own: the outline follows coasts too.
-        province_codes = np.concatenate([np.arange(-first_region, 0), np.asarray(province_of, dtype=np.int64)])
-        provinces = province_codes[codes.astype(np.int64)]
+        province_codes = np.concatenate([np.arange(-first_region, 0), np.asarray(province_of)]).astype(np.int16)
+        provinces = province_codes.take(codes)
         outline = edge_pixels(provinces, is_region)
         if skip is not None:
             outline[skip] = False

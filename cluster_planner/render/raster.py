@@ -41,6 +41,7 @@ from matplotlib.colors import to_rgba
 from cluster_planner.render.borders import TRACE_BELOW_PX, trace_borders
 from cluster_planner.render.lod import PathPyramid, pyramid_of, rows_in_view
 from cluster_planner.render.navigation import SourceFrame, ViewGeometry, scaled_frame
+from cluster_planner.render.sprites import LabelSprites
 
 OUTSIDE = 0
 SEA = 1
@@ -218,6 +219,7 @@ class RasterView:
         self.view_renders = 0
         self._own_pyramids: dict[str, PathPyramid] = {}
         self._province_index: np.ndarray | None = None
+        self._sprites = LabelSprites(mapfig, self._render, self._only_layer)
 
     # ---- drawing ----------------------------------------------------------------------
     def draw(self, renderer) -> None:
@@ -249,7 +251,7 @@ class RasterView:
         are only replaced once all of them are rendered.
         """
         if not self.is_current():
-            codes = _decode_codes(self._render(renderer, self._index_layer))
+            codes = self._narrow(_decode_codes(self._render(renderer, self._index_layer)))
             # The aspect adjustment runs during the draw; key the layers by the view drawn.
             key = self.view_key()
             yield
@@ -266,7 +268,7 @@ class RasterView:
             self._commit_view_layers(codes, static_rgba, inset_slice, key)
         labels_key = (self._view_key, self.mapfig.decoration_version)
         if self._labels is None or self._labels_key != labels_key:
-            self._labels = _Overlay(self._render(renderer, self._labels_layer))
+            self._labels = _Overlay(self._sprites.picture(renderer))
             self._labels_key = labels_key
 
     def view_geometry(self, width: int, height: int) -> ViewGeometry:
@@ -337,11 +339,14 @@ class RasterView:
         return (int(width), int(height), mapfig.figure.dpi, limits, mapfig.inset_ax.get_visible(),
                 mapfig.ax.bbox.bounds)
 
-    def _commit_view_layers(self, codes: np.ndarray, static_rgba: np.ndarray, inset_slice, key) -> None:
+    def _narrow(self, codes: np.ndarray) -> np.ndarray:
         # The smallest type that holds the codes: a recolour reads the whole raster.
         dtype = next(t for t in (np.uint8, np.uint16, np.int32)
                      if len(self.mapfig) + FIRST_REGION <= np.iinfo(t).max)
-        self.codes = codes.astype(dtype)
+        return codes.astype(dtype)
+
+    def _commit_view_layers(self, codes: np.ndarray, static_rgba: np.ndarray, inset_slice, key) -> None:
+        self.codes = codes
         self._codes_flat = self.codes.reshape(-1)
         self._inset_slice = inset_slice
         self._static = _Overlay(static_rgba)
