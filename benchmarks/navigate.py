@@ -54,6 +54,7 @@ class _Canvases:
         for assignment in data.plan:
             counts[data.layer.index_of[assignment.region]] += 1
         colours, legend = colour_by_count(counts)
+        self.colours = colours
         self.real, self.naive = MapCanvas(), MapCanvas()
         self.naive.set_fast_drawing(False)
         for canvas in (self.real, self.naive):
@@ -177,12 +178,16 @@ def navigation(level: str, runs: int, naive_runs: int, peer: bool = True) -> lis
         Figure("pan_first_frame", level, median_of(pan), median_of(naive_pan), len(pan), len(naive_pan)),
     ]
     if peer:
-        figures.append(qgis_peer(data, views, median_of(sharp), 1 if runs <= 1 else 3))
+        figures.append(qgis_peer(data, canvases.colours, views, median_of(sharp), 1 if runs <= 1 else 3))
     return figures
 
 
-def qgis_peer(data, views: list[list[float]], sharp_ms: float, runs: int) -> Figure:
+def qgis_peer(data, colours, views: list[list[float]], sharp_ms: float, runs: int) -> Figure:
     """QGIS rendering the same layer and views at the same size, beside our sharp picture.
+
+    QGIS draws what our map draws of the layer: each region in its colour
+    (``colours``, RGBA per row) with hairline white borders, and the provinces'
+    outlines below province level (see ``qgis_peer.py``).
 
     The ratio is QGIS's median over ours. Where QGIS is not installed the figure has no
     naive number and its note says how to install it.
@@ -191,17 +196,27 @@ def qgis_peer(data, views: list[list[float]], sharp_ms: float, runs: int) -> Fig
     if not _has_qgis():
         return Figure("qgis_peer", level, sharp_ms, float("nan"), 0, 0,
                       note=f"QGIS not installed ({QGIS_INSTALL})")
+    from matplotlib.colors import to_hex
+
+    from cluster_planner.render.mapfigure import BOUNDARY_WIDTH
     from cluster_planner.render.projection import ALBERS_CHINA
 
     with tempfile.TemporaryDirectory(prefix="cp-qgis-") as folder:
         path = Path(folder) / f"{level}.gpkg"
-        frame = data.layer.frame[["adcode", "geometry"]].to_crs(ALBERS_CHINA)
-        frame.to_file(path, driver="GPKG", layer="regions")
+        frame = data.layer.frame[["adcode", "province", "geometry"]].copy()
+        frame["colour"] = [to_hex(colour[:3]) for colour in colours]
+        frame = frame.to_crs(ALBERS_CHINA)
+        frame[["adcode", "colour", "geometry"]].to_file(path, driver="GPKG", layer="regions")
+        if level != "province":
+            outlines = frame.dissolve(by="province").boundary.to_frame("geometry")
+            outlines.to_file(path, driver="GPKG", layer="provinces")
+        border_px = BOUNDARY_WIDTH.get(level, 0.3) * 100 / 72  # points at the canvas's 100 dpi
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         env.pop("PYTHONPATH", None)
         width, height = CANVAS_SIZE
         result = subprocess.run([SYSTEM_PYTHON, str(HERE / "qgis_peer.py"), str(path), str(width), str(height),
-                                 str(runs), json.dumps(views)], env=env, capture_output=True, text=True, timeout=600)
+                                 str(runs), json.dumps(views), f"{border_px:.3f}", f"{0.7 * 100 / 72:.3f}"],
+                                env=env, capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
         return Figure("qgis_peer", level, sharp_ms, float("nan"), 0, 0,
                       note=f"QGIS failed: {result.stderr.strip().splitlines()[-1:]}")

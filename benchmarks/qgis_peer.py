@@ -6,11 +6,15 @@ Run by Debian's system Python with ``python3-qgis`` installed
 
     /usr/bin/python3 benchmarks/qgis_peer.py LAYER.gpkg WIDTH HEIGHT RUNS EXTENTS_JSON
 
-``EXTENTS_JSON`` is a list of views ``[x0, y0, x1, y1]`` in the layer's own
-coordinates (the benchmark writes the layer already projected, so QGIS transforms
+The GeoPackage holds the layer ``regions`` (a ``colour`` column: each region's fill
+as ``#rrggbb``) and, below province level, ``provinces`` (the provinces' outlines).
+``EXTENTS_JSON`` is a list of views ``[x0, y0, x1, y1]`` in the layers' own
+coordinates (the benchmark writes them already projected, so QGIS transforms
 nothing). Each view is rendered ``RUNS`` times offscreen with
-``QgsMapRendererParallelJob`` into a ``WIDTH`` x ``HEIGHT`` image: grey fills with a
-thin white outline, as the planner's map. Prints one JSON line: the milliseconds of
+``QgsMapRendererParallelJob`` into a ``WIDTH`` x ``HEIGHT`` image as the planner's map
+draws it: each region filled in its colour with a hairline white border, the
+provinces outlined in grey, on the sea colour. QGIS keeps its defaults otherwise
+(its on-the-fly simplification included). Prints one JSON line: the milliseconds of
 every render, by view.
 """
 
@@ -28,10 +32,13 @@ def main(argv: list[str]) -> int:
     from qgis.core import (
         QgsApplication,
         QgsFillSymbol,
+        QgsLineSymbol,
         QgsMapRendererParallelJob,
         QgsMapSettings,
+        QgsProperty,
         QgsRectangle,
         QgsSingleSymbolRenderer,
+        QgsSymbolLayer,
         QgsVectorLayer,
     )
     from qgis.PyQt.QtCore import QSize
@@ -39,15 +46,24 @@ def main(argv: list[str]) -> int:
 
     app = QgsApplication([], False)
     app.initQgis()
-    layer = QgsVectorLayer(path, "regions", "ogr")
+    layer = QgsVectorLayer(f"{path}|layername=regions", "regions", "ogr")
     if not layer.isValid():
-        print(f"{path}: QGIS cannot read this layer", file=sys.stderr)
+        print(f"{path}: QGIS cannot read its layer 'regions'", file=sys.stderr)
         return 2
+    border_px, outline_px = argv[6] if len(argv) > 6 else "0.21", argv[7] if len(argv) > 7 else "0.97"
     symbol = QgsFillSymbol.createSimple({"color": "190,190,190,255", "outline_color": "255,255,255,255",
-                                         "outline_width": "0.15", "outline_width_unit": "Pixel"})
+                                         "outline_width": border_px, "outline_width_unit": "Pixel"})
+    symbol.symbolLayer(0).setDataDefinedProperty(QgsSymbolLayer.PropertyFillColor, QgsProperty.fromField("colour"))
     layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    layers = [layer]
+    provinces = QgsVectorLayer(f"{path}|layername=provinces", "provinces", "ogr")
+    if provinces.isValid():
+        line = QgsLineSymbol.createSimple({"line_color": "143,143,143,255", "line_width": outline_px,
+                                           "line_width_unit": "Pixel"})
+        provinces.setRenderer(QgsSingleSymbolRenderer(line))
+        layers.insert(0, provinces)  # drawn last, over the regions
     settings = QgsMapSettings()
-    settings.setLayers([layer])
+    settings.setLayers(layers)
     settings.setDestinationCrs(layer.crs())
     settings.setOutputSize(QSize(width, height))
     settings.setOutputDpi(96)

@@ -78,13 +78,16 @@ def _decode_codes(buffer: np.ndarray) -> np.ndarray:
 class _Overlay:
     """A transparent RGBA layer kept as its visible pixels only, ready to blend."""
 
-    def __init__(self, rgba: np.ndarray):
+    def __init__(self, rgba: np.ndarray, boxes: list[tuple[int, int, int, int]] | None = None):
         flat = rgba.reshape(-1, 4)
-        alpha = flat[:, 3]
-        # int32 positions: half the memory of numpy's default for a few Mpx.
-        self.opaque = np.flatnonzero(alpha == 255).astype(np.int32)
+        if boxes is None:
+            alpha = flat[:, 3]
+            # int32 positions: half the memory of numpy's default for a few Mpx.
+            self.opaque = np.flatnonzero(alpha == 255).astype(np.int32)
+            self.partial = np.flatnonzero((alpha > 0) & (alpha < 255)).astype(np.int32)
+        else:  # only these boxes (row0, row1, column0, column1) can hold ink
+            self.opaque, self.partial = _ink_in_boxes(rgba, boxes)
         self.opaque_colours = _pack(flat[self.opaque])
-        self.partial = np.flatnonzero((alpha > 0) & (alpha < 255)).astype(np.int32)
         partial = flat[self.partial].astype(np.uint16)
         part_alpha = partial[:, 3:4]
         # out = (over * a + under * (255 - a) + 127) // 255, the first term precomputed.
@@ -120,6 +123,19 @@ class _Overlay:
         out[:, :3] = rgb
         out[:, 3] = 255
         return _pack(out)
+
+
+def _ink_in_boxes(rgba: np.ndarray, boxes) -> tuple[np.ndarray, np.ndarray]:
+    """Flat positions of the opaque and the partly transparent pixels inside ``boxes``."""
+    width = rgba.shape[1]
+    opaque, partial = [], []
+    for row0, row1, column0, column1 in boxes:
+        alpha = rgba[row0:row1, column0:column1, 3]
+        for found, where in ((opaque, alpha == 255), (partial, (alpha > 0) & (alpha < 255))):
+            rows, columns = np.nonzero(where)
+            found.append((rows + row0) * width + columns + column0)
+    return tuple(np.unique(np.concatenate(found or [np.empty(0, dtype=np.int64)])).astype(np.int32)
+                 for found in (opaque, partial))
 
 
 class _Fills:
@@ -268,7 +284,8 @@ class RasterView:
             self._commit_view_layers(codes, static_rgba, inset_slice, key)
         labels_key = (self._view_key, self.mapfig.decoration_version)
         if self._labels is None or self._labels_key != labels_key:
-            self._labels = _Overlay(self._sprites.picture(renderer))
+            picture = self._sprites.picture(renderer)
+            self._labels = _Overlay(picture, self._sprites.boxes)
             self._labels_key = labels_key
 
     def view_geometry(self, width: int, height: int) -> ViewGeometry:
@@ -508,7 +525,7 @@ class RasterView:
 
     def _label_artists(self) -> list:
         mapfig = self.mapfig
-        artists = [mapfig.title, *mapfig.city_labels]
+        artists = [mapfig.title, mapfig.attribution, *mapfig.city_labels]
         if mapfig.city_markers is not None:
             artists.append(mapfig.city_markers)
         return artists

@@ -5,7 +5,8 @@ glyph paths per view. They never change shape when the view moves, only place: e
 label and marker is pictured once (per language, title and size) by
 :class:`LabelSprites`, and a view pastes them at the pixel where its cities fall. The
 rules are the vector picture's: a label shows while its city is inside the map
-(matplotlib's ``annotation_clip``), markers are clipped to the map, the title stays.
+(matplotlib's ``annotation_clip``), markers are clipped to the map, the title and the
+boundary data's attribution stay.
 """
 
 from __future__ import annotations
@@ -38,10 +39,11 @@ def crop(picture: np.ndarray, anchor: tuple[float, float] | None) -> Sprite | No
 
 
 def paste(canvas: np.ndarray, sprite: Sprite, row: int, column: int,
-          clip: tuple[int, int, int, int] | None = None) -> None:
+          clip: tuple[int, int, int, int] | None = None) -> tuple[int, int, int, int] | None:
     """Composite ``sprite`` over ``canvas`` (straight alpha) with its corner at (row, column).
 
-    ``clip`` (row0, row1, column0, column1) limits where it may land.
+    ``clip`` (row0, row1, column0, column1) limits where it may land. Returns the box
+    written (row0, row1, column0, column1), None if nothing.
     """
     height, width = canvas.shape[:2]
     row0, row1, column0, column1 = clip if clip is not None else (0, height, 0, width)
@@ -49,7 +51,7 @@ def paste(canvas: np.ndarray, sprite: Sprite, row: int, column: int,
     bottom = min(row + sprite.rgba.shape[0], row1, height)
     right = min(column + sprite.rgba.shape[1], column1, width)
     if top >= bottom or left >= right:
-        return
+        return None
     over = sprite.rgba[top - row:bottom - row, left - column:right - column].astype(np.float32) / 255
     under = canvas[top:bottom, left:right].astype(np.float32) / 255
     over_alpha, under_alpha = over[..., 3:4], under[..., 3:4]
@@ -58,6 +60,7 @@ def paste(canvas: np.ndarray, sprite: Sprite, row: int, column: int,
     rgb = np.divide(rgb, alpha, out=np.zeros_like(rgb), where=alpha > 0)
     canvas[top:bottom, left:right, :3] = np.round(rgb * 255)
     canvas[top:bottom, left:right, 3:4] = np.round(alpha * 255)
+    return top, bottom, left, right
 
 
 class LabelSprites:
@@ -79,7 +82,8 @@ class LabelSprites:
         self._render = render
         self._show_only = show_only
         self._key = None
-        self._title: Sprite | None = None
+        self._fixed: list[Sprite] = []  # the title and the attribution
+        self.boxes: list[tuple[int, int, int, int]] = []  # where the last picture has ink
         self._labels: list[Sprite | None] = []
         self._markers: list[Sprite | None] = []
         self.pictured = 0  # how many times the sprites were drawn (tests)
@@ -97,6 +101,7 @@ class LabelSprites:
             self._picture_sprites(renderer)
             self._key = key
         canvas = np.zeros((height, width, 4), dtype=np.uint8)
+        self.boxes = []
         box = mapfig.ax.bbox
         clip = (int(np.ceil(height - box.y1 - 0.5)), int(np.ceil(height - box.y0 - 0.5)),
                 int(np.ceil(box.x0 - 0.5)), int(np.ceil(box.x1 - 0.5)))
@@ -112,24 +117,36 @@ class LabelSprites:
             x, y = to_display.transform(label.xy)
             if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1:  # as annotation_clip
                 self._place(canvas, sprite, (x, y), height, None)
-        if self._title is not None and mapfig.title.get_visible():
-            paste(canvas, self._title, self._title.row, self._title.column)
+        for sprite in self._fixed:
+            self._note(paste(canvas, sprite, sprite.row, sprite.column))
         return canvas
 
-    @staticmethod
-    def _place(canvas, sprite: Sprite, point, height: int, clip) -> None:
+    def _place(self, canvas, sprite: Sprite, point, height: int, clip) -> None:
         shift_x = round(point[0] - sprite.anchor[0])
         shift_y = round(point[1] - sprite.anchor[1])
-        paste(canvas, sprite, sprite.row - shift_y, sprite.column + shift_x, clip)
+        self._note(paste(canvas, sprite, sprite.row - shift_y, sprite.column + shift_x, clip))
+
+    def _note(self, box) -> None:
+        if box is not None:
+            self.boxes.append(box)
 
     def _picture_sprites(self, renderer) -> None:
-        """Picture the title, and each city's label and marker alone, at the city's
+        """Picture the title, the attribution, and each city's label and marker alone, at the city's
         place on this view (the map's middle for a city outside it): pasted back on
         this view, they land exactly where the vector picture draws them."""
         mapfig = self.mapfig
         ax = mapfig.ax
         self.pictured += 1
-        self._title = crop(self._render(renderer, lambda stack: self._show_only(stack, [mapfig.title])), None)
+        self._fixed = []
+        for artist in (mapfig.title, mapfig.attribution):
+            if artist.get_visible():
+
+                def alone(stack: ExitStack, artist=artist) -> None:
+                    self._show_only(stack, [artist])
+
+                sprite = crop(self._render(renderer, alone), None)
+                if sprite is not None:
+                    self._fixed.append(sprite)
         box = ax.bbox
         middle = tuple(ax.transData.inverted().transform(box.get_points().mean(axis=0)))
         self._labels, self._markers = [], []
