@@ -85,8 +85,9 @@ def scaled_frame(source: SourceFrame, target: ViewGeometry, out: np.ndarray, sea
     column_ok = _inside(source_columns, view.box[0], view.box[2], view.width)
     row_ok = _inside(source_rows, view.height - view.box[3], view.height - view.box[1], view.height)
     picture = source.pixels.reshape(view.height, view.width)
-    block = picture[np.clip(source_rows, 0, view.height - 1)[:, None],
-                    np.clip(source_columns, 0, view.width - 1)[None, :]]
+    # Rows, then columns: two 1-d gathers (a plain slice for a pan) instead of a 2-d one.
+    block = _gather(_gather(picture, np.clip(source_rows, 0, view.height - 1), axis=0),
+                    np.clip(source_columns, 0, view.width - 1), axis=1)
     block[~row_ok, :] = sea
     block[:, ~column_ok] = sea
     hidden = list(source.hidden)
@@ -98,6 +99,14 @@ def scaled_frame(source: SourceFrame, target: ViewGeometry, out: np.ndarray, sea
         if in_rows.any() and in_columns.any():
             block[np.ix_(in_rows, in_columns)] = sea
     out.reshape(target.height, target.width)[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1] = block
+
+
+def _gather(picture: np.ndarray, indices: np.ndarray, axis: int) -> np.ndarray:
+    """``picture.take(indices, axis)``, as a slice copy when the indices run one by one."""
+    if len(indices) and indices[-1] - indices[0] == len(indices) - 1 and (np.diff(indices) == 1).all():
+        part = slice(int(indices[0]), int(indices[-1]) + 1)
+        return (picture[part] if axis == 0 else picture[:, part]).copy()
+    return picture.take(indices, axis=axis)
 
 
 def _pixel_range(low: float, high: float, size: int) -> np.ndarray:

@@ -314,10 +314,11 @@ class RasterView:
         # First: a legend not pictured yet at this size is rendered in ``renderer``.
         legend = self._legend_overlay(renderer)
         pixels = np.asarray(renderer.buffer_rgba()).reshape(-1, 4).view(np.uint32).reshape(-1)
-        table = self.colour_table()
+        outside, sea = _pack(np.round(np.array([to_rgba(self.mapfig.figure.get_facecolor()),
+                                                 to_rgba(self.mapfig.ax.get_facecolor())]) * 255).astype(np.uint8))
         if (source.view.width, source.view.height) != (target.width, target.height):
-            pixels[:] = table[OUTSIDE]  # a new size: nothing of the old picture is in place
-        scaled_frame(source, target, pixels, int(table[SEA]))
+            pixels[:] = outside  # a new size: nothing of the old picture is in place
+        scaled_frame(source, target, pixels, int(sea))
         if legend is not None:
             legend.blend_into(pixels)
 
