@@ -126,8 +126,12 @@ def _until_sharp(app, widget, act) -> float:
 
 
 def _zoom_sequence(runs: int) -> list[int]:
-    """Wheel clicks: in and out again, as many steps as ``runs`` asks (at least one round)."""
-    rounds = max(1, math.ceil(runs / (2 * ZOOM_STEPS)))
+    """Wheel clicks: :data:`ZOOM_STEPS` in and as many out, repeated to ``runs`` steps
+    (a quick run: one step in and one out)."""
+    if runs < 2 * ZOOM_STEPS:
+        steps = max(1, runs // 2)
+        return [1] * steps + [-1] * steps
+    rounds = math.ceil(runs / (2 * ZOOM_STEPS))
     return ([1] * ZOOM_STEPS + [-1] * ZOOM_STEPS) * rounds
 
 
@@ -161,7 +165,7 @@ def navigation(level: str, runs: int, naive_runs: int, peer: bool = True) -> lis
     canvases.settle(canvases.real)
     canvases.settle(canvases.naive)
 
-    keys = list(PAN_KEYS) * max(1, math.ceil(runs / len(PAN_KEYS)))
+    keys = (list(PAN_KEYS) * max(1, math.ceil(runs / len(PAN_KEYS))))[: max(runs, 2)]
     pan = []
     for key in keys:
         pan.append(_first_frame(real, lambda k=key: _key(real, k)))
