@@ -182,14 +182,18 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print()
         print(format_table(figures))
+        print(f"\nmachine: {_machine()}")
     if args.markdown:
         Path(args.markdown).write_text(format_table(figures, markdown=True) + "\n", encoding="utf-8")
     return 0
 
 
 def _machine() -> dict:
+    # The load average says how much else ran on the machine: on a shared 2-core VM
+    # every median moves with it, real and naive alike.
+    load = [round(value, 2) for value in os.getloadavg()] if hasattr(os, "getloadavg") else None
     return {"python": platform.python_version(), "platform": platform.platform(),
-            "cpus": os.cpu_count()}
+            "cpus": os.cpu_count(), "load_average": load}
 
 
 if __name__ == "__main__":
