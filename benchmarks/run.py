@@ -58,7 +58,8 @@ REPEATS = {
     "analysis_full": (21, 5),
     "hover_hit": (11, 3),
     "save_load": (11, 5),
-    "navigation": (24, 6),
+    # Real: four rounds of six wheel steps in and six out; naive: one round (the same views).
+    "navigation": (24, 12),
     "cold_start": (7, 7),
 }
 

@@ -82,6 +82,9 @@ WHEEL_ZOOM_STEP = 1.25
 KEY_ZOOM_STEP = 1.5
 KEY_PAN_SHARE = 0.1
 TOOLTIP_DELAY_MS = 250
+# A view drawn as vectors (a layer's first) gets its cached layers once it has rested
+# this long; a scaled first frame gets its sharp picture at once.
+SETTLE_MS = 200
 
 
 # The hover background of a picture with no outline on it: copied on the first hover.
@@ -153,7 +156,8 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
     rendered in steps, one per turn of the event loop (:meth:`RasterView.prepare_steps`),
     so input is handled in between; a step that finds the view changed again starts
     over, so a burst of wheel steps costs one sharp render. The first view of a layer,
-    with nothing to scale, is drawn as vectors. Every draw fires one ``draw_event``,
+    with nothing to scale, is drawn as vectors and gets its layers once it has rested
+    for :data:`SETTLE_MS`. Every draw fires one ``draw_event``,
     so blitting and listeners work as with the plain canvas.
     """
 
@@ -169,7 +173,6 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
         self.sharp_renders = 0  # sharp pictures of new views (one per burst of steps)
         self._sharp_timer = QTimer(self)
         self._sharp_timer.setSingleShot(True)
-        self._sharp_timer.setInterval(0)
         self._sharp_timer.timeout.connect(self._sharp_step)
 
     @property
@@ -205,13 +208,14 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
         if not raster.is_current():
             # A view other than the one shown: first from the last picture, scaled.
             if raster.view_key() != self._shown_key and self._draw_scaled(raster):
-                self._sharp_timer.start()
+                self._sharp_timer.start(0)
                 return
             if raster.view_key() != self._vector_view:
                 super().draw()
                 self._vector_view = raster.view_key()  # after the draw's aspect adjustment
                 self._remember_shown()
-                self._sharp_timer.start()
+                # The picture is sharp already: prepare the layers once the view rests.
+                self._sharp_timer.start(SETTLE_MS)
                 return
         self._is_drawing = True
         try:
@@ -275,7 +279,7 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
                     self.sharp_renders += 1
                     self.draw()
                 return
-        self._sharp_timer.start()
+        self._sharp_timer.start(0)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         # As FigureCanvasQTAgg's, but painting straight from the Agg buffer instead of
