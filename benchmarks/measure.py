@@ -54,8 +54,10 @@ class Figure:
     def to_json(self) -> dict:
         value_key = "mb" if self.unit == "MB" else "median_ms"
         naive_key = "naive_mb" if self.unit == "MB" else "naive_median_ms"
+        missing = self.naive_median != self.naive_median  # NaN: no naive figure (a peer not installed)
         data = {"name": self.name, "level": self.level, value_key: _rounded(self.median),
-                naive_key: _rounded(self.naive_median), "ratio": round(self.ratio, 2),
+                naive_key: None if missing else _rounded(self.naive_median),
+                "ratio": None if missing else round(self.ratio, 2),
                 "runs": self.runs, "naive_runs": self.naive_runs}
         if self.note:
             data["note"] = self.note
@@ -293,7 +295,7 @@ def hover_hit(level: str, runs: int, naive_runs: int) -> Figure:
 
 # -------------------------------------------------------------------------- plan files
 def save_load(level: str, runs: int, naive_runs: int) -> Figure:
-    """``save_plan`` + ``load_plan`` of the full plan, against pandas CSV + isin checks."""
+    """``save_plan`` + ``load_plan`` of the full plan, against json's plain dump and load."""
     from naive import naive_load, naive_save
     from workload import level_data
 
@@ -302,7 +304,7 @@ def save_load(level: str, runs: int, naive_runs: int) -> Figure:
     data = level_data(level)
     with tempfile.TemporaryDirectory(prefix="cp-bench-") as folder:
         path = Path(folder) / "plan.cplan"
-        naive_path = Path(folder) / "plan.csv"
+        naive_path = Path(folder) / "plan.json"
 
         def real() -> object:
             save_plan(data.plan, path)

@@ -10,13 +10,14 @@ answer where the answer can be compared.
   portfolios and keeps per-industry state instead).
 - hit test: project the mouse point back to lon/lat and test it against every region
   polygon with ``GeoSeries.contains`` (no spatial index, no raster).
-- plan files: the assignments as a CSV table (``DataFrame.to_csv`` / ``read_csv``),
-  validated with ``isin`` against the layer's codes and the catalog's ids, and a Plan
-  rebuilt from the rows; no atomic replace, no backup, no version handling.
+- plan files: ``json.dump`` of the plan as a dict (name, level, one object per
+  assignment) and ``json.load``, every code and id checked against the layer and the
+  catalog, a Plan rebuilt; no atomic replace, no backup, no version handling.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -132,27 +133,25 @@ def summary_counts(analysis) -> dict:
 
 # --------------------------------------------------------------------------- plan files
 def naive_save(plan: Plan, path: Path) -> None:
-    """Write the assignments as CSV with pandas (plus the name and level in the header)."""
-    frame = pd.DataFrame([(a.region, a.industry, a.role, a.note) for a in plan],
-                         columns=["region", "industry", "role", "note"])
-    with open(path, "w", encoding="utf-8", newline="") as stream:
-        stream.write(f"# {plan.name}\n# {plan.level}\n")
-        frame.to_csv(stream, index=False)
+    """Write the plan with one ``json.dump`` (name, level, one object per assignment)."""
+    document = {"name": plan.name, "level": plan.level,
+                "assignments": [{"region": a.region, "industry": a.industry, "role": a.role, "note": a.note}
+                                for a in plan]}
+    with open(path, "w", encoding="utf-8") as stream:
+        json.dump(document, stream, ensure_ascii=False)
 
 
 def naive_load(path: Path, layer, catalog) -> Plan:
-    """Read :func:`naive_save`'s CSV back, check every code and id, rebuild the Plan."""
+    """Read :func:`naive_save`'s file with ``json.load``, check every code and id, rebuild the Plan."""
     with open(path, encoding="utf-8") as stream:
-        name = stream.readline()[2:].rstrip("\n")
-        level = stream.readline()[2:].rstrip("\n")
-        frame = pd.read_csv(stream, dtype=str, keep_default_na=False)
-    unknown_regions = ~frame["region"].isin(layer.codes)
-    unknown_industries = ~frame["industry"].isin([industry.id for industry in catalog.industries])
-    if unknown_regions.any() or unknown_industries.any():
+        document = json.load(stream)
+    regions = set(layer.codes)
+    industries = {industry.id for industry in catalog.industries}
+    rows = document["assignments"]
+    if any(row["region"] not in regions or row["industry"] not in industries for row in rows):
         raise ValueError(f"{path}: unknown regions or industries")
-    assignments = [Assignment(row.region, row.industry, row.role, row.note)
-                   for row in frame.itertuples(index=False)]
-    return Plan.from_assignments(assignments, name=name, level=level)
+    assignments = [Assignment(row["region"], row["industry"], row["role"], row["note"]) for row in rows]
+    return Plan.from_assignments(assignments, name=document["name"], level=document["level"])
 
 
 # ------------------------------------------------------------------------------- hit test

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-NAMES = {"edit_repaint", "analysis_full", "hover_hit", "save_load", "cold_start", "peak_memory"}
-PER_LEVEL = {"edit_repaint", "analysis_full", "hover_hit"}
+NAMES = {"edit_repaint", "analysis_full", "hover_hit", "zoom_first_frame", "zoom_sharp", "pan_first_frame",
+         "qgis_peer", "save_load", "cold_start", "peak_memory"}
+PER_LEVEL = {"edit_repaint", "analysis_full", "hover_hit", "zoom_first_frame", "zoom_sharp", "pan_first_frame"}
 LEVELS = ("province", "prefecture")
 
 
@@ -37,6 +38,10 @@ def test_every_figure_is_reported_with_positive_numbers(quick_run):
     for name in PER_LEVEL:
         assert {f["level"] for f in figures if f["name"] == name} == set(LEVELS)
     for figure in figures:
+        if figure["name"] == "qgis_peer" and figure["naive_median_ms"] is None:
+            # Where python3-qgis is not installed the row says so (and how to install it).
+            assert "not installed" in figure["note"] and figure["median_ms"] > 0 and figure["ratio"] is None
+            continue
         value, naive = ("mb", "naive_mb") if figure["name"] == "peak_memory" else ("median_ms", "naive_median_ms")
         for key in (value, naive, "ratio"):
             assert isinstance(figure[key], int | float) and figure[key] > 0, (figure["name"], key, figure)
@@ -47,6 +52,7 @@ def test_every_figure_is_reported_with_positive_numbers(quick_run):
 def test_the_finest_level_asked_for_is_used_for_files_and_memory(quick_run):
     by_name = {figure["name"]: figure for figure in quick_run["figures"]}
     assert by_name["save_load"]["level"] == by_name["peak_memory"]["level"] == "prefecture"
+    assert by_name["qgis_peer"]["level"] == "prefecture"
     assert quick_run["quick"] is True
 
 
@@ -67,3 +73,8 @@ def test_the_table_and_the_markdown_file(tmp_path):
     assert "380 MB" in lines[3]
     markdown = run.format_table(figures, markdown=True)
     assert markdown.startswith("| figure | level |") and markdown.count("\n") == len(figures) + 1
+    peers = [Figure("qgis_peer", "county", 40.0, 120.0, 3, 3), Figure("qgis_peer", "county", 40.0, float("nan"), 0, 0)]
+    present, missing = run.format_table(peers).splitlines()[2:]
+    assert "3.0x" in present and ">= 2x" in present and present.rstrip().endswith("yes")
+    assert "not installed" in missing and missing.rstrip().endswith("-")
+    assert peers[1].to_json()["naive_median_ms"] is None

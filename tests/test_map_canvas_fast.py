@@ -94,7 +94,7 @@ def test_hover_and_clicks_find_the_region_drawn_there(qtbot, canvas, prefectures
     assert raster.view_renders == renders  # recolouring renders no new view layers
 
 
-def test_a_new_view_shows_at_once_and_gets_its_layers_once_it_rests(qtbot, canvas, prefectures):
+def test_a_new_view_shows_at_once_scaled_then_sharp(qtbot, canvas, prefectures):
     widget = canvas.figure_widget()
     raster = widget.raster
     draws = []
@@ -102,17 +102,18 @@ def test_a_new_view_shows_at_once_and_gets_its_layers_once_it_rests(qtbot, canva
     renders = raster.view_renders
     canvas.zoom(2.0)
     widget.draw()
-    assert len(draws) == 1 and raster.view_renders == renders  # drawn as vectors
-    assert not raster.is_current()
-    qtbot.waitUntil(raster.is_current, timeout=3000)
-    assert raster.view_renders == renders + 1 and len(draws) == 1  # prepared off screen
+    # The first frame is the last picture scaled: nothing rendered, not sharp yet.
+    assert len(draws) == 1 and raster.view_renders == renders
+    assert not raster.is_current() and not widget.is_sharp()
+    qtbot.waitUntil(widget.is_sharp, timeout=3000)
+    assert raster.view_renders == renders + 1 and len(draws) == 2  # then the sharp one
     zhuzhou = prefectures.index_of["430200"]
     counts = np.zeros(len(prefectures), dtype=int)
     counts[zhuzhou] = 6
     facecolors, legend = colour_by_count(counts)
     canvas.set_colours(facecolors, legend)
     widget.draw()
-    assert raster.view_renders == renders + 1 and len(draws) == 2
+    assert raster.view_renders == renders + 1 and len(draws) == 3
     pos = canvas.widget_pos_of(*canvas.map_figure.representative_points()[zhuzhou])
     ratio = widget.device_pixel_ratio
     shown = np.asarray(widget.buffer_rgba())[int(pos.y() * ratio), int(pos.x() * ratio), :3] / 255

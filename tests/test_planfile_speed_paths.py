@@ -35,17 +35,26 @@ def read_generally(data: Any, check_strings: bool) -> Plan:
 
 def assert_fast_reader_agrees(data: Any) -> None:
     # Neither reader changes ``data`` (and it may nest too deep to copy).
+    try:  # the reader that keeps the parsed objects gets a copy it alone holds
+        owned_copy = copy.deepcopy(data)
+    except RecursionError:
+        owned_copy = None
     for check_strings in (False, True):
         fast = planfile._load_v1_fast(data, SOURCE, check_strings)
+        adopted = (None if owned_copy is None or check_strings
+                   else planfile._load_v1_fast(owned_copy, SOURCE, check_strings, owned=True))
         try:
             general = read_generally(data, check_strings)
         except PlanFileError:
             assert fast is None, "the fast reader accepted a plan the general one refuses"
+            assert adopted is None, "the adopting reader accepted a plan the general one refuses"
             continue
-        if fast is not None:
-            assert fast == general
-            assert fast.assignments == general.assignments  # the same order too
-            assert fast.regions == general.regions
+        for plan in (fast, adopted):
+            if plan is not None:
+                assert plan == general
+                assert plan.assignments == general.assignments  # the same order too
+                assert plan.regions == general.regions
+                assert all(vars(a) == vars(b) for a, b in zip(plan, general, strict=True))
 
 
 def assignment_values() -> st.SearchStrategy:

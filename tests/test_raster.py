@@ -247,3 +247,27 @@ def test_inset_covers_the_main_map_lines_under_it(prefectures, decorations):
     assert len(inside) > 100
     differ = [np.abs(fast[r, c] - vector[r, c]).max() > 40 for r, c in inside]
     assert np.mean(differ) < 0.05
+
+
+def test_county_hairlines_are_traced_on_the_index_raster(decorations):
+    counties = load_layer("county")
+    mapfig, canvas = _map(counties, decorations)
+    _style(mapfig, counties)
+    vector = _vector_picture(canvas)
+    view = RasterView(mapfig)
+    assert view._traces_borders()  # 0.15 pt borders: a fifth of a pixel
+    fast = _raster_picture(view, canvas)
+    interiors = _interior_pixels(mapfig, vector.shape[0], min_radius_px=2.0)
+    assert len(interiors) > 1000
+    same = [np.abs(fast[row, column] - vector[row, column]).max() <= 2 for row, column, _region in interiors]
+    assert np.mean(same) > 0.99
+    # The borders are there: between two regions the picture is lighter than inside them.
+    codes = view.codes.astype(int)
+    between = (codes[:, :-2] >= FIRST_REGION) & (codes[:, 2:] >= FIRST_REGION) & (codes[:, :-2] != codes[:, 2:])
+    rows, columns = np.nonzero(between)
+    assert len(rows) > 5000
+    brightness = fast.sum(axis=2)
+    lighter = brightness[rows, columns + 1] > np.minimum(brightness[rows, columns], brightness[rows, columns + 2])
+    assert lighter.mean() > 0.5
+    difference = np.abs(fast - vector).max(axis=2)
+    assert (difference > 40).mean() < 0.08

@@ -51,8 +51,9 @@ Drawing stays cheap: edits recolour the one polygon collection and ask for
 vectors: :class:`~cluster_planner.render.raster.RasterView` keeps an index raster of
 the view (which region covers each pixel) and pictures of the borders, labels and
 legend, so a recolour is a colour lookup per pixel plus the outlines (5-15 ms at any
-level instead of 100-300 ms). A new view (zoom, pan, resize) is drawn once as vectors
-and its layers are prepared when it rests. The hover outline is blitted over a cached
+level instead of 100-300 ms). A new view (wheel, keys, drag, resize) shows at once
+from the last picture, scaled and shifted, and the sharp picture follows, rendered in
+steps between input events (see :class:`_MapFigureCanvas`). The hover outline is blitted over a cached
 background, so moving the mouse never redraws the figure, and the region under the
 mouse is read from the index raster; a drag moves a snapshot of the map and draws the
 new view once, on release.
@@ -63,6 +64,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from matplotlib.backend_bases import DrawEvent
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -73,13 +75,15 @@ from PySide6.QtWidgets import QApplication, QRubberBand, QToolTip, QVBoxLayout, 
 
 from cluster_planner.render.fonts import register_matplotlib_font
 from cluster_planner.render.mapfigure import SEA_COLOUR, MapFigure
+from cluster_planner.render.navigation import SourceFrame, ViewGeometry
 from cluster_planner.render.raster import RasterView
 
 WHEEL_ZOOM_STEP = 1.25
 KEY_ZOOM_STEP = 1.5
 KEY_PAN_SHARE = 0.1
 TOOLTIP_DELAY_MS = 250
-# A view that has not changed for this long gets its cached layers (see _MapFigureCanvas).
+# A view drawn as vectors (a layer's first) gets its cached layers once it has rested
+# this long; a scaled first frame gets its sharp picture at once.
 SETTLE_MS = 200
 
 
@@ -145,22 +149,31 @@ class _PanPreview(QWidget):
 class _MapFigureCanvas(FigureCanvasQTAgg):
     """The Qt Agg canvas, drawing through a :class:`RasterView` when it has one.
 
-    A new view (pan, zoom, resize, new layer) is drawn once as vectors, the quickest
-    way to show it; once the view has stayed put for :data:`SETTLE_MS` (or at the next
-    draw of the same view, whichever comes first) the raster view prepares its cached
-    layers, and from then on a draw composes colours, outlines and labels into the Agg
-    buffer (see :mod:`cluster_planner.render.raster`). Every draw fires one
-    ``draw_event``, so blitting and listeners work as with the plain canvas.
+    A draw of an unchanged view composes the cached layers (colours, outlines,
+    labels) into the Agg buffer (see :mod:`cluster_planner.render.raster`). A new view
+    (wheel, keys, drag, resize) is first shown from the last sharp picture, scaled and
+    shifted (:meth:`RasterView.draw_scaled`, a few ms); then the sharp picture is
+    rendered in steps, one per turn of the event loop (:meth:`RasterView.prepare_steps`),
+    so input is handled in between; a step that finds the view changed again starts
+    over, so a burst of wheel steps costs one sharp render. The first view of a layer,
+    with nothing to scale, is drawn as vectors and gets its layers once it has rested
+    for :data:`SETTLE_MS`. Every draw fires one ``draw_event``,
+    so blitting and listeners work as with the plain canvas.
     """
 
     def __init__(self, figure: Figure):
         super().__init__(figure)
         self._raster: RasterView | None = None
         self._vector_view: tuple | None = None
-        self._settle_timer = QTimer(self)
-        self._settle_timer.setSingleShot(True)
-        self._settle_timer.setInterval(SETTLE_MS)
-        self._settle_timer.timeout.connect(self._prepare_layers)
+        self._shown: ViewGeometry | None = None  # what the buffer shows sharp
+        self._shown_key: tuple | None = None
+        self._source: SourceFrame | None = None  # that picture, while a scaled one is shown
+        self._steps = None
+        self._steps_key: tuple | None = None
+        self.sharp_renders = 0  # sharp pictures of new views (one per burst of steps)
+        self._sharp_timer = QTimer(self)
+        self._sharp_timer.setSingleShot(True)
+        self._sharp_timer.timeout.connect(self._sharp_step)
 
     @property
     def raster(self) -> RasterView | None:
@@ -170,7 +183,19 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
     def raster(self, raster: RasterView | None) -> None:
         self._raster = raster
         self._vector_view = None
-        self._settle_timer.stop()
+        self._shown = None
+        self._shown_key = None
+        self._source = None
+        self._steps = None
+        self._sharp_timer.stop()
+
+    def is_sharp(self) -> bool:
+        """Whether the picture shows the current view sharp (not a scaled first frame)."""
+        raster = self._raster
+        if raster is None:
+            return not self.figure.stale
+        return self._source is None and not self.figure.stale and (
+            raster.is_current() or raster.view_key() == self._vector_view)
 
     def draw(self) -> None:
         raster = self._raster
@@ -180,11 +205,18 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
         if getattr(self, "_is_drawing", False):
             return
         self._draw_pending = False  # this draw is the one an idle draw would do
-        if not raster.is_current() and raster.view_key() != self._vector_view:
-            super().draw()
-            self._vector_view = raster.view_key()  # after the draw's aspect adjustment
-            self._settle_timer.start()
-            return
+        if not raster.is_current():
+            # A view other than the one shown: first from the last picture, scaled.
+            if raster.view_key() != self._shown_key and self._draw_scaled(raster):
+                self._sharp_timer.start(0)
+                return
+            if raster.view_key() != self._vector_view:
+                super().draw()
+                self._vector_view = raster.view_key()  # after the draw's aspect adjustment
+                self._remember_shown()
+                # The picture is sharp already: prepare the layers once the view rests.
+                self._sharp_timer.start(SETTLE_MS)
+                return
         self._is_drawing = True
         try:
             self.renderer = self.get_renderer()
@@ -192,7 +224,62 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
             DrawEvent("draw_event", self, self.renderer)._process()
         finally:
             self._is_drawing = False
+        self._remember_shown()
         self.update()
+
+    def _remember_shown(self) -> None:
+        width, height = self.get_width_height(physical=True)
+        self._shown = self._raster.view_geometry(width, height)
+        self._shown_key = self._raster.view_key()
+        self._source = None
+
+    def _draw_scaled(self, raster: RasterView) -> bool:
+        """Show the new view from the last sharp picture; False if there is none."""
+        old = getattr(self, "renderer", None)
+        if self._source is None:
+            if self._shown is None or old is None:
+                return False
+            buffer = np.asarray(old.buffer_rgba())
+            if buffer.shape[:2] != (self._shown.height, self._shown.width):
+                return False
+            self._source = raster.source_frame(buffer, self._shown)
+        self._is_drawing = True
+        try:
+            self.renderer = self.get_renderer()
+            raster.draw_scaled(self.renderer, self._source)
+            self.figure.stale = False
+            DrawEvent("draw_event", self, self.renderer)._process()
+        finally:
+            self._is_drawing = False
+        self.update()
+        return True
+
+    def _sharp_step(self) -> None:
+        """One step of rendering the current view's layers; the last one shows them."""
+        raster = self._raster
+        if raster is None or getattr(self, "_is_drawing", False):
+            return
+        if raster.is_current():
+            if self._source is not None:
+                self.draw()
+            return
+        key = raster.view_key()
+        if self._steps is None or self._steps_key != key:
+            width, height = self.get_width_height(physical=True)
+            self._steps = raster.prepare_steps(RendererAgg(width, height, self.figure.dpi))
+            self._steps_key = key
+        try:
+            next(self._steps)
+        except StopIteration:
+            self._steps = None
+            if raster.is_current():
+                # A scaled frame is replaced by the sharp one; a view drawn as vectors
+                # is sharp already and has its layers for the next draw.
+                if self._source is not None:
+                    self.sharp_renders += 1
+                    self.draw()
+                return
+        self._sharp_timer.start(0)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         # As FigureCanvasQTAgg's, but painting straight from the Agg buffer instead of
@@ -215,15 +302,6 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
             self._draw_rect_callback(painter)
         finally:
             painter.end()
-
-    def _prepare_layers(self) -> None:
-        """Render the raster layers of the resting view in a spare buffer (no repaint)."""
-        raster = self._raster
-        if (raster is None or raster.is_current() or self.figure.stale
-                or getattr(self, "_draw_pending", False) or getattr(self, "_is_drawing", False)):
-            return
-        width, height = self.get_width_height(physical=True)
-        raster.prepare(RendererAgg(width, height, self.figure.dpi))
 
 
 @dataclass

@@ -32,10 +32,16 @@ fallback: a :class:`RasterView` only draws on an Agg renderer.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import ExitStack
 
 import numpy as np
 from matplotlib.colors import to_rgba
+
+from cluster_planner.render.borders import TRACE_BELOW_PX, trace_borders
+from cluster_planner.render.lod import PathPyramid, pyramid_of, rows_in_view
+from cluster_planner.render.navigation import SourceFrame, ViewGeometry, scaled_frame
+from cluster_planner.render.sprites import LabelSprites
 
 OUTSIDE = 0
 SEA = 1
@@ -72,13 +78,16 @@ def _decode_codes(buffer: np.ndarray) -> np.ndarray:
 class _Overlay:
     """A transparent RGBA layer kept as its visible pixels only, ready to blend."""
 
-    def __init__(self, rgba: np.ndarray):
+    def __init__(self, rgba: np.ndarray, boxes: list[tuple[int, int, int, int]] | None = None):
         flat = rgba.reshape(-1, 4)
-        alpha = flat[:, 3]
-        # int32 positions: half the memory of numpy's default for a few Mpx.
-        self.opaque = np.flatnonzero(alpha == 255).astype(np.int32)
+        if boxes is None:
+            alpha = flat[:, 3]
+            # int32 positions: half the memory of numpy's default for a few Mpx.
+            self.opaque = np.flatnonzero(alpha == 255).astype(np.int32)
+            self.partial = np.flatnonzero((alpha > 0) & (alpha < 255)).astype(np.int32)
+        else:  # only these boxes (row0, row1, column0, column1) can hold ink
+            self.opaque, self.partial = _ink_in_boxes(rgba, boxes)
         self.opaque_colours = _pack(flat[self.opaque])
-        self.partial = np.flatnonzero((alpha > 0) & (alpha < 255)).astype(np.int32)
         partial = flat[self.partial].astype(np.uint16)
         part_alpha = partial[:, 3:4]
         # out = (over * a + under * (255 - a) + 127) // 255, the first term precomputed.
@@ -87,6 +96,15 @@ class _Overlay:
 
     def __len__(self) -> int:
         return len(self.opaque) + len(self.partial)
+
+    def box(self, width: int, height: int) -> tuple[float, float, float, float] | None:
+        """The display box (x0, y0, x1, y1, origin bottom left) of the visible pixels."""
+        if not len(self):
+            return None
+        positions = np.concatenate([self.opaque, self.partial])
+        rows, columns = np.divmod(positions, width)
+        return (float(columns.min()), float(height - rows.max() - 1), float(columns.max() + 1),
+                float(height - rows.min()))
 
     def blend_into(self, pixels: np.ndarray) -> None:
         """Blend onto ``pixels`` (the flat uint32 view of an opaque RGBA buffer)."""
@@ -105,6 +123,19 @@ class _Overlay:
         out[:, :3] = rgb
         out[:, 3] = 255
         return _pack(out)
+
+
+def _ink_in_boxes(rgba: np.ndarray, boxes) -> tuple[np.ndarray, np.ndarray]:
+    """Flat positions of the opaque and the partly transparent pixels inside ``boxes``."""
+    width = rgba.shape[1]
+    opaque, partial = [], []
+    for row0, row1, column0, column1 in boxes:
+        alpha = rgba[row0:row1, column0:column1, 3]
+        for found, where in ((opaque, alpha == 255), (partial, (alpha > 0) & (alpha < 255))):
+            rows, columns = np.nonzero(where)
+            found.append((rows + row0) * width + columns + column0)
+    return tuple(np.unique(np.concatenate(found or [np.empty(0, dtype=np.int64)])).astype(np.int32)
+                 for found in (opaque, partial))
 
 
 class _Fills:
@@ -202,6 +233,9 @@ class RasterView:
         self._inset_slice: tuple[slice, slice] | None = None
         self._boxes: list[list[tuple[slice, slice]]] | None = None
         self.view_renders = 0
+        self._own_pyramids: dict[str, PathPyramid] = {}
+        self._province_index: np.ndarray | None = None
+        self._sprites = LabelSprites(mapfig, self._render, self._only_layer)
 
     # ---- drawing ----------------------------------------------------------------------
     def draw(self, renderer) -> None:
@@ -220,12 +254,73 @@ class RasterView:
         ``renderer`` only serves as a scratch buffer: a canvas can prepare the layers
         in a spare renderer while its own buffer keeps showing the picture.
         """
+        for _step in self.prepare_steps(renderer):
+            pass
+
+    def prepare_steps(self, renderer) -> Iterator[None]:
+        """:meth:`prepare` in steps: a generator that yields between its renders.
+
+        Each step takes a fraction of the whole (at county level the index raster,
+        the overlay and the labels are 15-40 ms each), so a canvas can run one step per
+        turn of its event loop and handle input in between. If the view changes
+        between two steps the generator stops without keeping anything; the layers
+        are only replaced once all of them are rendered.
+        """
         if not self.is_current():
-            self._render_view_layers(renderer)
+            codes = self._narrow(_decode_codes(self._render(renderer, self._index_layer)))
+            # The aspect adjustment runs during the draw; key the layers by the view drawn.
+            key = self.view_key()
+            yield
+            if self.view_key() != key:
+                return
+            inset_slice = self._inset_pixels(renderer) if self.mapfig.inset_ax.get_visible() else None
+            self._inset_slice = inset_slice
+            static_rgba = self._render(renderer, self._static_layer)
+            if self._traces_borders():
+                self._trace(static_rgba, codes, inset_slice)
+            yield
+            if self.view_key() != key:
+                return
+            self._commit_view_layers(codes, static_rgba, inset_slice, key)
         labels_key = (self._view_key, self.mapfig.decoration_version)
         if self._labels is None or self._labels_key != labels_key:
-            self._labels = _Overlay(self._render(renderer, self._labels_layer))
+            picture = self._sprites.picture(renderer)
+            self._labels = _Overlay(picture, self._sprites.boxes)
             self._labels_key = labels_key
+
+    def view_geometry(self, width: int, height: int) -> ViewGeometry:
+        """Where the current view puts the map on a picture of this size."""
+        figure = self.mapfig.figure
+        was_stale = figure.stale  # applying the aspect marks it stale, changed or not
+        _apply_aspect(self.mapfig.ax)
+        _apply_aspect(self.mapfig.inset_ax)
+        figure.stale = was_stale
+        return ViewGeometry.of(self.mapfig, width, height)
+
+    def source_frame(self, buffer: np.ndarray, view: ViewGeometry) -> SourceFrame:
+        """A copy of ``buffer`` (the (h, w, 4) picture showing ``view``) to make the
+        first frames of the next views from (see :meth:`draw_scaled`)."""
+        height, width = buffer.shape[:2]
+        pixels = np.ascontiguousarray(buffer).view(np.uint32).reshape(-1).copy()
+        legend = next(reversed(self._legends.values()), None) if self._legends else None
+        box = legend.box(width, height) if legend is not None and self.mapfig.legend is not None else None
+        return SourceFrame(pixels, view, () if box is None else (box,))
+
+    def draw_scaled(self, renderer, source: SourceFrame) -> None:
+        """Draw the current view into ``renderer`` from an earlier picture, scaled and
+        shifted (:func:`cluster_planner.render.navigation.scaled_frame`), with the
+        legend on top: a first frame in a few milliseconds, not sharp."""
+        target = self.view_geometry(renderer.width, renderer.height)
+        # First: a legend not pictured yet at this size is rendered in ``renderer``.
+        legend = self._legend_overlay(renderer)
+        pixels = np.asarray(renderer.buffer_rgba()).reshape(-1, 4).view(np.uint32).reshape(-1)
+        outside, sea = _pack(np.round(np.array([to_rgba(self.mapfig.figure.get_facecolor()),
+                                                 to_rgba(self.mapfig.ax.get_facecolor())]) * 255).astype(np.uint8))
+        if (source.view.width, source.view.height) != (target.width, target.height):
+            pixels[:] = outside  # a new size: nothing of the old picture is in place
+        scaled_frame(source, target, pixels, int(sea))
+        if legend is not None:
+            legend.blend_into(pixels)
 
     def is_current(self) -> bool:
         """Whether the cached layers show the figure's current view."""
@@ -262,22 +357,21 @@ class RasterView:
         return (int(width), int(height), mapfig.figure.dpi, limits, mapfig.inset_ax.get_visible(),
                 mapfig.ax.bbox.bounds)
 
-    def _render_view_layers(self, renderer) -> None:
-        codes = _decode_codes(self._render(renderer, self._index_layer))
+    def _narrow(self, codes: np.ndarray) -> np.ndarray:
         # The smallest type that holds the codes: a recolour reads the whole raster.
         dtype = next(t for t in (np.uint8, np.uint16, np.int32)
                      if len(self.mapfig) + FIRST_REGION <= np.iinfo(t).max)
-        self.codes = codes.astype(dtype)
-        del codes
+        return codes.astype(dtype)
+
+    def _commit_view_layers(self, codes: np.ndarray, static_rgba: np.ndarray, inset_slice, key) -> None:
+        self.codes = codes
         self._codes_flat = self.codes.reshape(-1)
-        self._inset_slice = self._inset_pixels(renderer) if self.mapfig.inset_ax.get_visible() else None
-        static_rgba = self._render(renderer, self._static_layer)
+        self._inset_slice = inset_slice
         self._static = _Overlay(static_rgba)
         self._boxes = None
         self._fills = _Fills(self.codes, self._static, static_rgba, self._boxes_of)
-        self._islands = self._tiny_region_pixels()
-        # The aspect adjustment runs during the draw; key the layers by the view drawn.
-        self._view_key = self.view_key()
+        self._islands = None  # built at the first hit test over the sea (~15 ms at county)
+        self._view_key = key
         self.view_renders += 1
 
     def _render(self, renderer, configure) -> np.ndarray:
@@ -309,9 +403,44 @@ class RasterView:
                 if child not in keep and child not in containers and child.get_visible():
                     _hide(stack, child)
 
-    def _fill_collections(self) -> list:
+    def _paths_for_view(self, stack: ExitStack, colours: np.ndarray | None) -> list:
+        """Give the region collections (and the province outlines) the paths this view
+        needs: simplified to its scale and, in the main map, only the regions in view
+        (see :mod:`cluster_planner.render.lod`). Returns each region collection with
+        its share of ``colours`` (per layer row; None leaves the colours alone)."""
         mapfig = self.mapfig
-        return [(mapfig.collection, None), (mapfig.inset_collection, mapfig.inset_rows)]
+        regions = self._pyramid("regions", mapfig.paths)
+        ax = mapfig.ax
+        # As the draw will: the limits and the inset's box follow the axes' aspect.
+        _apply_aspect(ax)
+        _apply_aspect(mapfig.inset_ax)
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        km_per_pixel = abs(x1 - x0) / max(ax.bbox.width, 1.0)
+        paths = regions.for_scale(km_per_pixel)
+        rows = rows_in_view(mapfig.region_extents(), (x0, x1), (y0, y1), margin=4 * km_per_pixel)
+        _swap_paths(stack, mapfig.collection, [paths[row] for row in rows.tolist()])
+        swapped = [(mapfig.collection, None if colours is None else colours[rows])]
+        if mapfig.inset_ax.get_visible():
+            inset = mapfig.inset_ax
+            inset_scale = abs(np.diff(inset.get_xlim())[0]) / max(inset.bbox.width, 1.0)
+            inset_paths = regions.for_scale(inset_scale)
+            inset_rows = np.asarray(mapfig.inset_rows, dtype=int)
+            _swap_paths(stack, mapfig.inset_collection, [inset_paths[row] for row in inset_rows.tolist()])
+            swapped.append((mapfig.inset_collection, None if colours is None else colours[inset_rows]))
+        outlines = mapfig.province_outlines
+        if outlines is not None and outlines.get_visible():
+            pyramid = self._pyramid("provinces", list(outlines.get_paths()))
+            _swap_paths(stack, outlines, pyramid.for_scale(km_per_pixel))
+        return swapped
+
+    def _pyramid(self, name: str, paths: list) -> PathPyramid:
+        try:  # shared by every map of the layer
+            return pyramid_of(self.mapfig.layer, name, paths)
+        except TypeError:  # a layer that cannot be weakly referenced: this view keeps its own
+            pyramid = self._own_pyramids.get(name)
+            if pyramid is None:
+                pyramid = self._own_pyramids[name] = PathPyramid(paths)
+            return pyramid
 
     def _index_layer(self, stack: ExitStack):
         mapfig = self.mapfig
@@ -322,8 +451,7 @@ class RasterView:
         _restyle(stack, mapfig.figure.patch, facecolor=outside, antialiased=False)
         for ax in (mapfig.ax, mapfig.inset_ax):
             _restyle(stack, ax.patch, facecolor=sea, antialiased=False)
-        for collection, rows in self._fill_collections():
-            colours = self._region_codes if rows is None else self._region_codes[rows]
+        for collection, colours in self._paths_for_view(stack, self._region_codes):
             _restyle_collection(stack, collection, facecolor=colours, edgecolor="none",
                                 linewidth=0.0, antialiased=False)
         return None
@@ -337,8 +465,12 @@ class RasterView:
                        mapfig.inset_hover_overlay):
             if artist.get_visible():
                 _hide(stack, artist)
-        for collection, _rows in self._fill_collections():
+        for collection, _colours in self._paths_for_view(stack, None):
             _restyle_collection(stack, collection, facecolor="none")
+        if self._traces_borders():  # traced on the index raster instead (see _trace)
+            for artist in (mapfig.collection, mapfig.province_outlines):
+                if artist is not None and artist.get_visible():
+                    _hide(stack, artist)
         inset = mapfig.inset_ax
         if not inset.get_visible():
             return None
@@ -353,6 +485,29 @@ class RasterView:
             inset.draw(renderer)
 
         return draw_inset
+
+    def _traces_borders(self) -> bool:
+        """Whether the region borders are hairlines traced on the index raster
+        (:mod:`cluster_planner.render.borders`) rather than stroked."""
+        widths = self.mapfig.collection.get_linewidth()
+        return len(widths) > 0 and float(np.max(widths)) * self.mapfig.figure.dpi / 72.0 < TRACE_BELOW_PX
+
+    def _trace(self, static_rgba: np.ndarray, codes: np.ndarray, inset_slice) -> None:
+        mapfig = self.mapfig
+        to_px = mapfig.figure.dpi / 72.0
+        outlines = mapfig.province_outlines
+        provinces = None
+        if outlines is not None and outlines.get_visible() and "province" in mapfig.layer.frame.columns:
+            if self._province_index is None:
+                _names, self._province_index = np.unique(mapfig.layer.frame["province"].to_numpy(dtype=str),
+                                                         return_inverse=True)
+            provinces = self._province_index
+        trace_borders(static_rgba, codes, FIRST_REGION,
+                      border_colour=mapfig.collection.get_edgecolor()[0],
+                      border_px=float(np.max(mapfig.collection.get_linewidth())) * to_px, skip=inset_slice,
+                      province_of=provinces,
+                      province_colour=None if provinces is None else outlines.get_edgecolor()[0],
+                      province_px=0.0 if provinces is None else float(np.max(outlines.get_linewidth())) * to_px)
 
     def _only_layer(self, stack: ExitStack, artists: list) -> None:
         """Show only ``artists`` (on a transparent background)."""
@@ -371,7 +526,7 @@ class RasterView:
 
     def _label_artists(self) -> list:
         mapfig = self.mapfig
-        artists = [mapfig.title, *mapfig.city_labels]
+        artists = [mapfig.title, mapfig.attribution, *mapfig.city_labels]
         if mapfig.city_markers is not None:
             artists.append(mapfig.city_markers)
         return artists
@@ -504,6 +659,8 @@ class RasterView:
         if not (0 <= row < height and 0 <= column < width):
             return self.mapfig.row_at_display(x, y)
         code = int(codes[row, column])
+        if code == SEA and self._islands is None:
+            self._islands = self._tiny_region_pixels()
         if code == OUTSIDE or (code == SEA and not self._islands[row, column]):
             return None
         if code >= FIRST_REGION and 0 < row < height - 1 and 0 < column < width - 1:
@@ -516,6 +673,17 @@ class RasterView:
 def _hide(stack: ExitStack, artist) -> None:
     stack.callback(artist.set_visible, artist.get_visible())
     artist.set_visible(False)
+
+
+def _apply_aspect(ax) -> None:
+    """Place ``ax`` as its next draw will (an inset follows its locator first)."""
+    locator = ax.get_axes_locator()
+    ax.apply_aspect(locator(ax, None) if locator else None)
+
+
+def _swap_paths(stack: ExitStack, collection, paths: list) -> None:
+    stack.callback(collection.set_paths, collection.get_paths())
+    collection.set_paths(paths)
 
 
 def _restyle(stack: ExitStack, patch, facecolor, antialiased: bool) -> None:
