@@ -20,6 +20,7 @@ a push that dies halfway leaves the plan as it was.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -90,15 +91,14 @@ class Conflict:
     other_change: LastChange | None
     reason: str  # conflict | province | locked | member
 
-    def message(self) -> str:
+    def message(self, advice: str = "Pull the plan, redo your edit there and push again") -> str:
         where = f"{self.region_name} ({self.region}), {self.industry}"
         mine = "removes it" if self.mine is None else (
             f"has {self.mine.role}" + (f", note {self.mine.note!r}" if self.mine.note else ""))
         if self.reason == "conflict":
             store = "does not have it" if self.theirs is None else f"has {self.theirs.describe()}"
             other = f", {self.other_change.describe()}" if self.other_change else ""
-            return (f"conflict at {where}: the store {store}{other}; your file {mine}. "
-                    "Pull the plan, redo your edit there and push again")
+            return f"conflict at {where}: the store {store}{other}; your file {mine}. {advice}"
         if self.reason == "locked":
             return f"refused at {where}: locked by the coordinator; your file {mine}"
         if self.reason == "member":
@@ -262,6 +262,7 @@ def push_plan(conn, url: str, plan: Plan, name: str | None = None) -> PushResult
         store does not know, or a plan that kept changing during every attempt.
     """
     name = name or plan.name
+    _refuse_nul(plan, name)
     for _ in range(PUSH_ATTEMPTS):
         try:
             with conn.transaction():
@@ -270,6 +271,19 @@ def push_plan(conn, url: str, plan: Plan, name: str | None = None) -> PushResult
             continue
     raise StoreError(f"{redact_url(url)}: the plan {name!r} kept changing while pushing; "
                      "push again")
+
+
+def _refuse_nul(plan: Plan, name: str) -> None:
+    """PostgreSQL text cannot hold U+0000; say where it is rather than fail obscurely."""
+    if "\x00" in name:
+        raise StoreError(f"the plan name {name!r} holds a NUL character, which the store "
+                         "cannot keep")
+    for assignment in plan:
+        if "\x00" in assignment.note:
+            raise StoreError(f"the note of {assignment.region}, {assignment.industry} holds "
+                             "a NUL character, which the store cannot keep")
+    if "\\u0000" in json.dumps(plan.settings):
+        raise StoreError("the plan's settings hold a NUL character, which the store cannot keep")
 
 
 class _Refused(Exception):
@@ -372,6 +386,10 @@ def _push_once(conn, url: str, plan: Plan, name: str) -> PushResult:
             result.conflicts.append(conflict(key, "province"))
     if result.conflicts:
         raise _Refused(result)
+    # In key order: the history of one push reads region by region.
+    inserts.sort(key=lambda a: a.key)
+    updates.sort(key=lambda pair: pair[0].key)
+    deletes.sort(key=lambda row: row.key)
 
     _write(conn, plan_id, inserts, updates, deletes)
     result.inserted, result.updated, result.deleted = len(inserts), len(updates), len(deletes)
@@ -382,8 +400,22 @@ def _push_once(conn, url: str, plan: Plan, name: str) -> PushResult:
             result.settings_note = "settings changed"
         else:
             result.settings_note = "settings kept as in the store (a coordinator changes them)"
-    result.versions = versions_of(read_assignments(conn, plan_id))
+    result.versions = _versions_after(read_assignments(conn, plan_id), mine, base or {})
     return result
+
+
+def _versions_after(rows: dict[Key, StoredAssignment], mine: dict[Key, Assignment],
+                    base: dict[Key, int]) -> dict[str, dict[str, int]]:
+    """The versions the pushed file matches now: the store's where the file has the
+    store's assignment, the pulled one where the store kept a newer edit of another
+    member (so that pushing the file again never overwrites that edit)."""
+    versions: dict[str, dict[str, int]] = {}
+    for key in sorted(rows.keys() | base.keys()):
+        row = rows.get(key)
+        version = row.version if row is not None and row.same_as(mine.get(key)) else base.get(key)
+        if version is not None:
+            versions.setdefault(key[0], {})[key[1]] = version
+    return versions
 
 
 def _write(conn, plan_id: int, inserts: list[Assignment],
