@@ -50,14 +50,18 @@ def test_each_province_changes_only_its_own_rows_even_through_raw_sql(store_url,
             other = foreign[province]
             assert conn.execute("DELETE FROM cluster_planner.assignments WHERE province = %s",
                                 (other,)).rowcount == 0
-            assert conn.execute(
-                "UPDATE cluster_planner.assignments SET province = %s, note = 'moved' "
-                "WHERE province = %s", (province, other)).rowcount == 0
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):  # not its column
+                conn.execute("UPDATE cluster_planner.assignments SET province = %s, "
+                             "note = 'moved' WHERE province = %s", (province, other))
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(
                     "INSERT INTO cluster_planner.assignments (plan_id, region, industry, role, "
                     "province) SELECT id, %s, 'steel', 'lead', %s FROM cluster_planner.plans",
                     (region_of[other], province))  # the province column is not trusted
+            # Nor the version, change number or author of a row it may change.
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE cluster_planner.assignments SET changed_by = 'someone', "
+                             "version = 1 WHERE province = %s", (province,))
             # Neither the members nor the history can be written by a member.
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute("INSERT INTO cluster_planner.members VALUES (%s, NULL, true)",

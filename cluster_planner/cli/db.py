@@ -117,7 +117,7 @@ def _grant(args) -> int:
 def _push(args) -> int:
     from cluster_planner.core.catalog import load_catalog
     from cluster_planner.core.planfile import load_plan, save_plan
-    from cluster_planner.store.sync import push, remember_versions
+    from cluster_planner.store.sync import push, remember_changes
 
     plan = load_plan(args.plan, catalog=load_catalog())
     with _session(args.url, "pushing") as conn:
@@ -128,7 +128,7 @@ def _push(args) -> int:
         print(f"{args.plan}: not pushed: {len(result.conflicts)} assignment(s) listed above; "
               "nothing was written")
         return 1
-    remember_versions(plan, result)
+    remember_changes(plan, result)
     save_plan(plan, args.plan)
     created = "created " if result.created else ""
     print(f"{created}{result.plan!r} in {redact_url(args.url)}: {result.inserted} added, "

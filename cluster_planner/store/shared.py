@@ -1,7 +1,9 @@
 """One plan of a store, as a window edits it: one assignment at a time, never blindly.
 
-:class:`SharedPlan` keeps the version of every assignment it has seen. Each edit is
-written only if the store still has that version (optimistic concurrency); otherwise
+:class:`SharedPlan` keeps every assignment it has seen, with its version and change
+number. Each edit is written only if the store still has that change (optimistic
+concurrency: a change number never repeats, a version restarts when a removed assignment
+is added back); otherwise
 :class:`ConflictError` names the region, the industry and the other change, and
 nothing is written. :class:`RefusedError` says the database refused the edit (another
 province's region, or locked). :meth:`SharedPlan.refresh` brings others' edits in;
@@ -27,6 +29,7 @@ from cluster_planner.core.plan import Assignment, Plan
 from cluster_planner.store.connection import StoreError, connect, redact_url, translated_errors
 from cluster_planner.store.schema import CHANNEL, SCHEMA
 from cluster_planner.store.sync import (
+    ROW_COLUMNS,
     Conflict,
     Key,
     LastChange,
@@ -100,8 +103,13 @@ class SharedPlan:
         )
 
     def version(self, region: str, industry: str) -> int | None:
+        """The version of the assignment as last seen (``None``: not assigned)."""
         row = self.rows.get((region, industry))
         return None if row is None else row.version
+
+    def _seen(self, key: Key) -> int | None:
+        row = self.rows.get(key)
+        return None if row is None else row.seq
 
     def last_change(self, region: str, industry: str) -> StoredAssignment | None:
         """The assignment as last seen, with who changed it last and when."""
@@ -114,9 +122,7 @@ class SharedPlan:
         changed: dict[Key, StoredAssignment | None] = {}
         for key in self.rows.keys() | now.keys():
             before, after = self.rows.get(key), now.get(key)
-            if (before and before.version) != (after and after.version) or (
-                (before is None) != (after is None)
-            ):
+            if (before and before.seq) != (after and after.seq):
                 changed[key] = after
         self.rows = now
         return changed
@@ -139,7 +145,7 @@ class SharedPlan:
         import psycopg
 
         key = (region, industry)
-        expected = self.version(region, industry)
+        expected = self._seen(key)
         table = f"{SCHEMA}.assignments"
         if value is None and expected is None:
             return None
@@ -148,20 +154,21 @@ class SharedPlan:
                 if value is None:
                     row = self.conn.execute(
                         f"DELETE FROM {table} WHERE plan_id = %s AND region = %s "
-                        "AND industry = %s AND version = %s RETURNING version",
+                        "AND industry = %s AND seq = %s RETURNING version",
                         (self.plan_id, region, industry, expected),
                     ).fetchone()
                 elif expected is None:
                     row = self.conn.execute(
-                        f"INSERT INTO {table} (plan_id, region, industry, role, note) "
-                        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (plan_id, region, industry) "
+                        f"INSERT INTO {table} (plan_id, region, industry, role, note, province) "
+                        "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (plan_id, region, industry) "
                         "DO NOTHING RETURNING version",
-                        (self.plan_id, region, industry, value.role, value.note),
+                        (self.plan_id, region, industry, value.role, value.note,
+                         self.regions.get(region, ("",))[0]),
                     ).fetchone()
                 else:
                     row = self.conn.execute(
                         f"UPDATE {table} SET role = %s, note = %s WHERE plan_id = %s "
-                        "AND region = %s AND industry = %s AND version = %s RETURNING version",
+                        "AND region = %s AND industry = %s AND seq = %s RETURNING version",
                         (value.role, value.note, self.plan_id, region, industry, expected),
                     ).fetchone()
         except psycopg.errors.InsufficientPrivilege:
@@ -174,11 +181,11 @@ class SharedPlan:
     def set_locked(self, region: str, industry: str, locked: bool = True) -> int:
         """Lock (or unlock) an assignment; only a coordinator may."""
         key = (region, industry)
-        expected = self.version(region, industry)
+        expected = self._seen(key)
         with translated_errors(self.url, "locking"), self.conn.transaction():
             row = self.conn.execute(
                 f"UPDATE {SCHEMA}.assignments SET locked = %s WHERE plan_id = %s "
-                "AND region = %s AND industry = %s AND version = %s RETURNING version",
+                "AND region = %s AND industry = %s AND seq = %s RETURNING version",
                 (locked, self.plan_id, region, industry, expected),
             ).fetchone()
         if row is None:
@@ -192,9 +199,8 @@ class SharedPlan:
     def _remember(self, key: Key) -> None:
         with translated_errors(self.url, "reading the plan"):
             row = self.conn.execute(
-                f"SELECT region, industry, role, note, locked, province, version, changed_by, "
-                f"changed_at FROM {SCHEMA}.assignments WHERE plan_id = %s AND region = %s "
-                "AND industry = %s", (self.plan_id, *key),
+                f"SELECT {ROW_COLUMNS} FROM {SCHEMA}.assignments WHERE plan_id = %s "
+                "AND region = %s AND industry = %s", (self.plan_id, *key),
             ).fetchone()
         if row is None:
             self.rows.pop(key, None)
@@ -205,7 +211,7 @@ class SharedPlan:
         seen = self.rows.get(key)
         self._remember(key)
         now = self.rows.get(key)
-        if (seen and seen.version) != (now and now.version) or (seen is None) != (now is None):
+        if (seen and seen.seq) != (now and now.seq):
             with translated_errors(self.url, "reading the history"):
                 other = last_changes(self.conn, self.plan_id, [key]).get(key)
             return ConflictError(self._conflict(key, value, now, other, "conflict"))

@@ -1,13 +1,17 @@
 """Moving plans between files and the store: push, pull and the history log.
 
-A pulled plan file remembers where it came from in ``metadata["store"]``: the store's
-id, the plan's name there and the version of every assignment it was pulled at (never a
-URL or a password). Pushing that file later is a three-way merge per assignment:
+Every write of an assignment gets a new version (1, 2, 3... per assignment, for people)
+and a new change number (unique in the whole store, the token of optimistic concurrency:
+a version starts again at 1 when a removed assignment is added back, a change number
+never repeats). A pulled plan file remembers where it came from in
+``metadata["store"]``: the store's id, the plan's name there and the change number of
+every assignment it was pulled at (never a URL or a password). Pushing that file later
+is a three-way merge per assignment:
 
-* the store's row still has the pulled version: the file's edit (add, change, remove)
-  is applied;
+* the store's row is still the one pulled: the file's edit (add, change, remove) is
+  applied;
 * the store's row changed since (another member's edit), and the file left it as it
-  was pulled: the store's version stays (the next pull brings it);
+  was pulled: the store's row stays (the next pull brings it);
 * both changed it: a **conflict**, listed with the region, the industry and the other
   change (who, when, what); nothing is overwritten.
 
@@ -32,6 +36,7 @@ from cluster_planner.store.connection import StoreError, redact_url
 from cluster_planner.store.schema import SCHEMA
 
 METADATA_KEY = "store"
+ROW_COLUMNS = "region, industry, role, note, locked, province, version, changed_by, changed_at, seq"
 #: Tries of a push whose guarded writes met a concurrent edit before giving up.
 PUSH_ATTEMPTS = 3
 
@@ -51,6 +56,7 @@ class StoredAssignment:
     version: int
     changed_by: str
     changed_at: datetime
+    seq: int
 
     @property
     def key(self) -> Key:
@@ -117,7 +123,7 @@ class PushResult:
     kept_theirs: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     settings_note: str = ""
-    versions: dict[str, dict[str, int]] = field(default_factory=dict)
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)
     store_id: str = ""
 
     @property
@@ -176,8 +182,7 @@ def find_plan(conn, name: str) -> tuple[int, str, dict[str, Any]] | None:
 def read_assignments(conn, plan_id: int) -> dict[Key, StoredAssignment]:
     with conn.cursor() as cursor:
         cursor.execute(
-            f"SELECT region, industry, role, note, locked, province, version, changed_by, "
-            f"changed_at FROM {SCHEMA}.assignments WHERE plan_id = %s", (plan_id,),
+            f"SELECT {ROW_COLUMNS} FROM {SCHEMA}.assignments WHERE plan_id = %s", (plan_id,),
         )
         return {(row[0], row[1]): StoredAssignment(*row) for row in cursor}
 
@@ -190,46 +195,39 @@ def region_table(conn, level: str) -> dict[str, tuple[str, str]]:
     return {code: (province, name) for code, province, name in rows}
 
 
-def versions_of(rows: dict[Key, StoredAssignment]) -> dict[str, dict[str, int]]:
-    versions: dict[str, dict[str, int]] = {}
-    for (region, industry), row in sorted(rows.items()):
-        versions.setdefault(region, {})[industry] = row.version
-    return versions
+def nested(changes: dict[Key, int]) -> dict[str, dict[str, int]]:
+    """``{(region, industry): n}`` as ``{region: {industry: n}}`` (for a plan file)."""
+    result: dict[str, dict[str, int]] = {}
+    for (region, industry), number in sorted(changes.items()):
+        result.setdefault(region, {})[industry] = number
+    return result
 
 
-def _base_versions(plan: Plan, store: str, name: str) -> dict[Key, int] | None:
-    """The versions ``plan`` was pulled at, if it was pulled from this store's plan."""
+def _base_changes(plan: Plan, store: str, name: str) -> dict[Key, int] | None:
+    """The change numbers ``plan`` was pulled at, if it came from this store's plan."""
     meta = plan.metadata.get(METADATA_KEY)
     if not isinstance(meta, dict) or meta.get("id") != store or meta.get("plan") != name:
         return None
-    versions = meta.get("versions")
-    if not isinstance(versions, dict):
+    changes = meta.get("changes")
+    if not isinstance(changes, dict):
         return None
     base: dict[Key, int] = {}
-    for region, industries in versions.items():
+    for region, industries in changes.items():
         if isinstance(industries, dict):
-            for industry, version in industries.items():
-                if isinstance(version, int) and not isinstance(version, bool):
-                    base[(region, industry)] = version
+            for industry, number in industries.items():
+                if isinstance(number, int) and not isinstance(number, bool):
+                    base[(region, industry)] = number
     return base
 
 
-def _values_at(conn, plan_id: int, keyed_versions: dict[Key, int]) -> dict[Key, tuple[str, str]]:
-    """The ``(role, note)`` each assignment had at the given version (from the history)."""
-    if not keyed_versions:
+def _values_at(conn, plan_id: int, changes: list[int]) -> dict[Key, tuple[str, str]]:
+    """The ``(role, note)`` assignments had after the given changes (from the history)."""
+    if not changes:
         return {}
-    regions, industries, versions = zip(
-        *((region, industry, version) for (region, industry), version in keyed_versions.items()),
-        strict=True,
-    )
     rows = conn.execute(
-        f"""
-        SELECT h.region, h.industry, h.after ->> 'role', h.after ->> 'note'
-        FROM unnest(%s::text[], %s::text[], %s::int[]) AS k(region, industry, version)
-        JOIN {SCHEMA}.history h ON h.plan_id = %s AND h.region = k.region
-             AND h.industry = k.industry AND (h.after ->> 'version')::int = k.version
-        """,
-        (list(regions), list(industries), list(versions), plan_id),
+        f"""SELECT h.region, h.industry, h.after ->> 'role', h.after ->> 'note'
+        FROM {SCHEMA}.history h WHERE h.plan_id = %s AND h.seq = ANY(%b::bigint[])""",
+        (plan_id, changes),
     ).fetchall()
     return {(region, industry): (role, note) for region, industry, role, note in rows}
 
@@ -317,7 +315,7 @@ def _push_once(conn, url: str, plan: Plan, name: str) -> PushResult:
                                             else "")
         raise StoreError(f"{redact_url(url)}: regions not on the store's {level} layer: {listed}")
     stored = read_assignments(conn, plan_id)
-    base = _base_versions(plan, store, name)
+    base = _base_changes(plan, store, name)
     mine = {a.key: a for a in plan}
 
     inserts: list[Assignment] = []
@@ -339,13 +337,13 @@ def _push_once(conn, url: str, plan: Plan, name: str) -> PushResult:
                 contested.append(key)
             continue
         was = base.get(key)
-        if was == (theirs.version if theirs else None):
+        if was == (theirs.seq if theirs else None):
             if ours is None:
                 deletes.append(theirs)
             elif theirs is None:
                 inserts.append(ours)
             else:
-                updates.append((ours, theirs.version))
+                updates.append((ours, theirs.seq))
         elif was is None:
             # Added in the store since the pull; the file did not have it then either.
             if ours is None:
@@ -355,7 +353,7 @@ def _push_once(conn, url: str, plan: Plan, name: str) -> PushResult:
         else:
             changed_since[key] = was
     # Changed in the store since the pull: a conflict only where the file changed it too.
-    pulled = _values_at(conn, plan_id, changed_since)
+    pulled = _values_at(conn, plan_id, list(changed_since.values()))
     for key, _ in changed_since.items():
         ours = mine.get(key)
         then = pulled.get(key)
@@ -391,7 +389,10 @@ def _push_once(conn, url: str, plan: Plan, name: str) -> PushResult:
     updates.sort(key=lambda pair: pair[0].key)
     deletes.sort(key=lambda row: row.key)
 
-    _write(conn, plan_id, inserts, updates, deletes)
+    now = {key: row.seq for key, row in stored.items()}
+    now.update(_write(conn, plan_id, regions, inserts, updates, deletes))
+    for row in deletes:
+        del now[row.key]
     result.inserted, result.updated, result.deleted = len(inserts), len(updates), len(deletes)
     if not result.created and plan.settings != settings:
         if member.everything:
@@ -400,62 +401,74 @@ def _push_once(conn, url: str, plan: Plan, name: str) -> PushResult:
             result.settings_note = "settings changed"
         else:
             result.settings_note = "settings kept as in the store (a coordinator changes them)"
-    result.versions = _versions_after(read_assignments(conn, plan_id), mine, base or {})
+    result.changes = nested(_changes_after(now, stored, mine, base or {}))
     return result
 
 
-def _versions_after(rows: dict[Key, StoredAssignment], mine: dict[Key, Assignment],
-                    base: dict[Key, int]) -> dict[str, dict[str, int]]:
-    """The versions the pushed file matches now: the store's where the file has the
-    store's assignment, the pulled one where the store kept a newer edit of another
-    member (so that pushing the file again never overwrites that edit)."""
-    versions: dict[str, dict[str, int]] = {}
-    for key in sorted(rows.keys() | base.keys()):
-        row = rows.get(key)
-        version = row.version if row is not None and row.same_as(mine.get(key)) else base.get(key)
-        if version is not None:
-            versions.setdefault(key[0], {})[key[1]] = version
-    return versions
+def _changes_after(now: dict[Key, int], stored: dict[Key, StoredAssignment],
+                   mine: dict[Key, Assignment], base: dict[Key, int]) -> dict[Key, int]:
+    """The change numbers the pushed file matches now: the store's where the file has
+    the store's assignment (written now, or equal), the pulled one where the store kept
+    a newer edit of another member (so pushing the file again never overwrites it)."""
+    matched: dict[Key, int] = {}
+    for key in now.keys() | base.keys():
+        row = stored.get(key)
+        written = key in now and (row is None or row.seq != now[key])
+        if written or (key in now and row.same_as(mine.get(key))):
+            matched[key] = now[key]
+        elif key in base:
+            matched[key] = base[key]
+    return matched
 
 
-def _write(conn, plan_id: int, inserts: list[Assignment],
-           updates: list[tuple[Assignment, int]], deletes: list[StoredAssignment]) -> None:
-    """Write the changes, each guarded by the version read; ``_Raced`` if one moved."""
+def _write(conn, plan_id: int, regions: dict[str, tuple[str, str]], inserts: list[Assignment],
+           updates: list[tuple[Assignment, int]],
+           deletes: list[StoredAssignment]) -> dict[Key, int]:
+    """Write the changes, each guarded by the change number read; ``_Raced`` if one
+    moved. Returns the new change numbers of the rows added and changed."""
     if deletes:
         count = conn.execute(
             f"""DELETE FROM {SCHEMA}.assignments a
-            USING unnest(%s::text[], %s::text[], %s::int[]) AS d(region, industry, version)
+            USING unnest(%b::text[], %b::text[], %b::bigint[]) AS d(region, industry, seq)
             WHERE a.plan_id = %s AND a.region = d.region AND a.industry = d.industry
-              AND a.version = d.version""",
+              AND a.seq = d.seq""",
             ([r.region for r in deletes], [r.industry for r in deletes],
-             [r.version for r in deletes], plan_id),
+             [r.seq for r in deletes], plan_id),
         ).rowcount
         if count != len(deletes):
             raise _Raced
+    written: dict[Key, int] = {}
     if updates:
-        count = conn.execute(
+        rows = conn.execute(
             f"""UPDATE {SCHEMA}.assignments a SET role = u.role, note = u.note
-            FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::int[])
-                 AS u(region, industry, role, note, version)
+            FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::bigint[])
+                 AS u(region, industry, role, note, seq)
             WHERE a.plan_id = %s AND a.region = u.region AND a.industry = u.industry
-              AND a.version = u.version""",
+              AND a.seq = u.seq
+            RETURNING a.region, a.industry, a.seq""",
             ([a.region for a, _ in updates], [a.industry for a, _ in updates],
              [a.role for a, _ in updates], [a.note for a, _ in updates],
-             [v for _, v in updates], plan_id),
-        ).rowcount
-        if count != len(updates):
+             [seq for _, seq in updates], plan_id),
+        ).fetchall()
+        if len(rows) != len(updates):
             raise _Raced
+        written.update(((region, industry), seq) for region, industry, seq in rows)
     if inserts:
-        count = conn.execute(
-            f"""INSERT INTO {SCHEMA}.assignments (plan_id, region, industry, role, note)
-            SELECT %s, i.* FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[])
-                 AS i(region, industry, role, note)
-            ON CONFLICT (plan_id, region, industry) DO NOTHING""",
+        rows = conn.execute(
+            f"""INSERT INTO {SCHEMA}.assignments (plan_id, region, industry, role, note,
+                                                 province)
+            SELECT %s, i.* FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[],
+                                       %b::text[]) AS i(region, industry, role, note, province)
+            ON CONFLICT (plan_id, region, industry) DO NOTHING
+            RETURNING region, industry, seq""",
             (plan_id, [a.region for a in inserts], [a.industry for a in inserts],
-             [a.role for a in inserts], [a.note for a in inserts]),
-        ).rowcount
-        if count != len(inserts):
+             [a.role for a in inserts], [a.note for a in inserts],
+             [regions[a.region][0] for a in inserts]),
+        ).fetchall()
+        if len(rows) != len(inserts):
             raise _Raced
+        written.update(((region, industry), seq) for region, industry, seq in rows)
+    return written
 
 
 def push(conn, url: str, plan: Plan, name: str | None = None) -> PushResult:
@@ -468,7 +481,7 @@ def push(conn, url: str, plan: Plan, name: str | None = None) -> PushResult:
 
 # --------------------------------------------------------------------------- pull
 def pull_plan(conn, url: str, name: str) -> Plan:
-    """The plan ``name`` as the store holds it now, remembering the versions pulled."""
+    """The plan ``name`` as the store holds it now, remembering the changes pulled."""
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         store = store_id(conn, url)
@@ -479,7 +492,8 @@ def pull_plan(conn, url: str, name: str) -> Plan:
         plan_id, level, settings = found
         rows = read_assignments(conn, plan_id)
     assignments = [Assignment(r.region, r.industry, r.role, r.note) for r in rows.values()]
-    metadata = {METADATA_KEY: {"id": store, "plan": name, "versions": versions_of(rows)}}
+    changes = nested({key: row.seq for key, row in rows.items()})
+    metadata = {METADATA_KEY: {"id": store, "plan": name, "changes": changes}}
     return Plan.from_assignments(assignments, name=name, level=level, settings=dict(settings),
                                  metadata=metadata)
 
@@ -493,10 +507,10 @@ def _known_plans(conn) -> str:
                                                                     else "") + ")"
 
 
-def remember_versions(plan: Plan, result: PushResult) -> None:
-    """After a written push, make ``plan`` remember the versions it now matches."""
+def remember_changes(plan: Plan, result: PushResult) -> None:
+    """After a written push, make ``plan`` remember the changes it now matches."""
     plan.metadata[METADATA_KEY] = {"id": result.store_id, "plan": result.plan,
-                                   "versions": result.versions}
+                                   "changes": result.changes}
 
 
 # --------------------------------------------------------------------------- log
