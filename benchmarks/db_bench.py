@@ -65,13 +65,13 @@ def with_user_and_db(url: str, user: str | None, database: str) -> str:
     return urlunsplit((parts.scheme, netloc, f"/{database}", parts.query, ""))
 
 
-def county_plan(name: str) -> Plan:
+def county_plan(name: str, per_region: int = 5) -> Plan:
     from cluster_planner.core.regions import load_layer
 
     codes = sorted(load_layer("county").frame["adcode"])
     return Plan.from_assignments(
         [Assignment(code, INDUSTRIES[(i + k) % len(INDUSTRIES)], "lead" if k == 0 else "support",
-                    f"note {i}-{k}") for i, code in enumerate(codes) for k in range(5)],
+                    f"note {i}-{k}") for i, code in enumerate(codes) for k in range(per_region)],
         name=name, level="county")
 
 
@@ -205,6 +205,17 @@ def edit_seen_elsewhere(url: str, name: str, runs: int) -> list[float]:
     return samples
 
 
+def _poll_until(viewer, name: str, key: tuple[str, str], note: str) -> None:
+    """Re-read the whole plan every POLL_SECONDS until ``key`` has ``note``."""
+    while True:
+        rows = viewer.execute(
+            "SELECT region, industry, note FROM cluster_planner.assignments a JOIN "
+            "cluster_planner.plans p ON p.id = a.plan_id WHERE p.name = %s", (name,)).fetchall()
+        if (key[0], key[1], note) in rows:
+            return
+        time.sleep(POLL_SECONDS)
+
+
 def naive_edit_seen_elsewhere(url: str, name: str, runs: int) -> list[float]:
     """The second connection re-reads the plan every POLL_SECONDS."""
     import psycopg
@@ -216,27 +227,14 @@ def naive_edit_seen_elsewhere(url: str, name: str, runs: int) -> list[float]:
         editor.load()
         key = sorted(editor.rows)[0]
         for i in range(runs):
-            seen = threading.Event()
-            started = [0.0]
-
-            def poll(note: str = f"naive {i}") -> None:
-                while not seen.is_set():
-                    rows = viewer.execute(
-                        "SELECT region, industry, note FROM cluster_planner.assignments a JOIN "
-                        "cluster_planner.plans p ON p.id = a.plan_id WHERE p.name = %s",
-                        (name,)).fetchall()
-                    if (key[0], key[1], note) in rows:
-                        seen.set()
-                        return
-                    time.sleep(POLL_SECONDS)
-
-            poller = threading.Thread(target=poll)
+            note = f"naive {i}"
+            poller = threading.Thread(target=_poll_until, args=(viewer, name, key, note))
             poller.start()
             time.sleep(POLL_SECONDS * (i % 5) / 5)  # edits land at any phase of the polling
-            started[0] = time.perf_counter()
-            editor.put(*key, Assignment(*key, "lead", f"naive {i}"))
+            started = time.perf_counter()
+            editor.put(*key, Assignment(*key, "lead", note))
             poller.join()
-            samples.append(time.perf_counter() - started[0])
+            samples.append(time.perf_counter() - started)
     return samples
 
 
@@ -245,6 +243,8 @@ def main() -> int:
     parser.add_argument("--url", help="a superuser URL of the server (default: the test server)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--per-region", type=int, default=5,
+                        help="industries per county (5: 14,375 assignments)")
     args = parser.parse_args()
     import psycopg
 
@@ -259,7 +259,7 @@ def main() -> int:
         init_store(store)
         grant(store, COORDINATOR, coordinator=True)
         url = with_user_and_db(admin_url, COORDINATOR, database)
-        plan = county_plan("County")
+        plan = county_plan("County", args.per_region)
         figures = []
         push_samples = [push_new(url, plan, f"County {i}") for i in range(args.runs)]
         naive_push = [naive_push_new(url, plan, f"Naive {i}") for i in range(max(2, args.runs // 2))]
@@ -270,7 +270,7 @@ def main() -> int:
         naive_change = [naive_push_changes(url, f"Naive {i}") for i in range(max(2, args.runs // 2))]
         figures.append(("push 1% changed", len(plan), list(change_samples), naive_change,
                         "SELECT + UPDATE per assignment"))
-        naive_pulls = [naive_pull(url, f"County {i}") for i in range(max(2, args.runs // 2))]
+        naive_pulls = [naive_pull(url, f"County {i % args.runs}") for i in range(max(2, args.runs // 2))]
         figures.append(("pull", len(plan), list(pull_samples), naive_pulls,
                         "one SELECT per region"))
         seen = edit_seen_elsewhere(url, "County 0", max(args.runs * 4, 10))
