@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 
@@ -123,23 +124,29 @@ def store_template(pg_url):
 _store_counter = iter(range(1_000_000))
 
 
+@contextmanager
+def _scratch_database(pg_url: str, prefix: str, template: str | None = None):
+    """A new database (a copy of ``template``) for one test, dropped after it."""
+    name = f"{prefix}_{os.getpid()}_{next(_store_counter)}"
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with _admin(pg_url) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+    try:
+        yield with_database(pg_url, name)
+    finally:
+        with _admin(pg_url) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def store_url(pg_url, store_template):
     """The superuser URL of a fresh store (a copy of the template) for one test."""
-    name = f"cp_test_{os.getpid()}_{next(_store_counter)}"
-    with _admin(pg_url) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{store_template}"')
-    yield with_database(pg_url, name)
-    with _admin(pg_url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _scratch_database(pg_url, "cp_test", store_template) as url:
+        yield url
 
 
 @pytest.fixture
 def empty_database(pg_url):
     """The superuser URL of an empty database for one test."""
-    name = f"cp_empty_{os.getpid()}_{next(_store_counter)}"
-    with _admin(pg_url) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield with_database(pg_url, name)
-    with _admin(pg_url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _scratch_database(pg_url, "cp_empty") as url:
+        yield url

@@ -147,3 +147,17 @@ def test_the_qgis_view_is_a_geometry_layer_of_each_plans_assignments(store_url, 
             "SELECT code FROM cluster_planner.regions WHERE level = 'prefecture' AND "
             "ST_Contains(geom, ST_SetSRID(ST_MakePoint(113.13, 27.83), 4326))").fetchall()
     assert inside == [("430200",)]
+
+
+def test_local_condition_facts_follow_the_same_provinces(store_url):
+    with psycopg.connect(as_role(store_url, province_role("430000")), autocommit=True) as conn:
+        conn.execute("INSERT INTO cluster_planner.facts (level, region, condition, value, source, "
+                     "province, added_by) VALUES ('prefecture', '430200', 'rail-base', 'yes', "
+                     "'CRRC Zhuzhou annual report', '440000', 'someone else')")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO cluster_planner.facts (level, region, condition, source) "
+                         "VALUES ('prefecture', '440100', 'port', 'a guess')")
+    with psycopg.connect(as_role(store_url, province_role("440000")), autocommit=True) as conn:
+        assert conn.execute("UPDATE cluster_planner.facts SET value = 'no'").rowcount == 0
+        assert conn.execute("SELECT region, province, added_by FROM cluster_planner.facts"
+                            ).fetchall() == [("430200", "430000", province_role("430000"))]

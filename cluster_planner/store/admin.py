@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from cluster_planner.core.plan import LEVELS
 from cluster_planner.store.connection import StoreError, redact_url, session
 from cluster_planner.store.schema import CREATE_SCHEMA, MEMBER_ROLE, SCHEMA, SCHEMA_VERSION
+from cluster_planner.store.sync import store_id
 
 #: Schemas that belong to PostgreSQL or PostGIS, not to a user's data.
 _SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "topology", "tiger", "tiger_data")
@@ -160,7 +161,7 @@ def grant(url: str, user: str, *, province: str | None = None,
     if coordinator == (province is not None):
         raise StoreError("give either --province CODE or --coordinator")
     with session(url, "granting") as conn, conn.transaction():
-        _require_store(conn, url)
+        store_id(conn, url)
         if province is not None:
             name = conn.execute(
                 f"SELECT name_en FROM {SCHEMA}.regions WHERE level = 'province' "
@@ -179,14 +180,3 @@ def grant(url: str, user: str, *, province: str | None = None,
             (user, province, coordinator),
         )
         return Member(user, province, coordinator)
-
-
-def _require_store(conn, url: str) -> str:
-    """The store's id; ``StoreError`` when the database holds no store."""
-    row = None
-    if conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.store",)).fetchone()[0] is not None:
-        row = conn.execute(f"SELECT store_id FROM {SCHEMA}.store").fetchone()
-    if row is None:
-        raise StoreError(f"{redact_url(url)}: no Cluster Planner store here "
-                         "(create one with: cluster-planner db init URL)")
-    return str(row[0])

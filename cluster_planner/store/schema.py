@@ -206,9 +206,9 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 CREATE FUNCTION cluster_planner.announce(plan_id_ bigint, seq_ bigint, count_ bigint,
-                                         who_ text) RETURNS integer
+                                         who_ text) RETURNS void
 LANGUAGE sql AS $$
-    SELECT 1 FROM pg_notify('cluster_planner', json_build_object(
+    SELECT pg_notify('cluster_planner', json_build_object(
         'plan', (SELECT p.name FROM cluster_planner.plans p WHERE p.id = plan_id_),
         'plan_id', plan_id_, 'seq', seq_, 'count', count_, 'who', who_)::text)
 $$;
@@ -216,71 +216,59 @@ $$;
 -- History and notification, once per statement (transition tables: a push of 14,000
 -- assignments writes its history in one INSERT, not 14,000). These run as the store's
 -- owner: members cannot write history themselves.
-CREATE FUNCTION cluster_planner.record_insert() RETURNS trigger
+CREATE FUNCTION cluster_planner.record_change() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cluster_planner AS $$
 DECLARE
-    announced bigint;
+    plans_ bigint[];
+    seqs_ bigint[];
+    whos_ text[];
 BEGIN
-    WITH written AS (
-        INSERT INTO cluster_planner.history
-        SELECT n.seq, n.plan_id, n.region, n.industry, 'insert', n.changed_by, n.changed_at,
-               NULL, cluster_planner.assignment_json(n.role, n.note, n.locked, n.version)
-        FROM new_rows n
-        RETURNING plan_id, seq, who
-    )
-    SELECT sum(a.one) INTO announced
-    FROM (SELECT cluster_planner.announce(plan_id, max(seq), count(*), min(who)) AS one
-          FROM written GROUP BY plan_id) a;
+    -- Each branch names only its own transition tables (plpgsql plans a statement when
+    -- it first runs it).
+    IF TG_OP = 'INSERT' THEN
+        WITH written AS (
+            INSERT INTO cluster_planner.history
+            SELECT n.seq, n.plan_id, n.region, n.industry, 'insert', n.changed_by,
+                   n.changed_at, NULL,
+                   cluster_planner.assignment_json(n.role, n.note, n.locked, n.version)
+            FROM new_rows n RETURNING plan_id, seq, who)
+        SELECT array_agg(plan_id), array_agg(seq), array_agg(who) INTO plans_, seqs_, whos_
+        FROM written;
+    ELSIF TG_OP = 'UPDATE' THEN
+        WITH written AS (
+            INSERT INTO cluster_planner.history
+            SELECT n.seq, n.plan_id, n.region, n.industry, 'update', n.changed_by,
+                   n.changed_at,
+                   cluster_planner.assignment_json(o.role, o.note, o.locked, o.version),
+                   cluster_planner.assignment_json(n.role, n.note, n.locked, n.version)
+            FROM new_rows n JOIN old_rows o ON o.id = n.id RETURNING plan_id, seq, who)
+        SELECT array_agg(plan_id), array_agg(seq), array_agg(who) INTO plans_, seqs_, whos_
+        FROM written;
+    ELSE
+        WITH written AS (
+            INSERT INTO cluster_planner.history
+            SELECT nextval('cluster_planner.change_seq'), o.plan_id, o.region, o.industry,
+                   'delete', current_setting('cluster_planner.actor'), now(),
+                   cluster_planner.assignment_json(o.role, o.note, o.locked, o.version), NULL
+            FROM old_rows o RETURNING plan_id, seq, who)
+        SELECT array_agg(plan_id), array_agg(seq), array_agg(who) INTO plans_, seqs_, whos_
+        FROM written;
+    END IF;
+    PERFORM cluster_planner.announce(u.plan_id, max(u.seq), count(*), min(u.who))
+    FROM unnest(plans_, seqs_, whos_) AS u(plan_id, seq, who) GROUP BY u.plan_id;
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION cluster_planner.record_update() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cluster_planner AS $$
-DECLARE
-    announced bigint;
-BEGIN
-    WITH written AS (
-        INSERT INTO cluster_planner.history
-        SELECT n.seq, n.plan_id, n.region, n.industry, 'update', n.changed_by, n.changed_at,
-               cluster_planner.assignment_json(o.role, o.note, o.locked, o.version),
-               cluster_planner.assignment_json(n.role, n.note, n.locked, n.version)
-        FROM new_rows n JOIN old_rows o ON o.id = n.id
-        RETURNING plan_id, seq, who
-    )
-    SELECT sum(a.one) INTO announced
-    FROM (SELECT cluster_planner.announce(plan_id, max(seq), count(*), min(who)) AS one
-          FROM written GROUP BY plan_id) a;
-    RETURN NULL;
-END $$;
-
-CREATE FUNCTION cluster_planner.record_delete() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cluster_planner AS $$
-DECLARE
-    announced bigint;
-BEGIN
-    WITH written AS (
-        INSERT INTO cluster_planner.history
-        SELECT nextval('cluster_planner.change_seq'), o.plan_id, o.region, o.industry,
-               'delete', current_setting('cluster_planner.actor'), now(),
-               cluster_planner.assignment_json(o.role, o.note, o.locked, o.version), NULL
-        FROM old_rows o
-        RETURNING plan_id, seq, who
-    )
-    SELECT sum(a.one) INTO announced
-    FROM (SELECT cluster_planner.announce(plan_id, max(seq), count(*), min(who)) AS one
-          FROM written GROUP BY plan_id) a;
-    RETURN NULL;
-END $$;
-
+-- Transition tables allow one event per trigger: three triggers, one function.
 CREATE TRIGGER record_insert AFTER INSERT ON cluster_planner.assignments
 REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION cluster_planner.record_insert();
+FOR EACH STATEMENT EXECUTE FUNCTION cluster_planner.record_change();
 CREATE TRIGGER record_update AFTER UPDATE ON cluster_planner.assignments
 REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION cluster_planner.record_update();
+FOR EACH STATEMENT EXECUTE FUNCTION cluster_planner.record_change();
 CREATE TRIGGER record_delete AFTER DELETE ON cluster_planner.assignments
 REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION cluster_planner.record_delete();
+FOR EACH STATEMENT EXECUTE FUNCTION cluster_planner.record_change();
 
 -- History never changes, for the owner too.
 CREATE FUNCTION cluster_planner.refuse_history_change() RETURNS trigger

@@ -61,7 +61,22 @@ class RefusedError(StoreError):
         super().__init__(conflict.message())
 
 
-class SharedPlan:
+class _Connected:
+    """Holds one connection, closed by :meth:`close` or at the end of a ``with``."""
+
+    conn: Any
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SharedPlan(_Connected):
     """One plan in a store, edited one assignment at a time with version checks."""
 
     def __init__(self, conn, url: str, name: str):
@@ -82,15 +97,6 @@ class SharedPlan:
     def open(cls, url: str, name: str) -> SharedPlan:
         """Connect (autocommit: every edit is its own transaction) and open ``name``."""
         return cls(connect(url, autocommit=True), url, name)
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> SharedPlan:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- reading -------------------------------------------------------------
     def load(self) -> Plan:
@@ -240,7 +246,7 @@ class Notice:
     who: str
 
 
-class ChangeListener:
+class ChangeListener(_Connected):
     """Notifications of changes to the store's plans (LISTEN on its own connection)."""
 
     def __init__(self, url: str, plan_name: str | None = None):
@@ -261,14 +267,6 @@ class ChangeListener:
                     notices.append(notice)
         return notices
 
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> ChangeListener:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _notice(payload: str) -> Notice | None:
