@@ -49,6 +49,14 @@ install_packages() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
     apt-get install -y -qq postgresql postgis >&2
+    bin="$(pg_bin)"
+    if ! has_postgis "$bin"; then
+        # `postgis` only recommends the extension; images often skip recommendations.
+        local major
+        major="$("$bin/pg_config" --version | awk '{print $2}' | cut -d. -f1)"
+        apt-get install -y -qq "postgresql-$major-postgis-3" >&2
+    fi
+    has_postgis "$bin" || { say "PostGIS is still missing after apt-get"; return 3; }
 }
 
 as_owner() {

@@ -14,11 +14,16 @@ export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 .venv/bin/lint-imports
 if [ -z "${CLUSTER_PLANNER_TEST_DB:-}" ]; then
     was_running="$(bash scripts/postgres.sh url 2>/dev/null || true)"
-    if server="$(bash scripts/postgres.sh start)"; then
+    messages="$(mktemp)"
+    if server="$(bash scripts/postgres.sh start 2>"$messages")"; then
+        cat "$messages" >&2
         eval "$server"
         [ -z "$was_running" ] && trap 'bash scripts/postgres.sh stop' EXIT
     else
-        export CLUSTER_PLANNER_TEST_DB_MISSING="scripts/postgres.sh could not start a PostgreSQL + PostGIS server (see its message above)"
+        cat "$messages" >&2
+        CLUSTER_PLANNER_TEST_DB_MISSING="$(tail -n 1 "$messages")"
+        export CLUSTER_PLANNER_TEST_DB_MISSING="${CLUSTER_PLANNER_TEST_DB_MISSING:-scripts/postgres.sh could not start a PostgreSQL + PostGIS server}"
     fi
+    rm -f "$messages"
 fi
 .venv/bin/python -m pytest "$@"
