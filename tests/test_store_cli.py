@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import psycopg
 import pytest
@@ -270,3 +271,73 @@ def test_a_national_plan_pushed_by_the_coordinator_pulls_everywhere(store_url, t
         assert run_cli("db", "pull", as_role(store_url, province_role(province)),
                        "National draft", out_path)[0] == 0
         assert as_rows(load_plan(out_path)) == as_rows(plan)
+
+
+def test_the_coordinator_locks_and_a_province_then_cannot_push_a_change(store_url, tmp_path):
+    coordinator, hunan = as_role(store_url, COORDINATOR), as_role(store_url, HUNAN)
+    run_cli("db", "push", save_plan(zhuzhou_plan(), tmp_path / "d.cplan"), coordinator)
+    run_cli("db", "pull", hunan, "Draft", tmp_path / "h.cplan")
+    code, out, err = run_cli("db", "lock", hunan, "Draft", "430200:new-materials")
+    assert (code, out) == (2, "")
+    assert err == ("cluster-planner db: refused at Zhuzhou (430200), new-materials: only a "
+                   "coordinator locks and unlocks assignments; your edit has support\n")
+    code, out, err = run_cli("db", "lock", coordinator, "Draft", "430200:new-materials",
+                             "430200:rail-transit-equipment")
+    assert (code, out, err) == (0, "locked 2 assignment(s) of 'Draft'\n", "")
+    # The copy pulled before the lock is stale: the lock is a change of the store.
+    edited(tmp_path / "h.cplan", "430200", "new-materials", "lead", "")
+    code, out, _ = run_cli("db", "push", tmp_path / "h.cplan", hunan)
+    assert code == 1
+    assert out.startswith("conflict at Zhuzhou (430200), new-materials: the store has support, "
+                          "locked (version 2), changed by cp_test_coordinator at ")
+    # A fresh copy: the edit is refused because of the lock itself.
+    run_cli("db", "pull", hunan, "Draft", tmp_path / "h.cplan")
+    edited(tmp_path / "h.cplan", "430200", "new-materials", "lead", "")
+    code, out, _ = run_cli("db", "push", tmp_path / "h.cplan", hunan)
+    assert code == 1
+    assert out.splitlines()[0] == ("refused at Zhuzhou (430200), new-materials: locked by the "
+                                   "coordinator; your file has lead")
+    code, out, _ = run_cli("db", "lock", coordinator, "Draft", "430200:new-materials", "--unlock")
+    assert (code, out) == (0, "unlocked 1 assignment(s) of 'Draft'\n")
+    run_cli("db", "pull", hunan, "Draft", tmp_path / "h.cplan")
+    edited(tmp_path / "h.cplan", "430200", "new-materials", "lead", "")
+    code, out, _ = run_cli("db", "push", tmp_path / "h.cplan", hunan)
+    assert code == 0 and "0 added, 1 changed" in out
+    code, _, err = run_cli("db", "lock", coordinator, "Draft", "430200")
+    assert (code, err) == (2, "cluster-planner db: '430200' is not REGION:INDUSTRY "
+                              "(e.g. 430200:rail-transit-equipment)\n")
+
+
+def test_a_server_that_goes_away_mid_push_is_one_clear_line(store_url, tmp_path):
+    coordinator = as_role(store_url, COORDINATOR)
+    source = save_plan(zhuzhou_plan(), tmp_path / "d.cplan")
+    run_cli("db", "push", source, coordinator)
+    edited(source, "430200", "new-materials", "lead", "pushed while the server went away")
+    text_before = source.read_text(encoding="utf-8")
+    with psycopg.connect(store_url) as holder:  # the push waits on this row ...
+        holder.execute("SELECT 1 FROM cluster_planner.assignments WHERE region = '430200' "
+                       "AND industry = 'new-materials' FOR UPDATE")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cluster_planner", "db", "push", str(source), coordinator],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with psycopg.connect(store_url, autocommit=True) as admin:
+            for _ in range(3000):
+                pids = [row[0] for row in admin.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = "
+                    "'cluster-planner' AND wait_event_type = 'Lock' "
+                    "AND datname = current_database()")]
+                if pids:
+                    break
+                assert process.poll() is None, process.communicate()
+                time.sleep(0.01)
+            # ... and its server process goes away, as when the server is stopped.
+            admin.execute("SELECT pg_terminate_backend(%s)", (pids[0],))
+        out, err = process.communicate(timeout=60)
+        holder.rollback()
+    assert (process.returncode, out) == (2, "")
+    assert err.startswith(f"cluster-planner db: {coordinator}: lost the connection to the "
+                          "server while pushing: ")
+    assert err.endswith("; nothing of this command was saved in the store\n")
+    assert err.count("\n") == 1
+    assert source.read_text(encoding="utf-8") == text_before
+    assert rows_of(store_url, "Draft")[("430200", "new-materials")] == ("support", "")

@@ -164,7 +164,7 @@ def test_a_stale_edit_is_a_conflict_naming_the_other_change(store_url):
         text = str(conflict.value)
         assert text.startswith("conflict at Zhuzhou (430200), new-materials: the store has lead, "
                                "note 'b' (version 2), changed by cp_test_coordinator at ")
-        assert text.endswith("; your file has support, note 'a'. Refresh to see it, then redo "
+        assert text.endswith("; your edit has support, note 'a'. Refresh to see it, then redo "
                              "your edit")
         assert rows_of(store_url, "Busy")[("430200", "new-materials")] == ("lead", "b")
     finally:

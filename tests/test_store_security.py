@@ -96,7 +96,7 @@ def test_locked_assignments_are_the_coordinators_alone(store_url, national):
                       Assignment(hunan_row.region, hunan_row.industry, "support", "mine"))
         assert str(refused.value) == (
             f"refused at Changsha ({hunan_row.region}), {hunan_row.industry}: locked by the "
-            "coordinator; your file has support, note 'mine'")
+            "coordinator; your edit has support, note 'mine'")
         with psycopg.connect(as_role(store_url, province_role("430000")),
                              autocommit=True) as conn:
             assert conn.execute("DELETE FROM cluster_planner.assignments WHERE locked"

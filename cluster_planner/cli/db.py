@@ -6,6 +6,7 @@
     cluster-planner db grant URL --user NAME --province CODE | --coordinator
     cluster-planner db push PLAN URL [--as NAME]      # file -> store (NAME: the plan there)
     cluster-planner db pull URL NAME OUT              # store -> file
+    cluster-planner db lock URL NAME REGION:INDUSTRY... [--unlock]   # coordinator only
     cluster-planner db log URL NAME [--limit N] [--format text|json]
 
 URL is a ``postgresql://`` connection string without a password: libpq takes it from
@@ -54,6 +55,12 @@ def add_arguments(parser) -> None:
     pull.add_argument("url", metavar="URL")
     pull.add_argument("name", metavar="NAME")
     pull.add_argument("out", metavar="OUT")
+    lock = sub.add_parser("lock", help="lock assignments so that provincial teams cannot "
+                          "change them (coordinator only)")
+    lock.add_argument("url", metavar="URL")
+    lock.add_argument("name", metavar="NAME")
+    lock.add_argument("keys", metavar="REGION:INDUSTRY", nargs="+")
+    lock.add_argument("--unlock", action="store_true", help="unlock them instead")
     log = sub.add_parser("log", help="print the history of a plan in the store")
     log.add_argument("url", metavar="URL")
     log.add_argument("name", metavar="NAME")
@@ -68,24 +75,24 @@ def run(args) -> int:
             f"{redact_url(args.url)}: the URL holds a password; put it in ~/.pgpass or "
             "PGPASSWORD instead (a command line is visible to other users and kept in history)"
         )
-    return {"init": _init, "grant": _grant, "push": _push, "pull": _pull,
+    return {"init": _init, "grant": _grant, "push": _push, "pull": _pull, "lock": _lock,
             "log": _log}[args.db_command](args)
 
 
-def _connect(url: str):
+def _connect(url: str, **options):
     try:
-        return connect(url)
+        return connect(url, **options)
     except StoreError as error:
         if not (needs_password(error) and sys.stdin.isatty()):
             raise
     password = getpass.getpass(f"Password for {redact_url(url)}: ")
-    return connect(url, password=password)
+    return connect(url, password=password, **options)
 
 
 @contextmanager
-def _session(url: str, doing: str):
+def _session(url: str, doing: str, **options):
     """A connection to the store; database errors become one-line ``StoreError``s."""
-    conn = _connect(url)
+    conn = _connect(url, **options)
     try:
         with translated_errors(url, doing):
             yield conn
@@ -147,6 +154,30 @@ def _pull(args) -> int:
         plan = pull_plan(conn, args.url, args.name)
     save_plan(plan, args.out)
     print(f"{args.out}: {args.name!r}, {len(plan)} assignments")
+    return 0
+
+
+def _lock(args) -> int:
+    from cluster_planner.store.shared import SharedPlan
+
+    keys = []
+    for text in args.keys:
+        region, colon, industry = text.partition(":")
+        if not colon or not region or not industry:
+            raise StoreError(f"{text!r} is not REGION:INDUSTRY (e.g. 430200:rail-transit-equipment)")
+        keys.append((region, industry))
+    with _session(args.url, "locking", autocommit=True) as conn:
+        shared = SharedPlan(conn, args.url, args.name)
+        shared.load()
+        missing = [f"{r}:{i}" for r, i in keys if shared.version(r, i) is None]
+        if missing:
+            raise StoreError(f"{redact_url(args.url)}: {args.name!r} has no assignment "
+                             + ", ".join(missing))
+        with conn.transaction():
+            for region, industry in keys:
+                shared.set_locked(region, industry, not args.unlock)
+    verb = "unlocked" if args.unlock else "locked"
+    print(f"{verb} {len(keys)} assignment(s) of {args.name!r}")
     return 0
 
 

@@ -22,11 +22,18 @@ the store without polling::
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from cluster_planner.core.plan import Assignment, Plan
-from cluster_planner.store.connection import StoreError, connect, redact_url, translated_errors
+from cluster_planner.store.connection import (
+    StoreError,
+    connect,
+    describe,
+    redact_url,
+    translated_errors,
+)
 from cluster_planner.store.schema import CHANNEL, SCHEMA
 from cluster_planner.store.sync import (
     ROW_COLUMNS,
@@ -50,7 +57,7 @@ class ConflictError(StoreError):
 
     def __init__(self, conflict: Conflict):
         self.conflict = conflict
-        super().__init__(conflict.message(REFRESH_ADVICE))
+        super().__init__(conflict.message(REFRESH_ADVICE, yours="your edit"))
 
 
 class RefusedError(StoreError):
@@ -58,7 +65,7 @@ class RefusedError(StoreError):
 
     def __init__(self, conflict: Conflict):
         self.conflict = conflict
-        super().__init__(conflict.message())
+        super().__init__(conflict.message(yours="your edit"))
 
 
 class _Connected:
@@ -142,43 +149,33 @@ class SharedPlan(_Connected):
         Raises
         ------
         ConflictError
-            The store's assignment is not the version this client saw.
+            The store's assignment is not the one this client saw.
         RefusedError
             Outside the role's province, or locked.
         StoreError
             The connection was lost (nothing was written).
         """
-        import psycopg
-
         key = (region, industry)
         expected = self._seen(key)
         table = f"{SCHEMA}.assignments"
         if value is None and expected is None:
             return None
-        try:
-            with translated_errors(self.url, "saving an edit"), self.conn.transaction():
-                if value is None:
-                    row = self.conn.execute(
-                        f"DELETE FROM {table} WHERE plan_id = %s AND region = %s "
-                        "AND industry = %s AND seq = %s RETURNING version",
-                        (self.plan_id, region, industry, expected),
-                    ).fetchone()
-                elif expected is None:
-                    row = self.conn.execute(
-                        f"INSERT INTO {table} (plan_id, region, industry, role, note, province) "
-                        "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (plan_id, region, industry) "
-                        "DO NOTHING RETURNING version",
-                        (self.plan_id, region, industry, value.role, value.note,
-                         self.regions.get(region, ("",))[0]),
-                    ).fetchone()
-                else:
-                    row = self.conn.execute(
-                        f"UPDATE {table} SET role = %s, note = %s WHERE plan_id = %s "
-                        "AND region = %s AND industry = %s AND seq = %s RETURNING version",
-                        (value.role, value.note, self.plan_id, region, industry, expected),
-                    ).fetchone()
-        except psycopg.errors.InsufficientPrivilege:
-            raise self._refusal(key, value, None) from None
+        if value is None:
+            query = (f"DELETE FROM {table} WHERE plan_id = %s AND region = %s "
+                     "AND industry = %s AND seq = %s RETURNING version")
+            params: tuple = (self.plan_id, region, industry, expected)
+        elif expected is None:
+            query = (f"INSERT INTO {table} (plan_id, region, industry, role, note, province) "
+                     "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (plan_id, region, industry) "
+                     "DO NOTHING RETURNING version")
+            params = (self.plan_id, region, industry, value.role, value.note,
+                      self.regions.get(region, ("",))[0])
+        else:
+            query = (f"UPDATE {table} SET role = %s, note = %s WHERE plan_id = %s "
+                     "AND region = %s AND industry = %s AND seq = %s RETURNING version")
+            params = (value.role, value.note, self.plan_id, region, industry, expected)
+        row = self._write_one(query, params, "saving an edit",
+                              lambda: self._refusal(key, value, None))
         if row is None:
             raise self._why_not(key, value)
         self._remember(key)
@@ -187,20 +184,34 @@ class SharedPlan(_Connected):
     def set_locked(self, region: str, industry: str, locked: bool = True) -> int:
         """Lock (or unlock) an assignment; only a coordinator may."""
         key = (region, industry)
-        expected = self._seen(key)
-        with translated_errors(self.url, "locking"), self.conn.transaction():
-            row = self.conn.execute(
-                f"UPDATE {SCHEMA}.assignments SET locked = %s WHERE plan_id = %s "
-                "AND region = %s AND industry = %s AND seq = %s RETURNING version",
-                (locked, self.plan_id, region, industry, expected),
-            ).fetchone()
+        stored = self.rows.get(key)
+        mine = None if stored is None else Assignment(region, industry, stored.role, stored.note)
+
+        def refusal() -> RefusedError:
+            return RefusedError(self._conflict(key, mine, stored, None, "coordinator"))
+
+        row = self._write_one(
+            f"UPDATE {SCHEMA}.assignments SET locked = %s WHERE plan_id = %s "
+            "AND region = %s AND industry = %s AND seq = %s RETURNING version",
+            (locked, self.plan_id, region, industry, self._seen(key)), "locking", refusal)
         if row is None:
-            stored = self.rows.get(key)
-            mine = None if stored is None else Assignment(region, industry, stored.role,
-                                                          stored.note)
-            raise self._why_not(key, mine)
+            raise refusal() if not self.member.everything else self._why_not(key, mine)
         self._remember(key)
         return row[0]
+
+    def _write_one(self, query: str, params: tuple, doing: str,
+                   refusal: Callable[[], RefusedError]) -> tuple | None:
+        """Run one guarded write in its own transaction: the returned row, ``None`` when
+        the guard matched nothing, ``refusal()`` raised when row-level security said no."""
+        import psycopg
+
+        try:
+            with self.conn.transaction():
+                return self.conn.execute(query, params).fetchone()
+        except psycopg.errors.InsufficientPrivilege:
+            raise refusal() from None
+        except psycopg.Error as error:
+            raise describe(error, self.url, doing) from None
 
     def _remember(self, key: Key) -> None:
         with translated_errors(self.url, "reading the plan"):

@@ -97,19 +97,21 @@ class Conflict:
     other_change: LastChange | None
     reason: str  # conflict | province | locked | member
 
-    def message(self, advice: str = "Pull the plan, redo your edit there and push again") -> str:
+    def message(self, advice: str = "Pull the plan, redo your edit there and push again",
+                yours: str = "your file") -> str:
+        """One line: where, why, what the store has and who changed it, and ``advice``."""
         where = f"{self.region_name} ({self.region}), {self.industry}"
         mine = "removes it" if self.mine is None else (
             f"has {self.mine.role}" + (f", note {self.mine.note!r}" if self.mine.note else ""))
         if self.reason == "conflict":
             store = "does not have it" if self.theirs is None else f"has {self.theirs.describe()}"
             other = f", {self.other_change.describe()}" if self.other_change else ""
-            return f"conflict at {where}: the store {store}{other}; your file {mine}. {advice}"
-        if self.reason == "locked":
-            return f"refused at {where}: locked by the coordinator; your file {mine}"
-        if self.reason == "member":
-            return f"refused at {where}: you are not a member of this store; your file {mine}"
-        return f"refused at {where}: outside your province; your file {mine}"
+            return f"conflict at {where}: the store {store}{other}; {yours} {mine}. {advice}"
+        why = {"locked": "locked by the coordinator",
+               "member": "you are not a member of this store",
+               "coordinator": "only a coordinator locks and unlocks assignments"}.get(
+                   self.reason, "outside your province")
+        return f"refused at {where}: {why}; {yours} {mine}"
 
 
 @dataclass
