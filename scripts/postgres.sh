@@ -11,9 +11,10 @@
 # (only as root; a developer without root installs them once by hand). The cluster lives
 # in $CLUSTER_PLANNER_PG_DIR (default: a folder in /tmp named after this checkout), owned
 # by the `postgres` user when run as root, listens on 127.0.0.1 and a unix socket in
-# that folder, on a port derived from the checkout's path, with `trust` authentication:
-# it is for tests on this machine only. Idempotent: `start` on a running server only
-# prints its URL. Messages go to stderr; stdout holds only the export line.
+# that folder, on a port derived from the checkout's path, with `trust` authentication
+# (except the role cp_pw_alice, which gives a password): it is for tests on this machine
+# only. Idempotent: `start` on a running server only prints its URL. Messages go to
+# stderr; stdout holds only the export line.
 set -euo pipefail
 
 say() { echo "postgres.sh: $*" >&2; }
@@ -86,11 +87,22 @@ free_port() {
     echo "$port"
 }
 
+# The role cp_pw_alice must give a password over TCP (the test of ~/.pgpass); everyone
+# else is trusted.
+ensure_password_rule() {
+    local hba="$data_dir/pg_hba.conf" rule="host all cp_pw_alice 127.0.0.1/32 scram-sha-256"
+    if ! grep -qF "$rule" "$hba"; then
+        as_owner sh -c "{ echo '$rule'; cat '$hba'; } > '$hba.new' && mv '$hba.new' '$hba'"
+        return 1
+    fi
+}
+
 start() {
     install_packages
     local bin
     bin="$(pg_bin)"
     if is_running "$bin"; then
+        ensure_password_rule || as_owner "$bin/pg_ctl" -D "$data_dir" reload >/dev/null
         echo "export CLUSTER_PLANNER_TEST_DB=$(url)"
         return 0
     fi
@@ -102,6 +114,7 @@ start() {
         as_owner "$bin/initdb" -D "$data_dir" -U postgres --auth=trust --encoding=UTF8 \
             --locale=C.UTF-8 >/dev/null
     fi
+    ensure_password_rule || true
     local port
     port="$(free_port)"
     as_owner sh -c "echo $port > '$data_dir/cluster-planner.port'"

@@ -341,3 +341,41 @@ def test_a_server_that_goes_away_mid_push_is_one_clear_line(store_url, tmp_path)
     assert err.count("\n") == 1
     assert source.read_text(encoding="utf-8") == text_before
     assert rows_of(store_url, "Draft")[("430200", "new-materials")] == ("support", "")
+
+
+def test_a_password_comes_from_pgpass_and_lands_nowhere(store_url, tmp_path):
+    secret = "Tr0ub4dor&3 ' \" ;--"
+    with psycopg.connect(store_url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS cp_pw_alice")
+        conn.execute(f"CREATE ROLE cp_pw_alice LOGIN PASSWORD {psycopg.sql.quote(secret)}")
+    run_cli("db", "grant", store_url, "--user", "cp_pw_alice", "--province", "430000")
+    run_cli("db", "push", save_plan(zhuzhou_plan(), tmp_path / "d.cplan"), store_url)
+    url = as_role(store_url, "cp_pw_alice")
+    host, rest = url.split("@", 1)[1].split(":", 1)
+    port, database = rest.split("/", 1)
+    escaped = secret.replace("\\", "\\\\").replace(":", "\\:")
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"{host}:{port}:{database}:cp_pw_alice:{escaped}\n", encoding="utf-8")
+    pgpass.chmod(0o600)
+
+    def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+        environment.update(env)
+        return subprocess.run([sys.executable, "-m", "cluster_planner", "db", *args],
+                              capture_output=True, text=True, env=environment, timeout=120,
+                              stdin=subprocess.DEVNULL)
+
+    without = run("pull", url, "Draft", str(tmp_path / "no.cplan"), PGPASSFILE=str(tmp_path / "x"))
+    assert without.returncode == 2 and without.stdout == ""
+    assert without.stderr.startswith(f"cluster-planner db: {url}: cannot connect: ")
+    assert "password" in without.stderr and without.stderr.count("\n") == 1
+    pulled = run("pull", url, "Draft", str(tmp_path / "a.cplan"), PGPASSFILE=str(pgpass))
+    assert pulled.returncode == 0, pulled.stderr
+    edited(tmp_path / "a.cplan", "430200", "new-materials", "lead", "via pgpass")
+    pushed = run("push", str(tmp_path / "a.cplan"), url, PGPASSWORD=secret)
+    assert pushed.returncode == 0, pushed.stderr
+    logged = run("log", url, "Draft", PGPASSFILE=str(pgpass))
+    for result in (without, pulled, pushed, logged):
+        assert secret not in result.stdout + result.stderr
+    assert secret not in (tmp_path / "a.cplan").read_text(encoding="utf-8")
+    assert "cp_pw_alice update 430200 new-materials" in logged.stdout
