@@ -291,3 +291,30 @@ def test_a_server_that_goes_away_gives_a_clear_message(store_url):
     finally:
         shared.close()
     assert rows_of(store_url, "Busy")[("430200", "new-materials")] == ("lead", "start")
+
+
+def test_two_pushes_creating_the_same_plan_at_once_both_land(store_url):
+    url = as_role(store_url, COORDINATOR)
+    halves = [Plan.from_assignments([Assignment(region, INDUSTRIES[0], "lead", f"half {i}")
+                                     for region in REGIONS[province]], name="Race",
+                                    level="prefecture")
+              for i, province in enumerate(("430000", "420000"))]
+    for attempt in range(3):
+        name = f"Race {attempt}"
+        start = threading.Barrier(2)
+        results = []
+
+        def push(half: Plan, name: str = name, start: threading.Barrier = start,
+                 results: list = results) -> None:
+            with psycopg.connect(url) as conn:
+                start.wait()
+                results.append(push_plan(conn, url, half, name))
+
+        threads = [threading.Thread(target=push, args=(half,)) for half in halves]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(r.created for r in results) == [False, True]
+        assert all(r.written and r.inserted == 3 for r in results)
+        assert rows_of(store_url, name) == {**as_rows(halves[0]), **as_rows(halves[1])}

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 
 from cluster_planner.core.plan import Assignment, Plan
@@ -300,10 +301,13 @@ def _push_once(conn, url: str, plan: Plan, name: str) -> PushResult:
         if not member.known:
             raise StoreError(f"{redact_url(url)}: the role {member.role} is not a member of "
                              "this store (ask its coordinator: cluster-planner db grant)")
-        found = conn.execute(
-            f"INSERT INTO {SCHEMA}.plans (name, level, settings) VALUES (%s, %s, %s) "
-            "RETURNING id, level, settings", (name, plan.level, Jsonb(plan.settings)),
-        ).fetchone()
+        try:
+            found = conn.execute(
+                f"INSERT INTO {SCHEMA}.plans (name, level, settings) VALUES (%s, %s, %s) "
+                "RETURNING id, level, settings", (name, plan.level, Jsonb(plan.settings)),
+            ).fetchone()
+        except UniqueViolation:  # created meanwhile by another push: merge into it
+            raise _Raced from None
         result.created = True
     plan_id, level, settings = found
     if level != plan.level:
