@@ -191,11 +191,12 @@ def test_log_shows_who_changed_what(store_url, tmp_path):
         (COORDINATOR, "insert", "440100", "new-energy-vehicles"),
         (HUNAN, "update", "430200", "new-materials"),
     ]
+    assert {c["region_name"] for c in changes} == {"Zhuzhou", "Guangzhou"}
     assert changes[3]["before"] == {"role": "support", "note": "", "locked": False, "version": 1}
     assert changes[3]["after"] == {"role": "lead", "note": "up", "locked": False, "version": 2}
     code, out, _ = run_cli("db", "log", store_url, "Draft", "--limit", "1")
     assert code == 0
-    assert re.fullmatch(rf"#\d+ \S+ \S+ {HUNAN} update 430200 new-materials: "
+    assert re.fullmatch(rf"#\d+ \S+ \S+ {HUNAN} update Zhuzhou \(430200\) new-materials: "
                         r"support v1 -> lead 'up' v2\n", out), out
 
 
@@ -378,4 +379,4 @@ def test_a_password_comes_from_pgpass_and_lands_nowhere(store_url, tmp_path):
     for result in (without, pulled, pushed, logged):
         assert secret not in result.stdout + result.stderr
     assert secret not in (tmp_path / "a.cplan").read_text(encoding="utf-8")
-    assert "cp_pw_alice update 430200 new-materials" in logged.stdout
+    assert "cp_pw_alice update Zhuzhou (430200) new-materials" in logged.stdout

@@ -191,7 +191,8 @@ def _log(args) -> int:
         return 0
     for entry in entries:
         print(f"#{entry.seq} {entry.at:%Y-%m-%d %H:%M:%S%z} {entry.who} {entry.action} "
-              f"{entry.region} {entry.industry}: {_state(entry.before)} -> {_state(entry.after)}")
+              f"{entry.region_name} ({entry.region}) {entry.industry}: "
+              f"{_state(entry.before)} -> {_state(entry.after)}")
     return 0
 
 

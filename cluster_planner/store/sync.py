@@ -530,11 +530,12 @@ class HistoryEntry:
     industry: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    region_name: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"seq": self.seq, "at": self.at.isoformat(), "who": self.who,
-                "action": self.action, "region": self.region, "industry": self.industry,
-                "before": self.before, "after": self.after}
+                "action": self.action, "region": self.region, "region_name": self.region_name,
+                "industry": self.industry, "before": self.before, "after": self.after}
 
 
 def read_history(conn, url: str, name: str, since: int = 0,
@@ -545,9 +546,11 @@ def read_history(conn, url: str, name: str, since: int = 0,
     if found is None:
         raise StoreError(f"{redact_url(url)}: no plan called {name!r} in the store"
                          + _known_plans(conn))
-    query = (f"SELECT seq, at, who, action, region, industry, before, after "
-             f"FROM {SCHEMA}.history WHERE plan_id = %s AND seq > %s ORDER BY seq")
-    params: list[Any] = [found[0], since]
+    query = (f"SELECT h.seq, h.at, h.who, h.action, h.region, h.industry, h.before, h.after, "
+             f"coalesce(r.name_en, '') FROM {SCHEMA}.history h LEFT JOIN {SCHEMA}.regions r "
+             f"ON r.level = %s AND r.code = h.region "
+             f"WHERE h.plan_id = %s AND h.seq > %s ORDER BY seq")
+    params: list[Any] = [found[1], found[0], since]
     if limit is not None:
         query = f"SELECT * FROM ({query} DESC LIMIT %s) last ORDER BY seq"
         params.append(limit)
