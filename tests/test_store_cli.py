@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -380,3 +381,25 @@ def test_a_password_comes_from_pgpass_and_lands_nowhere(store_url, tmp_path):
         assert secret not in result.stdout + result.stderr
     assert secret not in (tmp_path / "a.cplan").read_text(encoding="utf-8")
     assert "cp_pw_alice update Zhuzhou (430200) new-materials" in logged.stdout
+
+
+def test_a_read_only_plan_file_is_pushed_and_the_user_told_to_pull(store_url, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    source = save_plan(zhuzhou_plan(), folder / "d.cplan")
+    # Read-only for root too: the immutable attribute where chattr works, else the mode.
+    folder.chmod(0o555)
+    immutable = shutil.which("chattr") is not None and subprocess.run(
+        ["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+    try:
+        if os.access(folder, os.W_OK) and not immutable:
+            pytest.skip("cannot make a folder read-only for this user")
+        code, out, err = run_cli("db", "push", source, store_url)
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        folder.chmod(0o755)
+    assert code == 0 and "3 added" in out
+    assert err.startswith("cluster-planner db: pushed, but ")
+    assert err.endswith("; pull the plan before editing it again\n")
+    assert rows_of(store_url, "Draft") == as_rows(zhuzhou_plan())

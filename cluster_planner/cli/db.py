@@ -22,6 +22,7 @@ import sys
 from contextlib import contextmanager
 
 from cluster_planner.cli._output import add_format_argument, print_json
+from cluster_planner.core.errors import InputError
 from cluster_planner.store.connection import (
     StoreError,
     connect,
@@ -136,7 +137,11 @@ def _push(args) -> int:
               "nothing was written")
         return 1
     remember_changes(plan, result)
-    save_plan(plan, args.plan)
+    try:
+        save_plan(plan, args.plan)
+    except InputError as error:  # the push itself is in the store already
+        print(f"cluster-planner db: pushed, but {error.one_line()}; pull the plan before "
+              "editing it again", file=sys.stderr)
     created = "created " if result.created else ""
     print(f"{created}{result.plan!r} in {redact_url(args.url)}: {result.inserted} added, "
           f"{result.updated} changed, {result.deleted} removed, {result.unchanged} unchanged"
