@@ -854,234 +854,6 @@ autosaved {when} — {source}</source>
         <translation>当地条件</translation>
     </message>
     <message>
-        <source>&amp;New plan</source>
-        <translation>新建规划(&amp;N)</translation>
-    </message>
-    <message>
-        <source>&amp;Open…</source>
-        <translation>打开(&amp;O)…</translation>
-    </message>
-    <message>
-        <source>&amp;Save</source>
-        <translation>保存(&amp;S)</translation>
-    </message>
-    <message>
-        <source>Save &amp;As…</source>
-        <translation>另存为(&amp;A)…</translation>
-    </message>
-    <message>
-        <source>&amp;Export…</source>
-        <translation>导出(&amp;E)…</translation>
-    </message>
-    <message>
-        <source>Export the plan as a map, table, GIS layer or report</source>
-        <translation>把规划导出为地图、表格、GIS 图层或报告</translation>
-    </message>
-    <message>
-        <source>&amp;Compare with…</source>
-        <translation>与其他规划比较(&amp;C)…</translation>
-    </message>
-    <message>
-        <source>Compare this plan with another plan file</source>
-        <translation>把本规划与另一个规划文件比较</translation>
-    </message>
-    <message>
-        <source>Import &amp;local conditions (CSV)…</source>
-        <translation>导入当地条件(&amp;L)（CSV）…</translation>
-    </message>
-    <message>
-        <source>Add your own local-condition facts: region, condition, value, source</source>
-        <translation>添加自己的当地条件事实：地区、条件、值、来源</translation>
-    </message>
-    <message>
-        <source>Import &amp;statistics (CSV)…</source>
-        <translation>导入统计数据(&amp;S)（CSV）…</translation>
-    </message>
-    <message>
-        <source>A region × industry table: fit then uses location quotients and relatedness</source>
-        <translation>地区 × 产业表：适配度随后会使用区位商和关联密度</translation>
-    </message>
-    <message>
-        <source>&amp;Why this fit?</source>
-        <translation>为什么是这个适配度(&amp;W)？</translation>
-    </message>
-    <message>
-        <source>Explain the fit of the chosen industry in the selected region</source>
-        <translation>解释所选产业在所选地区的适配度</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>&amp;Undo</source>
-        <translation>撤销(&amp;U)</translation>
-    </message>
-    <message>
-        <source>&amp;Redo</source>
-        <translation>重做(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Re&amp;name plan…</source>
-        <translation>重命名规划(&amp;N)…</translation>
-    </message>
-    <message>
-        <source>Assign as &amp;lead</source>
-        <translation>分配为主导(&amp;L)</translation>
-    </message>
-    <message>
-        <source>Assign as &amp;support</source>
-        <translation>分配为配套(&amp;S)</translation>
-    </message>
-    <message>
-        <source>&amp;Remove industry from selection</source>
-        <translation>从所选地区移除产业(&amp;R)</translation>
-    </message>
-    <message>
-        <source>&amp;Clear selection</source>
-        <translation>清除选择(&amp;C)</translation>
-    </message>
-    <message>
-        <source>&amp;Go to region…</source>
-        <translation>转到地区(&amp;G)…</translation>
-    </message>
-    <message>
-        <source>Select a region by its name or code (the keyboard way to pick regions)</source>
-        <translation>按名称或代码选择地区（用键盘选择地区）</translation>
-    </message>
-    <message>
-        <source>Focus the &amp;map</source>
-        <translation>聚焦地图(&amp;M)</translation>
-    </message>
-    <message>
-        <source>Keys on the map: arrows pan, + and - zoom, Home resets</source>
-        <translation>地图按键：方向键平移，+ 和 - 缩放，Home 复位</translation>
-    </message>
-    <message>
-        <source>&amp;Find industry</source>
-        <translation>查找产业(&amp;F)</translation>
-    </message>
-    <message>
-        <source>Filter &amp;assignments</source>
-        <translation>筛选产业布局(&amp;A)</translation>
-    </message>
-    <message>
-        <source>&amp;Reset view</source>
-        <translation>重置视图(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Show the whole country</source>
-        <translation>显示全国</translation>
-    </message>
-    <message>
-        <source>Zoom &amp;in</source>
-        <translation>放大(&amp;I)</translation>
-    </message>
-    <message>
-        <source>Zoom &amp;out</source>
-        <translation>缩小(&amp;O)</translation>
-    </message>
-    <message>
-        <source>&amp;About Cluster Planner</source>
-        <translation>关于产业集群规划器(&amp;A)</translation>
-    </message>
-    <message>
-        <source>Cluster Planner &amp;Help</source>
-        <translation>产业集群规划器帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <source>&amp;System language</source>
-        <translation>跟随系统(&amp;S)</translation>
-    </message>
-    <message>
-        <source>Follow the &amp;system</source>
-        <translation>跟随系统(&amp;S)</translation>
-    </message>
-    <message>
-        <source>&amp;Light</source>
-        <translation>浅色(&amp;L)</translation>
-    </message>
-    <message>
-        <source>&amp;Dark</source>
-        <translation>深色(&amp;D)</translation>
-    </message>
-    <message>
-        <source>Number of industries</source>
-        <translation>产业数量</translation>
-    </message>
-    <message>
-        <source>Chosen industry</source>
-        <translation>所选产业</translation>
-    </message>
-    <message>
-        <source>Flag severity</source>
-        <translation>问题严重程度</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>Open &amp;Recent</source>
-        <translation>最近打开(&amp;R)</translation>
-    </message>
-    <message>
-        <source>&amp;Edit</source>
-        <translation>编辑(&amp;E)</translation>
-    </message>
-    <message>
-        <source>&amp;Plan</source>
-        <translation>规划(&amp;P)</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <source>&amp;Level</source>
-        <translation>层级(&amp;L)</translation>
-    </message>
-    <message>
-        <source>&amp;Colour by</source>
-        <translation>着色依据(&amp;C)</translation>
-    </message>
-    <message>
-        <source>Lan&amp;guage</source>
-        <translation>语言(&amp;G)</translation>
-    </message>
-    <message>
-        <source>&amp;Theme</source>
-        <translation>主题(&amp;T)</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <source>Map</source>
-        <translation>地图</translation>
-    </message>
-    <message>
-        <source> Level: </source>
-        <translation> 层级：</translation>
-    </message>
-    <message>
-        <source> Colour by: </source>
-        <translation> 着色依据：</translation>
-    </message>
-    <message>
-        <source>The industry the map shows</source>
-        <translation>地图显示的产业</translation>
-    </message>
-    <message>
-        <source>&amp;Undo %1</source>
-        <translation>撤销(&amp;U) %1</translation>
-    </message>
-    <message>
-        <source>&amp;Redo %1</source>
-        <translation>重做(&amp;R) %1</translation>
-    </message>
-    <message>
         <source>Loading the {level} layer…</source>
         <translation>正在加载{level}图层……</translation>
     </message>
@@ -1309,6 +1081,237 @@ autosaved {when} — {source}</source>
     <message>
         <source>error</source>
         <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;New plan</source>
+        <translation>新建规划(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export the plan as a map, table, GIS layer or report</source>
+        <translation>把规划导出为地图、表格、GIS 图层或报告</translation>
+    </message>
+    <message>
+        <source>&amp;Compare with…</source>
+        <translation>与其他规划比较(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Compare this plan with another plan file</source>
+        <translation>把本规划与另一个规划文件比较</translation>
+    </message>
+    <message>
+        <source>Import &amp;local conditions (CSV)…</source>
+        <translation>导入当地条件(&amp;L)（CSV）…</translation>
+    </message>
+    <message>
+        <source>Add your own local-condition facts: region, condition, value, source</source>
+        <translation>添加自己的当地条件事实：地区、条件、值、来源</translation>
+    </message>
+    <message>
+        <source>Import &amp;statistics (CSV)…</source>
+        <translation>导入统计数据(&amp;S)（CSV）…</translation>
+    </message>
+    <message>
+        <source>A region × industry table: fit then uses location quotients and relatedness</source>
+        <translation>地区 × 产业表：适配度随后会使用区位商和关联密度</translation>
+    </message>
+    <message>
+        <source>&amp;Why this fit?</source>
+        <translation>为什么是这个适配度(&amp;W)？</translation>
+    </message>
+    <message>
+        <source>Explain the fit of the chosen industry in the selected region</source>
+        <translation>解释所选产业在所选地区的适配度</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Re&amp;name plan…</source>
+        <translation>重命名规划(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Assign as &amp;lead</source>
+        <translation>分配为主导(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Assign as &amp;support</source>
+        <translation>分配为配套(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove industry from selection</source>
+        <translation>从所选地区移除产业(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Clear selection</source>
+        <translation>清除选择(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Go to region…</source>
+        <translation>转到地区(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>Select a region by its name or code (the keyboard way to pick regions)</source>
+        <translation>按名称或代码选择地区（用键盘选择地区）</translation>
+    </message>
+    <message>
+        <source>Focus the &amp;map</source>
+        <translation>聚焦地图(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Keys on the map: arrows pan, + and - zoom, Home resets</source>
+        <translation>地图按键：方向键平移，+ 和 - 缩放，Home 复位</translation>
+    </message>
+    <message>
+        <source>&amp;Find industry</source>
+        <translation>查找产业(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Filter &amp;assignments</source>
+        <translation>筛选产业布局(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset view</source>
+        <translation>重置视图(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Show the whole country</source>
+        <translation>显示全国</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;About Cluster Planner</source>
+        <translation>关于产业集群规划器(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Cluster Planner &amp;Help</source>
+        <translation>产业集群规划器帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;System language</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Follow the &amp;system</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>浅色(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>深色(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Number of industries</source>
+        <translation>产业数量</translation>
+    </message>
+    <message>
+        <source>Chosen industry</source>
+        <translation>所选产业</translation>
+    </message>
+    <message>
+        <source>Flag severity</source>
+        <translation>问题严重程度</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Plan</source>
+        <translation>规划(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Level</source>
+        <translation>层级(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Colour by</source>
+        <translation>着色依据(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Lan&amp;guage</source>
+        <translation>语言(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <source> Level: </source>
+        <translation> 层级：</translation>
+    </message>
+    <message>
+        <source> Colour by: </source>
+        <translation> 着色依据：</translation>
+    </message>
+    <message>
+        <source>The industry the map shows</source>
+        <translation>地图显示的产业</translation>
+    </message>
+    <message>
+        <source>&amp;Undo %1</source>
+        <translation>撤销(&amp;U) %1</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo %1</source>
+        <translation>重做(&amp;R) %1</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
     </message>
 </context>
 </TS>
