@@ -1,14 +1,21 @@
-"""The main window: the map in the middle, the panels in docks, files, undo and autosave.
+"""The main window: wiring of the map, the docks, the menus and their controllers to one planning session.
 
-The window owns the widgets and turns each user action into one undoable command on the
-document's ``QUndoStack``; it holds no planning rules. What it does with the plan's
-level: a plan has one level. Switching level with an empty, unmodified plan simply
-starts a new plan on the other level; otherwise the window asks whether to start a new
-plan there (after the usual Save / Discard / Cancel), and "Cancel" keeps the plan and
-the level as they were. Opening a plan switches the map to the plan's level.
+Every rule and every piece of state lives in the session
+(:class:`~cluster_planner.session.PlanSession`, reached as ``window.session``); the
+window's :class:`~cluster_planner.qt.document.PlanDocument` adapts it to Qt (signals and
+the ``QUndoStack``). A user action is one call: ``assign_to_selection`` is
+``session.assign``, the map's colours are ``session.map_colours``. What the window
+does beside that lives in controllers beside it: files, exports, autosave and recovery
+(:mod:`~cluster_planner.qt.file_controller`), imports and comparing
+(:mod:`~cluster_planner.qt.data_controller`), "Why this fit?"
+(:mod:`~cluster_planner.qt.fit_controller`), loading a level in a worker
+(:mod:`~cluster_planner.qt.level_loader`), actions, menus and toolbar
+(:mod:`~cluster_planner.qt.window_menus`).
 
-The county layer (about 2,900 regions) is loaded in a worker thread with a busy bar in
-the status bar, so the window stays responsive; the other levels load in a blink.
+A plan has one level. Switching level with an empty, unmodified plan simply starts a
+new plan on the other level; otherwise the window asks whether to start a new plan
+there (after the usual Save / Discard / Cancel), and "Cancel" keeps the plan and the
+level as they were. Opening a plan switches the map to the plan's level.
 """
 
 from __future__ import annotations
@@ -29,7 +36,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QProgressBar,
     QSplitter,
     QTableView,
@@ -47,6 +53,7 @@ from cluster_planner.qt.conditions_panel import ConditionsPanel
 from cluster_planner.qt.data_controller import DataController
 from cluster_planner.qt.document import LevelData, PlanDocument, RegionSelection
 from cluster_planner.qt.file_controller import FileController
+from cluster_planner.qt.fit_controller import FitController
 from cluster_planner.qt.flags_panel import FlagsPanel, severity_name
 from cluster_planner.qt.i18n import current_language, document_names
 from cluster_planner.qt.level_loader import LevelLoader
@@ -99,6 +106,7 @@ class MainWindow(QMainWindow):
         self.levels = LevelLoader(self.session, self)
         self.files = FileController(self)
         self.data = DataController(self)
+        self.fits = FitController(self)
 
         self._build_canvas()
         self._build_docks()
@@ -200,7 +208,6 @@ class MainWindow(QMainWindow):
         )
         # Beside the assignments: the bottom area is wide enough for the source column.
         self.splitDockWidget(self.assignments_dock, self.conditions_dock, Qt.Orientation.Horizontal)
-        self._fit_dialog: Any = None
 
     def _translated(self, setter: Callable[[str], Any], text: Callable[[], str]) -> None:
         """Call ``setter(text())`` now and again after every language change."""
@@ -287,11 +294,7 @@ class MainWindow(QMainWindow):
         self.conditions_panel.explainRequested.connect(self.show_fit_dialog)
         self.catalog_panel.currentIndustryChanged.connect(lambda _id: self.conditions_panel.update_buttons())
         # "Why this fit?" is one click away from an assignment row and from a flag.
-        self.assignments_table.doubleClicked.connect(self._on_assignment_double_clicked)
-        for table in (self.assignments_table, self.flags_panel.table):
-            table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.assignments_table.customContextMenuRequested.connect(self._assignment_context_menu)
-        self.flags_panel.table.customContextMenuRequested.connect(self._flag_context_menu)
+        self.fits.connect_tables()
 
     # ------------------------------------------------------------------ start-up and levels
     def start(self) -> None:
@@ -585,7 +588,6 @@ class MainWindow(QMainWindow):
             lines.append(f"⚑ {severity_name(flag.severity)}: {' '.join(message.split())}")
         return "\n".join(lines)
 
-    # ------------------------------------------------------------------ files
     @property
     def comparison(self) -> Any:
         """The core ``PlanDiff`` the map shows, or ``None``."""
@@ -634,74 +636,11 @@ class MainWindow(QMainWindow):
     def import_report(self) -> Any:
         return self.data.import_report
 
-    # ------------------------------------------------------------------ fit and local conditions
+    # ------------------------------------------------------------------ fit (see FitController)
     def show_fit_dialog(self, region: str, industry: str) -> Any:
         """Open (or bring up) the "Why this fit?" dialog for ``industry`` in ``region``."""
-        from cluster_planner.qt.fit_dialog import FitDialog
+        return self.fits.show_fit_dialog(region, industry)
 
-        if self._fit_dialog is None:
-            self._fit_dialog = FitDialog(self.document, self)
-            self._fit_dialog.assignRequested.connect(self._assign_suggestion)
-        self._fit_dialog.show_fit(region, industry)
-        return self._fit_dialog
-
-    def explain_current_fit(self) -> None:
-        """Explain the chosen industry in the first selected region."""
-        codes = self.selection.codes
-        industry = self.catalog_panel.current_industry()
-        if codes and industry:
-            self.show_fit_dialog(codes[0], industry)
-        else:
-            self.statusBar().showMessage(self.tr("Select a region and an industry first"), 4000)
-
-    def _assign_suggestion(self, region: str, industry: str) -> None:
-        plan = self.document.plan
-        if plan.get(region, industry) is None:
-            self.document.push(plan.assign_industry(region, industry, "lead"))
-
-    def _assignment_key(self, index: Any) -> tuple[str, str] | None:
-        key = self.assignments_proxy.data(index, KEY_ROLE) if index.isValid() else None
-        return tuple(key) if key else None
-
-    def _on_assignment_double_clicked(self, index: Any) -> None:
-        from cluster_planner.qt.assignments_model import COLUMNS as ASSIGNMENT_COLUMNS
-
-        key = self._assignment_key(index)
-        if key and ASSIGNMENT_COLUMNS[index.column()] != "note":  # the note column edits
-            self.show_fit_dialog(*key)
-
-    def _assignment_context_menu(self, position: Any) -> None:
-        key = self._assignment_key(self.assignments_table.indexAt(position))
-        if key:
-            self._fit_menu([key], self.assignments_table.viewport().mapToGlobal(position))
-
-    def _flag_context_menu(self, position: Any) -> None:
-        table = self.flags_panel.table
-        index = table.indexAt(position)
-        if not index.isValid():
-            return
-        table.selectRow(index.row())
-        flag = self.flags_panel.selected_flag()
-        if flag is None or not flag.industry:
-            return
-        keys = [(region, flag.industry) for region in flag.regions[:8]]
-        self._fit_menu(keys, table.viewport().mapToGlobal(position))
-
-    def _fit_menu(self, keys: list[tuple[str, str]], global_position: Any) -> None:
-        menu = QMenu(self)
-        menu.setObjectName("fitMenu")
-        for region, industry in keys:
-            action = menu.addAction(
-                self.tr("Why this fit? {industry} in {region}").format(
-                    industry=self.document.industry_label(industry), region=self.document.region_label(region)
-                )
-            )
-            action.triggered.connect(
-                lambda _checked=False, region=region, industry=industry: self.show_fit_dialog(region, industry)
-            )
-        menu.popup(global_position)
-
-    # ------------------------------------------------------------------ autosave
     # ------------------------------------------------------------------ misc
     def go_to_region(self, text: str | None = None) -> bool:
         """Select a region by name or code (asked in a dialog when ``text`` is None) and zoom to it."""

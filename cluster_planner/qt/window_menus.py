@@ -95,7 +95,7 @@ class WindowMenus(QObject):
             lambda: self.tr("A region × industry table: fit then uses location quotients and relatedness"),
         )
         self.w.explain_fit_action = self._action(
-            "explainFitAction", lambda: self.tr("&Why this fit?"), self.w.explain_current_fit,
+            "explainFitAction", lambda: self.tr("&Why this fit?"), self.w.fits.explain_current_fit,
             QKeySequence("Ctrl+I"),
             lambda: self.tr("Explain the fit of the chosen industry in the selected region"),
         )

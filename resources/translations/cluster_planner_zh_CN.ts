@@ -629,6 +629,17 @@ autosaved {when} — {source}</source>
     </message>
 </context>
 <context>
+    <name>FitController</name>
+    <message>
+        <source>Select a region and an industry first</source>
+        <translation>请先选择地区和产业</translation>
+    </message>
+    <message>
+        <source>Why this fit? {industry} in {region}</source>
+        <translation>为什么是这个适配度？{region}的{industry}</translation>
+    </message>
+</context>
+<context>
     <name>FitDialog</name>
     <message>
         <source>Why this fit? {industry} in {region}</source>
@@ -984,14 +995,6 @@ autosaved {when} — {source}</source>
     <message>
         <source>, fit {fit:.2f}</source>
         <translation>，适配度 {fit:.2f}</translation>
-    </message>
-    <message>
-        <source>Select a region and an industry first</source>
-        <translation>请先选择地区和产业</translation>
-    </message>
-    <message>
-        <source>Why this fit? {industry} in {region}</source>
-        <translation>为什么是这个适配度？{region}的{industry}</translation>
     </message>
     <message>
         <source>No region matches “{text}”</source>
