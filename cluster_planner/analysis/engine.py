@@ -56,6 +56,7 @@ import numpy as np
 import scipy.sparse
 
 from cluster_planner.analysis.fit import AnalysisContext, build_context, load_context
+from cluster_planner.domain.events import EventHub
 from cluster_planner.domain.plan import Change, Plan
 
 __all__ = [
@@ -1115,7 +1116,8 @@ class Analyzer(_View):
         self.context = context
         self.plan = plan
         self.overrides = dict(settings or {})
-        self._listeners: list[Callable[[Analysis], None]] = []
+        #: Announces each new :class:`Analysis` (see :meth:`subscribe`).
+        self.events = EventHub()
         self.texts = _texts_of(context)
         self.reset()
 
@@ -1219,13 +1221,7 @@ class Analyzer(_View):
 
     def subscribe(self, listener: Callable[[Analysis], None]) -> Callable[[], None]:
         """Call ``listener(analysis)`` after every update; returns an unsubscriber."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        return self.events.subscribe(listener, Analysis)
 
     # -- state -------------------------------------------------------------------
     def _store(self, key: tuple[str, str], assignment: Any) -> tuple[int, int] | None:
@@ -1403,8 +1399,7 @@ class Analyzer(_View):
         }
 
     def _notify(self, analysis: Analysis) -> Analysis:
-        for listener in list(self._listeners):
-            listener(analysis)
+        self.events.emit(analysis)
         return analysis
 
 
