@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from cluster_planner.domain.errors import InputError
-from cluster_planner.domain.plan import Change, Plan
+from cluster_planner.domain.plan import Change
 from cluster_planner.qt import dialogs
 from cluster_planner.qt.assignments_model import KEY_ROLE, AssignmentsModel, AssignmentsProxy
 from cluster_planner.qt.catalog_panel import CatalogPanel
@@ -103,6 +103,10 @@ class MainWindow(QMainWindow):
         # The planning session under the window: every rule and every state lives there.
         self.session = self.document.session
         self.selection = RegionSelection(self.session, self)
+        # First of all the listeners: the map must show the new plan's layer before the
+        # panels and the analysis recolour it.
+        self._shown_layer: Any = None
+        self.document.planReplaced.connect(self._on_plan_replaced)
         self.levels = LevelLoader(self.session, self)
         self.files = FileController(self)
         self.data = DataController(self)
@@ -271,7 +275,6 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         document = self.document
         document.undo_stack.cleanChanged.connect(self._on_clean_changed)
-        document.planReplaced.connect(self._update_title)
         document.planEdited.connect(self._on_plan_edited)
         document.analysisUpdated.connect(self._on_analysis_updated)
         document.pathChanged.connect(self._update_title)
@@ -301,8 +304,7 @@ class MainWindow(QMainWindow):
         """Load the shared data and the last-used level, then show the empty plan on the map."""
         if not self._shared_loaded:
             self._load_shared_data()
-        level = self.document.level
-        self.with_level_data(level, lambda data: self._install(Plan(level=level), data, None))
+        self.with_level_data(self.session.level, lambda data: self.session.new(data=data))
 
     def _load_shared_data(self) -> None:
         """The sea line and the ecosystem cities; the map still works without them."""
@@ -351,20 +353,21 @@ class MainWindow(QMainWindow):
         for action in self.level_actions.values():
             action.setEnabled(enabled)
 
-    def _install(self, plan: Plan, data: LevelData, path: Path | None) -> None:
-        """Show ``plan`` on ``data``'s layer (switching the map's layer if needed)."""
-        layer_changed = self.document.level_data is not data
+    def _on_plan_replaced(self) -> None:
+        """Another plan is open: show its layer (before anything recolours the map)."""
+        layer = self.session.layer
+        if layer is not self._shown_layer:
+            self._shown_layer = layer
+            self.canvas.set_layer(layer, self._sea_line, self._cities)
         compare_dialog = self.data.compare_dialog
         if compare_dialog is not None and compare_dialog.isVisible():
             compare_dialog.reject()  # it compared the plan being replaced
-        if layer_changed:
-            self.canvas.set_layer(data.layer, self._sea_line, self._cities)
-        self.document.set_plan(plan, data, path)
-        self.settings.set_last_level(data.level)
+        self.settings.set_last_level(self.session.level)
         self._sync_level_widgets()
+        self._update_title()
         self._update_actions()
         self._update_counts()
-        self.levelReady.emit(data.level)
+        self.levelReady.emit(self.session.level)
 
     def request_level(self, level: str) -> None:
         """Switch the map to ``level`` (a plan has one level: see the module docstring)."""
@@ -380,8 +383,8 @@ class MainWindow(QMainWindow):
                 self._sync_level_widgets()
                 return
         self.files._discard_recovery()
-        name = self.document.plan.name if pristine else Plan().name
-        self.with_level_data(level, lambda data: self._install(Plan(name=name, level=level), data, None))
+        name = self.session.plan.name if pristine else None
+        self.with_level_data(level, lambda data: self.session.new(level, name, data))
 
     def _sync_level_widgets(self) -> None:
         level = self.document.level
