@@ -141,7 +141,7 @@ def test_why_this_fit_shows_the_base_fact_and_its_source_as_a_link(fresh):
     fresh.selection.apply([ZHUZHOU])
     fresh.catalog_panel.set_current_industry(RAIL)
     fresh.conditions_panel.explain_button.click()
-    dialog = fresh._fit_dialog
+    dialog = fresh.fits.dialog
     assert dialog is not None and dialog.isVisible()
     text = dialog.browser.toPlainText()
     assert "Fit 1.00" in text

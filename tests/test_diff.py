@@ -129,3 +129,13 @@ def test_a_copied_portfolio_spread_over_more_regions_raises_homogeneity(province
     assert "integrated-circuits" in diff.figures_b.crowded_industries
     assert any("more homogenized" in line for line in diff.summary_lines())
     assert diff.to_json()["figures"]["b"]["homogeneity_index"] == pytest.approx(1.0)
+
+
+def test_saved_user_facts_and_statistics_are_summarised_by_size_in_the_text():
+    facts = [{"region": "430000", "condition": "sea-port", "detail": "", "value": 1.0,
+              "source": "example.gov.cn", "status": "confirmed"}]
+    statistics = {"source": "output.csv", "values": {"430000": {"steel": 5.0}, "420000": {"steel": 1.0}}}
+    with_data = plan("draft A", *A.assignments, user_facts=facts, statistics=statistics)
+    lines = diff_plans(A, with_data).summary_lines()
+    assert "setting statistics: default -> 2 rows" in lines
+    assert "setting user_facts: default -> 1 row" in lines

@@ -159,3 +159,41 @@ def test_view_state_and_colours_come_from_the_session(catalog_and_level):
     with pytest.raises(ValueError, match="colour mode"):
         session.set_colour_mode("rainbow")
     assert views == ["colour_mode"]
+
+
+def test_export_and_diff_on_the_command_line_use_the_saved_facts_and_statistics(tmp_path, capsys):
+    """``export`` writes the fit and ``diff`` the figures the window shows for the same file."""
+    import csv
+
+    from cluster_planner.cli import main
+
+    session = PlanSession()
+    session.new(level="prefecture")
+    session.assign(SHIPBUILDING, codes=[ZHUZHOU])
+    bare = session.save(tmp_path / "bare.cplan")
+    session.edit_facts(session.conditions.set_facts([
+        Fact(ZHUZHOU, "sea-port", 1.0, "", "example.gov.cn/port"),
+        Fact(ZHUZHOU, "coastal", 1.0, "", "example.gov.cn/coast"),
+    ]))
+    with_facts = session.save(tmp_path / "with-facts.cplan")
+    fit = session.fit(ZHUZHOU, SHIPBUILDING)
+    assert fit is not None and fit > 0.5
+
+    out = tmp_path / "assignments.csv"
+    assert main(["export", str(with_facts), str(out), "--language", "en"]) == 0
+    [row] = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert (row["Region code"], row["Fit"]) == (ZHUZHOU, f"{fit:.2f}")
+    assert row["Flags"] == ""
+    assert main(["export", str(bare), str(out), "--language", "en"]) == 0
+    [row] = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert row["Fit"] == "0.00" and row["Flags"] != ""
+    capsys.readouterr()
+
+    # diff judges both plans on A's conditions: with A's facts Zhuzhou fits shipbuilding.
+    assert main(["diff", str(with_facts), str(bare), "--format", "json"]) == 1
+    figures = json.loads(capsys.readouterr().out)
+    assert main(["diff", str(bare), str(with_facts), "--format", "json"]) == 1
+    bare_figures = json.loads(capsys.readouterr().out)
+    kinds = lambda payload, side: payload["figures"][side]["flags_by_kind"]  # noqa: E731
+    assert kinds(figures, "a") == kinds(figures, "b") == {}  # A's facts: Zhuzhou fits
+    assert kinds(bare_figures, "a") == kinds(bare_figures, "b") == {"local-mismatch": 1}

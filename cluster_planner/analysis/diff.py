@@ -241,4 +241,9 @@ def plan_figures(
 
 
 def _setting_text(value: Any) -> str:
+    # Saved user facts and statistics are tables: name their size, not every cell.
+    if isinstance(value, dict | list):
+        rows = value.get("values", value) if isinstance(value, dict) else value
+        count = len(rows) if isinstance(rows, dict | list) else 1
+        return "1 row" if count == 1 else f"{count} rows"
     return "default" if value is None else repr(value)

@@ -82,6 +82,7 @@ from cluster_planner.analysis.similarity import (
     homogeneity_index,
     join_counts,
 )
+from cluster_planner.domain.events import EventHub
 from cluster_planner.domain.plan import Change, Plan
 from cluster_planner.text.report import iter_report_lines
 
@@ -273,7 +274,8 @@ class Analyzer(_View):
         self.context = context
         self.plan = plan
         self.overrides = dict(settings or {})
-        self._listeners: list[Callable[[Analysis], None]] = []
+        #: Announces each new :class:`Analysis` (see :meth:`subscribe`).
+        self.events = EventHub()
         self.texts = _texts_of(context)
         self.reset()
 
@@ -392,13 +394,7 @@ class Analyzer(_View):
 
     def subscribe(self, listener: Callable[[Analysis], None]) -> Callable[[], None]:
         """Call ``listener(analysis)`` after every update; returns an unsubscriber."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        return self.events.subscribe(listener, Analysis)
 
     # -- state -------------------------------------------------------------------
     def _store(self, key: tuple[str, str], assignment: Any) -> tuple[int, int] | None:
@@ -598,6 +594,5 @@ class Analyzer(_View):
         }
 
     def _notify(self, analysis: Analysis) -> Analysis:
-        for listener in list(self._listeners):
-            listener(analysis)
+        self.events.emit(analysis)
         return analysis

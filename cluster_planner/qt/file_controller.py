@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from cluster_planner.domain.errors import InputError, PlanFileError
-from cluster_planner.domain.plan import LEVELS, Plan
+from cluster_planner.domain.plan import LEVELS
 from cluster_planner.qt import dialogs
 from cluster_planner.qt.i18n import current_language
 from cluster_planner.session.level import LevelData
@@ -31,7 +31,7 @@ class FileController(QObject):
     Parameters
     ----------
     window
-        The main window: its session, settings, status bar and ``_install``.
+        The main window: its session, settings, status bar and level loader.
     """
 
     def __init__(self, window: MainWindow):
@@ -69,8 +69,7 @@ class FileController(QObject):
         if not self.w.ready or not self.maybe_save():
             return
         self._discard_recovery()
-        level = self.w.document.level
-        self.w.with_level_data(level, lambda data: self.w._install(Plan(level=level), data, None))
+        self.w.with_level_data(self.w.session.level, lambda data: self.w.session.new(data=data))
 
     def open_plan(self) -> None:
         if not self.w.ready or not self.maybe_save():
@@ -100,8 +99,7 @@ class FileController(QObject):
 
         def install(data: LevelData) -> None:
             outcome["ok"] = self._replace_plan(
-                lambda: self.w.session.read_plan_file(path, data.layer), data, path,
-                self.tr("Cannot open the plan"),
+                lambda: self.w.session.open(path, data), self.tr("Cannot open the plan")
             )
             if outcome["ok"]:
                 self._remember_file(path)
@@ -109,16 +107,14 @@ class FileController(QObject):
         self.w.with_level_data(level, install)
         return outcome.get("ok", True)
 
-    def _replace_plan(self, read: Callable[[], Plan], data: LevelData, path: Path | None,
-                      failure: str) -> bool:
-        """Show the plan ``read`` returns in place of the open one; on error say ``failure``."""
+    def _replace_plan(self, replace: Callable[[], None], failure: str) -> bool:
+        """Run ``replace`` (a session call opening another plan); on error say ``failure``."""
         try:
-            plan = read()
+            replace()
         except PlanFileError as error:
             dialogs.show_error(self.w, failure, error.one_line())
             return False
         self._discard_recovery()
-        self.w._install(plan, data, path)
         return True
 
     def save(self) -> bool:
@@ -300,7 +296,7 @@ class FileController(QObject):
 
     def restore_recovery(self, entry: Any) -> bool:
         """Open the plan of a recovery file as an unsaved plan, then delete that file."""
-        from cluster_planner.io.recovery import discard_recovery, load_recovery
+        from cluster_planner.io.recovery import discard_recovery
 
         if entry.problem:
             dialogs.show_error(self.w, self.tr("Cannot restore the plan"), f"{entry.path}: {entry.problem}")
@@ -311,15 +307,12 @@ class FileController(QObject):
         outcome: dict[str, bool] = {}
 
         def install(data: LevelData) -> None:
+            # The session opens it as never saved: the stack does not read clean.
             outcome["ok"] = self._replace_plan(
-                lambda: load_recovery(entry, self.w.catalog, data.layer), data, entry.source_path,
-                self.tr("Cannot restore the plan"),
+                lambda: self.w.session.load_recovery(entry, data), self.tr("Cannot restore the plan")
             )
             if not outcome["ok"]:
                 return
-            # The restored plan is not saved anywhere yet: the stack must not read clean.
-            self.w.session.command_stack.reset_clean()
-            self.w.setWindowModified(True)
             try:
                 discard_recovery(entry)
             except PlanFileError as error:

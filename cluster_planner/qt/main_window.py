@@ -1,14 +1,21 @@
-"""The main window: the map in the middle, the panels in docks, files, undo and autosave.
+"""The main window: wiring of the map, the docks, the menus and their controllers to one planning session.
 
-The window owns the widgets and turns each user action into one undoable command on the
-document's ``QUndoStack``; it holds no planning rules. What it does with the plan's
-level: a plan has one level. Switching level with an empty, unmodified plan simply
-starts a new plan on the other level; otherwise the window asks whether to start a new
-plan there (after the usual Save / Discard / Cancel), and "Cancel" keeps the plan and
-the level as they were. Opening a plan switches the map to the plan's level.
+Every rule and every piece of state lives in the session
+(:class:`~cluster_planner.session.PlanSession`, reached as ``window.session``); the
+window's :class:`~cluster_planner.qt.document.PlanDocument` adapts it to Qt (signals and
+the ``QUndoStack``). A user action is one call: ``assign_to_selection`` is
+``session.assign``, the map's colours are ``session.map_colours``. What the window
+does beside that lives in controllers beside it: files, exports, autosave and recovery
+(:mod:`~cluster_planner.qt.file_controller`), imports and comparing
+(:mod:`~cluster_planner.qt.data_controller`), "Why this fit?"
+(:mod:`~cluster_planner.qt.fit_controller`), loading a level in a worker
+(:mod:`~cluster_planner.qt.level_loader`), actions, menus and toolbar
+(:mod:`~cluster_planner.qt.window_menus`).
 
-The county layer (about 2,900 regions) is loaded in a worker thread with a busy bar in
-the status bar, so the window stays responsive; the other levels load in a blink.
+A plan has one level. Switching level with an empty, unmodified plan simply starts a
+new plan on the other level; otherwise the window asks whether to start a new plan
+there (after the usual Save / Discard / Cancel), and "Cancel" keeps the plan and the
+level as they were. Opening a plan switches the map to the plan's level.
 """
 
 from __future__ import annotations
@@ -18,66 +25,45 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QDockWidget,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QProgressBar,
     QSplitter,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from cluster_planner.domain.errors import InputError
-from cluster_planner.domain.plan import LEVELS, Change, Plan
+from cluster_planner.domain.plan import Change
 from cluster_planner.qt import dialogs
 from cluster_planner.qt.assignments_model import KEY_ROLE, AssignmentsModel, AssignmentsProxy
 from cluster_planner.qt.catalog_panel import CatalogPanel
 from cluster_planner.qt.commands import role_name
 from cluster_planner.qt.conditions_panel import ConditionsPanel
 from cluster_planner.qt.data_controller import DataController
-from cluster_planner.qt.document import LevelData, PlanDocument, RegionSelection, load_level_data
+from cluster_planner.qt.document import LevelData, PlanDocument, RegionSelection
 from cluster_planner.qt.file_controller import FileController
+from cluster_planner.qt.fit_controller import FitController
 from cluster_planner.qt.flags_panel import FlagsPanel, severity_name
 from cluster_planner.qt.i18n import current_language, document_names
+from cluster_planner.qt.level_loader import LevelLoader
 from cluster_planner.qt.map_canvas import MapCanvas
 from cluster_planner.qt.region_panel import RegionPanel
 from cluster_planner.qt.settings import AppSettings
+from cluster_planner.qt.window_menus import WindowMenus
 from cluster_planner.text.messages import flag_message
 
 APP_TITLE = "Cluster Planner"
-COLOUR_MODES = ("count", "industry", "severity")
-
-
-class _LevelLoader(QThread):
-    """Loads one level's data off the GUI thread."""
-
-    loaded = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, level: str, catalog: Any, parent: Any = None):
-        super().__init__(parent)
-        self.level = level
-        self._catalog = catalog
-
-    def run(self) -> None:
-        try:
-            self.loaded.emit(load_level_data(self.level, self._catalog))
-        except InputError as error:
-            self.failed.emit(error.one_line())
-        except Exception as error:  # a worker must report, never die silently
-            self.failed.emit(f"{type(error).__name__}: {error}")
 
 
 class MainWindow(QMainWindow):
@@ -103,9 +89,6 @@ class MainWindow(QMainWindow):
         from cluster_planner.domain.catalog import load_catalog
 
         self.catalog = load_catalog()
-        self._level_cache: dict[str, LevelData] = {}
-        self._loaders: dict[str, _LevelLoader] = {}
-        self._level_callbacks: dict[str, list[Callable[[LevelData], None]]] = {}
         self._sea_line: Any = None
         self._cities: Any = ()
         self._shared_loaded = False
@@ -113,18 +96,27 @@ class MainWindow(QMainWindow):
         self.last_recolour_seconds = 0.0
 
         self._retranslators: list[Callable[[], None]] = []
+        # Before the document: children go in the order they came, and the menus listen
+        # to the undo stack, which must not announce anything to them as it goes.
+        self.menus = WindowMenus(self)
         self.document = PlanDocument(self.catalog, level=self.settings.last_level(), parent=self)
         # The planning session under the window: every rule and every state lives there.
         self.session = self.document.session
         self.selection = RegionSelection(self.session, self)
+        # First of all the listeners: the map must show the new plan's layer before the
+        # panels and the analysis recolour it.
+        self._shown_layer: Any = None
+        self.document.planReplaced.connect(self._on_plan_replaced)
+        self.levels = LevelLoader(self.session, self)
         self.files = FileController(self)
         self.data = DataController(self)
+        self.fits = FitController(self)
 
         self._build_canvas()
         self._build_docks()
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
+        self.menus.build_actions()
+        self.menus.build_menus()
+        self.menus.build_toolbar()
         self._build_status_bar()
         self._connect()
 
@@ -220,7 +212,6 @@ class MainWindow(QMainWindow):
         )
         # Beside the assignments: the bottom area is wide enough for the source column.
         self.splitDockWidget(self.assignments_dock, self.conditions_dock, Qt.Orientation.Horizontal)
-        self._fit_dialog: Any = None
 
     def _translated(self, setter: Callable[[str], Any], text: Callable[[], str]) -> None:
         """Call ``setter(text())`` now and again after every language change."""
@@ -240,354 +231,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(
-        self,
-        name: str,
-        text: str | Callable[[], str],
-        slot: Callable[..., Any] | None = None,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | list | None = None,
-        tip: str | Callable[[], str] = "",
-    ) -> QAction:
-        """A window action; ``text`` and ``tip`` given as callables follow language changes."""
-        action = QAction(self)
-        if callable(text):
-            self._translated(action.setText, text)
-        else:
-            action.setText(text)
-        action.setObjectName(name)
-        if shortcut is not None:
-            if isinstance(shortcut, list):
-                action.setShortcuts(shortcut)
-            elif isinstance(shortcut, QKeySequence.StandardKey):
-                action.setShortcuts(shortcut)
-            else:
-                action.setShortcut(QKeySequence(shortcut))
-        if callable(tip):
-            self._translated(action.setStatusTip, tip)
-            self._translated(action.setToolTip, tip)
-        elif tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        if slot is not None:
-            action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        key = QKeySequence.StandardKey
-        self.new_action = self._action("newAction", lambda: self.tr("&New plan"), self.files.new_plan, key.New)
-        self.open_action = self._action("openAction", lambda: self.tr("&Open…"), self.files.open_plan, key.Open)
-        self.save_action = self._action("saveAction", lambda: self.tr("&Save"), self.files.save, key.Save)
-        self.save_as_action = self._action(
-            "saveAsAction", lambda: self.tr("Save &As…"), self.files.save_as, QKeySequence("Ctrl+Shift+S")
-        )
-        self.export_action = self._action(
-            "exportAction", lambda: self.tr("&Export…"), self.files.export, QKeySequence("Ctrl+E"),
-            lambda: self.tr("Export the plan as a map, table, GIS layer or report"),
-        )
-        self.compare_action = self._action(
-            "compareAction", lambda: self.tr("&Compare with…"), self.data.compare_with, None,
-            lambda: self.tr("Compare this plan with another plan file"),
-        )
-        self.import_conditions_action = self._action(
-            "importConditionsAction", lambda: self.tr("Import &local conditions (CSV)…"),
-            self.data.import_conditions, None,
-            lambda: self.tr("Add your own local-condition facts: region, condition, value, source"),
-        )
-        self.import_statistics_action = self._action(
-            "importStatisticsAction", lambda: self.tr("Import &statistics (CSV)…"),
-            self.data.import_statistics, None,
-            lambda: self.tr("A region × industry table: fit then uses location quotients and relatedness"),
-        )
-        self.explain_fit_action = self._action(
-            "explainFitAction", lambda: self.tr("&Why this fit?"), self.explain_current_fit,
-            QKeySequence("Ctrl+I"),
-            lambda: self.tr("Explain the fit of the chosen industry in the selected region"),
-        )
-        self.quit_action = self._action("quitAction", lambda: self.tr("&Quit"), self.close, key.Quit)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-
-        stack = self.document.undo_stack
-        self.undo_action = stack.createUndoAction(self)
-        self.undo_action.setObjectName("undoAction")
-        self.undo_action.setShortcuts(key.Undo)
-        self.redo_action = stack.createRedoAction(self)
-        self.redo_action.setObjectName("redoAction")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.addAction(self.undo_action)
-        self.addAction(self.redo_action)
-        # The stack fixes its "Undo" prefix when it makes the action, in the language of
-        # that moment; connected after the stack's own slots, these re-set the text in the
-        # language installed now, on every change of the command and on a language switch.
-        stack.undoTextChanged.connect(self._retitle_undo_actions)
-        stack.redoTextChanged.connect(self._retitle_undo_actions)
-        self._retranslators.append(self._retitle_undo_actions)
-        self._retitle_undo_actions()
-        self.rename_action = self._action("renameAction", lambda: self.tr("Re&name plan…"), self.rename_plan)
-
-        self.lead_action = self._action(
-            "assignLeadAction", lambda: self.tr("Assign as &lead"),
-            lambda: self.assign_to_selection(self.catalog_panel.current_industry(), "lead"),
-            QKeySequence("Ctrl+L"),
-        )
-        self.support_action = self._action(
-            "assignSupportAction", lambda: self.tr("Assign as &support"),
-            lambda: self.assign_to_selection(self.catalog_panel.current_industry(), "support"),
-            QKeySequence("Ctrl+Shift+L"),
-        )
-        self.unassign_action = self._action(
-            "unassignAction", lambda: self.tr("&Remove industry from selection"),
-            lambda: self.unassign_from_selection(self.catalog_panel.current_industry()),
-            QKeySequence("Ctrl+Shift+Backspace"),
-        )
-        self.clear_selection_action = self._action(
-            "clearSelectionAction", lambda: self.tr("&Clear selection"), self.selection.clear,
-            QKeySequence("Ctrl+Shift+A"),
-        )
-        self.go_to_region_action = self._action(
-            "goToRegionAction", lambda: self.tr("&Go to region…"), self.go_to_region, QKeySequence("Ctrl+G"),
-            lambda: self.tr("Select a region by its name or code (the keyboard way to pick regions)"),
-        )
-        self.focus_map_action = self._action(
-            "focusMapAction", lambda: self.tr("Focus the &map"), lambda: self.canvas.setFocus(),
-            QKeySequence("F6"), lambda: self.tr("Keys on the map: arrows pan, + and - zoom, Home resets"),
-        )
-        self.find_industry_action = self._action(
-            "findIndustryAction", lambda: self.tr("&Find industry"), self._focus_industry_search, key.Find
-        )
-        self.filter_assignments_action = self._action(
-            "filterAssignmentsAction", lambda: self.tr("Filter &assignments"),
-            self._focus_assignments_filter, QKeySequence("Ctrl+Shift+F"),
-        )
-
-        self.reset_view_action = self._action(
-            "resetViewAction", lambda: self.tr("&Reset view"), lambda: self.canvas.reset_view(),
-            QKeySequence("Ctrl+0"), lambda: self.tr("Show the whole country"),
-        )
-        self.zoom_in_action = self._action(
-            "zoomInAction", lambda: self.tr("Zoom &in"), lambda: self.canvas.zoom(1.5), key.ZoomIn
-        )
-        self.zoom_out_action = self._action(
-            "zoomOutAction", lambda: self.tr("Zoom &out"), lambda: self.canvas.zoom(1 / 1.5), key.ZoomOut
-        )
-
-        self.level_group = QActionGroup(self)
-        self.level_actions: dict[str, QAction] = {}
-        for number, level in enumerate(LEVELS, start=1):
-            action = self._action(
-                f"level{level.title()}Action", lambda level=level: dialogs.level_name(level).title(),
-                lambda level=level: self.request_level(level), QKeySequence(f"Ctrl+{number}"),
-            )
-            action.setCheckable(True)
-            self.level_group.addAction(action)
-            self.level_actions[level] = action
-
-        self.colour_group = QActionGroup(self)
-        self.colour_actions: dict[str, QAction] = {}
-        for number, mode in enumerate(COLOUR_MODES, start=1):
-            action = self._action(
-                f"colourBy{mode.title()}Action", lambda mode=mode: self._colour_mode_name(mode),
-                lambda mode=mode: self.set_colour_mode(mode), QKeySequence(f"Ctrl+Alt+{number}"),
-            )
-            action.setCheckable(True)
-            self.colour_group.addAction(action)
-            self.colour_actions[mode] = action
-        self.colour_actions["count"].setChecked(True)
-
-        self.about_action = self._action("aboutAction", lambda: self.tr("&About Cluster Planner"), self.about)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.help_action = self._action(
-            "helpAction", lambda: self.tr("Cluster Planner &Help"), self.show_help, key.HelpContents
-        )
-
-        # Language and theme: the names of the languages are written in themselves.
-        self.language_group = QActionGroup(self)
-        self.language_actions: dict[str, QAction] = {}
-        for choice, text in (
-            ("system", lambda: self.tr("&System language")), ("zh", lambda: "中文（简体）"), ("en", lambda: "English")
-        ):
-            action = self._action(
-                f"language{choice.title()}Action", text, lambda choice=choice: self.set_language(choice)
-            )
-            action.setCheckable(True)
-            self.language_group.addAction(action)
-            self.language_actions[choice] = action
-        self.language_actions[self.settings.language()].setChecked(True)
-        self.theme_group = QActionGroup(self)
-        self.theme_actions: dict[str, QAction] = {}
-        for choice, text in (
-            ("system", lambda: self.tr("Follow the &system")),
-            ("light", lambda: self.tr("&Light")),
-            ("dark", lambda: self.tr("&Dark")),
-        ):
-            action = self._action(f"theme{choice.title()}Action", text, lambda choice=choice: self.set_theme(choice))
-            action.setCheckable(True)
-            self.theme_group.addAction(action)
-            self.theme_actions[choice] = action
-        self.theme_actions[self.settings.theme()].setChecked(True)
-
-    def _colour_mode_name(self, mode: str) -> str:
-        return {
-            "count": self.tr("Number of industries"),
-            "industry": self.tr("Chosen industry"),
-            "severity": self.tr("Flag severity"),
-        }[mode]
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("")
-        self._translated(file_menu.setTitle, lambda: self.tr("&File"))
-        file_menu.setObjectName("fileMenu")
-        file_menu.addAction(self.new_action)
-        file_menu.addAction(self.open_action)
-        self.recent_menu = QMenu(self)
-        self._translated(self.recent_menu.setTitle, lambda: self.tr("Open &Recent"))
-        self.recent_menu.setObjectName("recentMenu")
-        self.recent_menu.aboutToShow.connect(self.files._fill_recent_menu)
-        file_menu.addMenu(self.recent_menu)
-        file_menu.addAction(self.save_action)
-        file_menu.addAction(self.save_as_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_action)
-        file_menu.addAction(self.compare_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.import_conditions_action)
-        file_menu.addAction(self.import_statistics_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        self.edit_menu = bar.addMenu("")
-        self._translated(self.edit_menu.setTitle, lambda: self.tr("&Edit"))
-        self.edit_menu.setObjectName("editMenu")
-        self.edit_menu.addAction(self.undo_action)
-        self.edit_menu.addAction(self.redo_action)
-        self.edit_menu.addSeparator()
-        self.edit_menu.addAction(self.rename_action)
-        self.edit_menu.addAction(self.go_to_region_action)
-        self.edit_menu.addAction(self.clear_selection_action)
-        self.edit_menu.addAction(self.find_industry_action)
-        self.edit_menu.addAction(self.filter_assignments_action)
-
-        plan_menu = bar.addMenu("")
-        self._translated(plan_menu.setTitle, lambda: self.tr("&Plan"))
-        plan_menu.setObjectName("planMenu")
-        plan_menu.addAction(self.lead_action)
-        plan_menu.addAction(self.support_action)
-        plan_menu.addAction(self.unassign_action)
-        plan_menu.addSeparator()
-        plan_menu.addAction(self.explain_fit_action)
-
-        view_menu = bar.addMenu("")
-        self._translated(view_menu.setTitle, lambda: self.tr("&View"))
-        view_menu.setObjectName("viewMenu")
-        level_menu = view_menu.addMenu("")
-        self._translated(level_menu.setTitle, lambda: self.tr("&Level"))
-        for action in self.level_actions.values():
-            level_menu.addAction(action)
-        colour_menu = view_menu.addMenu("")
-        self._translated(colour_menu.setTitle, lambda: self.tr("&Colour by"))
-        for action in self.colour_actions.values():
-            colour_menu.addAction(action)
-        view_menu.addSeparator()
-        view_menu.addAction(self.focus_map_action)
-        view_menu.addAction(self.reset_view_action)
-        view_menu.addAction(self.zoom_in_action)
-        view_menu.addAction(self.zoom_out_action)
-        view_menu.addSeparator()
-        for dock in (self.selection_dock, self.assignments_dock, self.flags_dock, self.conditions_dock):
-            view_menu.addAction(dock.toggleViewAction())
-        view_menu.addSeparator()
-        self.language_menu = view_menu.addMenu("")
-        self.language_menu.setObjectName("languageMenu")
-        self._translated(self.language_menu.setTitle, lambda: self.tr("Lan&guage"))
-        for action in self.language_actions.values():
-            self.language_menu.addAction(action)
-        self.theme_menu = view_menu.addMenu("")
-        self.theme_menu.setObjectName("themeMenu")
-        self._translated(self.theme_menu.setTitle, lambda: self.tr("&Theme"))
-        for action in self.theme_actions.values():
-            self.theme_menu.addAction(action)
-
-        help_menu = bar.addMenu("")
-        self._translated(help_menu.setTitle, lambda: self.tr("&Help"))
-        help_menu.setObjectName("helpMenu")
-        help_menu.addAction(self.help_action)
-        help_menu.addAction(self.about_action)
-
-    def _build_toolbar(self) -> None:
-        toolbar = QToolBar(self)
-        self._translated(toolbar.setWindowTitle, lambda: self.tr("Map"))
-        toolbar.setObjectName("mapToolBar")
-        toolbar.setIconSize(QSize(16, 16))
-        self.addToolBar(toolbar)
-        level_label = QLabel()
-        self._translated(level_label.setText, lambda: self.tr(" Level: "))
-        toolbar.addWidget(level_label)
-        self.level_combo = QComboBox()
-        self.level_combo.setObjectName("levelCombo")
-        for level in LEVELS:
-            self.level_combo.addItem(dialogs.level_name(level).title(), level)
-        self.level_combo.activated.connect(
-            lambda index: self.request_level(self.level_combo.itemData(index))
-        )
-        toolbar.addWidget(self.level_combo)
-        toolbar.addSeparator()
-        colour_label = QLabel()
-        self._translated(colour_label.setText, lambda: self.tr(" Colour by: "))
-        toolbar.addWidget(colour_label)
-        self.colour_combo = QComboBox()
-        self.colour_combo.setObjectName("colourCombo")
-        for mode in COLOUR_MODES:
-            self.colour_combo.addItem(self._colour_mode_name(mode), mode)
-        self.colour_combo.activated.connect(
-            lambda index: self.set_colour_mode(self.colour_combo.itemData(index))
-        )
-        toolbar.addWidget(self.colour_combo)
-        self.industry_combo = QComboBox()
-        self.industry_combo.setObjectName("colourIndustryCombo")
-        self._translated(self.industry_combo.setToolTip, lambda: self.tr("The industry the map shows"))
-        self.industry_combo.setMinimumContentsLength(18)
-        self.industry_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        for industry in self.catalog.industries:
-            self.industry_combo.addItem(industry.name_en, industry.id)
-        self.industry_combo.activated.connect(
-            lambda index: self.set_colour_industry(self.industry_combo.itemData(index))
-        )
-        self.session.set_colour_industry(str(self.industry_combo.itemData(0) or ""))
-        toolbar.addWidget(self.industry_combo)
-        toolbar.addSeparator()
-        toolbar.addAction(self.reset_view_action)
-        toolbar.addAction(self.zoom_in_action)
-        toolbar.addAction(self.zoom_out_action)
-        self._name_toolbar_items()
-        self._sync_colour_widgets()
-
-    def _name_toolbar_items(self) -> None:
-        """Level, colour mode and industry names in the active language (other one as tooltip)."""
-        from cluster_planner.qt.i18n import current_language, other_language
-
-        for index in range(self.level_combo.count()):
-            self.level_combo.setItemText(index, dialogs.level_name(self.level_combo.itemData(index)).title())
-        for index in range(self.colour_combo.count()):
-            self.colour_combo.setItemText(index, self._colour_mode_name(self.colour_combo.itemData(index)))
-        language = current_language()
-        for index in range(self.industry_combo.count()):
-            industry = self.catalog.by_id.get(self.industry_combo.itemData(index))
-            if industry is None:
-                continue
-            names = {"zh": industry.name_zh, "en": industry.name_en}
-            self.industry_combo.setItemText(index, names[language])
-            self.industry_combo.setItemData(index, names[other_language(language)], Qt.ItemDataRole.ToolTipRole)
-
-    def _retitle_undo_actions(self, *_args: Any) -> None:
-        stack = self.document.undo_stack
-        undo, redo = stack.undoText(), stack.redoText()
-        self.undo_action.setText(self.tr("&Undo %1").replace("%1", undo) if undo else self.tr("&Undo"))
-        self.redo_action.setText(self.tr("&Redo %1").replace("%1", redo) if redo else self.tr("&Redo"))
-
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "counts_label"):
             self.retranslate_ui()
@@ -603,7 +246,7 @@ class MainWindow(QMainWindow):
         self.document.retranslate_commands()
         for retranslate in self._retranslators:
             retranslate()
-        self._name_toolbar_items()
+        self.menus.name_toolbar_items()
         self.assignments_model.retranslate()
         self._update_title()
         self._update_counts()
@@ -632,11 +275,13 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         document = self.document
         document.undo_stack.cleanChanged.connect(self._on_clean_changed)
-        document.planReplaced.connect(self._update_title)
         document.planEdited.connect(self._on_plan_edited)
         document.analysisUpdated.connect(self._on_analysis_updated)
         document.pathChanged.connect(self._update_title)
         self.selection.changed.connect(self._on_selection_changed)
+        self.levels.busy.connect(self._on_level_busy)
+        self.levels.idle.connect(self._on_levels_idle)
+        self.levels.failed.connect(self._on_level_failed)
         self.canvas.selectionRequested.connect(self.selection.apply)
         self.canvas.regionHovered.connect(self._on_region_hovered)
         self.canvas.regionActivated.connect(self._on_region_activated)
@@ -652,19 +297,14 @@ class MainWindow(QMainWindow):
         self.conditions_panel.explainRequested.connect(self.show_fit_dialog)
         self.catalog_panel.currentIndustryChanged.connect(lambda _id: self.conditions_panel.update_buttons())
         # "Why this fit?" is one click away from an assignment row and from a flag.
-        self.assignments_table.doubleClicked.connect(self._on_assignment_double_clicked)
-        for table in (self.assignments_table, self.flags_panel.table):
-            table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.assignments_table.customContextMenuRequested.connect(self._assignment_context_menu)
-        self.flags_panel.table.customContextMenuRequested.connect(self._flag_context_menu)
+        self.fits.connect_tables()
 
     # ------------------------------------------------------------------ start-up and levels
     def start(self) -> None:
         """Load the shared data and the last-used level, then show the empty plan on the map."""
         if not self._shared_loaded:
             self._load_shared_data()
-        level = self.document.level
-        self.with_level_data(level, lambda data: self._install(Plan(level=level), data, None))
+        self.with_level_data(self.session.level, lambda data: self.session.new(data=data))
 
     def _load_shared_data(self) -> None:
         """The sea line and the ecosystem cities; the map still works without them."""
@@ -689,75 +329,45 @@ class MainWindow(QMainWindow):
 
     def with_level_data(self, level: str, then: Callable[[LevelData], None]) -> None:
         """Call ``then(level_data)`` once ``level``'s data is loaded (now, or from a worker)."""
-        cached = self._level_cache.get(level)
-        if cached is not None:
-            then(cached)
-            return
-        self._level_callbacks.setdefault(level, []).append(then)
-        if level in self._loaders:
-            return
-        if level != "county":
-            try:
-                data = load_level_data(level, self.catalog)
-            except InputError as error:
-                self._on_level_failed(level, error.one_line())
-                return
-            self._on_level_loaded(level, data)
-            return
-        loader = _LevelLoader(level, self.catalog, self)
-        loader.loaded.connect(lambda data, level=level: self._on_level_loaded(level, data))
-        loader.failed.connect(lambda message, level=level: self._on_level_failed(level, message))
-        loader.finished.connect(lambda level=level: self._loaders.pop(level, None))
-        self._loaders[level] = loader
+        self.levels.with_level_data(level, then)
+
+    def _on_level_busy(self, level: str) -> None:
         self.progress.show()
         self.statusBar().showMessage(
             self.tr("Loading the {level} layer…").format(level=dialogs.level_name(level))
         )
         self._set_level_widgets_enabled(False)
-        loader.start()
 
-    def _on_level_loaded(self, level: str, data: LevelData) -> None:
-        self._level_cache[level] = data
-        # The loader has delivered; its thread may not have returned yet, so stop waiting
-        # for it here (the window owns the QThread, which keeps it alive until it ends).
-        self._loaders.pop(level, None)
-        self._finish_loading()
-        for callback in self._level_callbacks.pop(level, []):
-            callback(data)
+    def _on_levels_idle(self) -> None:
+        self.progress.hide()
+        self.statusBar().clearMessage()
+        self._set_level_widgets_enabled(True)
 
     def _on_level_failed(self, level: str, message: str) -> None:
-        self._level_callbacks.pop(level, None)
-        self._loaders.pop(level, None)
-        self._finish_loading()
         self._sync_level_widgets()
         dialogs.show_error(self, self.tr("Cannot load the {level} layer").format(
             level=dialogs.level_name(level)), message)
-
-    def _finish_loading(self) -> None:
-        if not self._loaders or all(loader.isFinished() for loader in self._loaders.values()):
-            self.progress.hide()
-            self.statusBar().clearMessage()
-            self._set_level_widgets_enabled(True)
 
     def _set_level_widgets_enabled(self, enabled: bool) -> None:
         self.level_combo.setEnabled(enabled)
         for action in self.level_actions.values():
             action.setEnabled(enabled)
 
-    def _install(self, plan: Plan, data: LevelData, path: Path | None) -> None:
-        """Show ``plan`` on ``data``'s layer (switching the map's layer if needed)."""
-        layer_changed = self.document.level_data is not data
+    def _on_plan_replaced(self) -> None:
+        """Another plan is open: show its layer (before anything recolours the map)."""
+        layer = self.session.layer
+        if layer is not self._shown_layer:
+            self._shown_layer = layer
+            self.canvas.set_layer(layer, self._sea_line, self._cities)
         compare_dialog = self.data.compare_dialog
         if compare_dialog is not None and compare_dialog.isVisible():
             compare_dialog.reject()  # it compared the plan being replaced
-        if layer_changed:
-            self.canvas.set_layer(data.layer, self._sea_line, self._cities)
-        self.document.set_plan(plan, data, path)
-        self.settings.set_last_level(data.level)
+        self.settings.set_last_level(self.session.level)
         self._sync_level_widgets()
+        self._update_title()
         self._update_actions()
         self._update_counts()
-        self.levelReady.emit(data.level)
+        self.levelReady.emit(self.session.level)
 
     def request_level(self, level: str) -> None:
         """Switch the map to ``level`` (a plan has one level: see the module docstring)."""
@@ -773,8 +383,8 @@ class MainWindow(QMainWindow):
                 self._sync_level_widgets()
                 return
         self.files._discard_recovery()
-        name = self.document.plan.name if pristine else Plan().name
-        self.with_level_data(level, lambda data: self._install(Plan(name=name, level=level), data, None))
+        name = self.session.plan.name if pristine else None
+        self.with_level_data(level, lambda data: self.session.new(level, name, data))
 
     def _sync_level_widgets(self) -> None:
         level = self.document.level
@@ -981,7 +591,6 @@ class MainWindow(QMainWindow):
             lines.append(f"⚑ {severity_name(flag.severity)}: {' '.join(message.split())}")
         return "\n".join(lines)
 
-    # ------------------------------------------------------------------ files
     @property
     def comparison(self) -> Any:
         """The core ``PlanDiff`` the map shows, or ``None``."""
@@ -1030,74 +639,11 @@ class MainWindow(QMainWindow):
     def import_report(self) -> Any:
         return self.data.import_report
 
-    # ------------------------------------------------------------------ fit and local conditions
+    # ------------------------------------------------------------------ fit (see FitController)
     def show_fit_dialog(self, region: str, industry: str) -> Any:
         """Open (or bring up) the "Why this fit?" dialog for ``industry`` in ``region``."""
-        from cluster_planner.qt.fit_dialog import FitDialog
+        return self.fits.show_fit_dialog(region, industry)
 
-        if self._fit_dialog is None:
-            self._fit_dialog = FitDialog(self.document, self)
-            self._fit_dialog.assignRequested.connect(self._assign_suggestion)
-        self._fit_dialog.show_fit(region, industry)
-        return self._fit_dialog
-
-    def explain_current_fit(self) -> None:
-        """Explain the chosen industry in the first selected region."""
-        codes = self.selection.codes
-        industry = self.catalog_panel.current_industry()
-        if codes and industry:
-            self.show_fit_dialog(codes[0], industry)
-        else:
-            self.statusBar().showMessage(self.tr("Select a region and an industry first"), 4000)
-
-    def _assign_suggestion(self, region: str, industry: str) -> None:
-        plan = self.document.plan
-        if plan.get(region, industry) is None:
-            self.document.push(plan.assign_industry(region, industry, "lead"))
-
-    def _assignment_key(self, index: Any) -> tuple[str, str] | None:
-        key = self.assignments_proxy.data(index, KEY_ROLE) if index.isValid() else None
-        return tuple(key) if key else None
-
-    def _on_assignment_double_clicked(self, index: Any) -> None:
-        from cluster_planner.qt.assignments_model import COLUMNS as ASSIGNMENT_COLUMNS
-
-        key = self._assignment_key(index)
-        if key and ASSIGNMENT_COLUMNS[index.column()] != "note":  # the note column edits
-            self.show_fit_dialog(*key)
-
-    def _assignment_context_menu(self, position: Any) -> None:
-        key = self._assignment_key(self.assignments_table.indexAt(position))
-        if key:
-            self._fit_menu([key], self.assignments_table.viewport().mapToGlobal(position))
-
-    def _flag_context_menu(self, position: Any) -> None:
-        table = self.flags_panel.table
-        index = table.indexAt(position)
-        if not index.isValid():
-            return
-        table.selectRow(index.row())
-        flag = self.flags_panel.selected_flag()
-        if flag is None or not flag.industry:
-            return
-        keys = [(region, flag.industry) for region in flag.regions[:8]]
-        self._fit_menu(keys, table.viewport().mapToGlobal(position))
-
-    def _fit_menu(self, keys: list[tuple[str, str]], global_position: Any) -> None:
-        menu = QMenu(self)
-        menu.setObjectName("fitMenu")
-        for region, industry in keys:
-            action = menu.addAction(
-                self.tr("Why this fit? {industry} in {region}").format(
-                    industry=self.document.industry_label(industry), region=self.document.region_label(region)
-                )
-            )
-            action.triggered.connect(
-                lambda _checked=False, region=region, industry=industry: self.show_fit_dialog(region, industry)
-            )
-        menu.popup(global_position)
-
-    # ------------------------------------------------------------------ autosave
     # ------------------------------------------------------------------ misc
     def go_to_region(self, text: str | None = None) -> bool:
         """Select a region by name or code (asked in a dialog when ``text`` is None) and zoom to it."""
@@ -1189,8 +735,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
-        for loader in list(self._loaders.values()):
-            loader.wait()
+        self.levels.wait()
         self.files.autosave_timer.stop()
         self.files._discard_recovery()
         self.settings.set_window_geometry(self.saveGeometry())

@@ -629,6 +629,17 @@ autosaved {when} — {source}</source>
     </message>
 </context>
 <context>
+    <name>FitController</name>
+    <message>
+        <source>Select a region and an industry first</source>
+        <translation>请先选择地区和产业</translation>
+    </message>
+    <message>
+        <source>Why this fit? {industry} in {region}</source>
+        <translation>为什么是这个适配度？{region}的{industry}</translation>
+    </message>
+</context>
+<context>
     <name>FitDialog</name>
     <message>
         <source>Why this fit? {industry} in {region}</source>
@@ -882,6 +893,230 @@ autosaved {when} — {source}</source>
         <translation>当地条件</translation>
     </message>
     <message>
+        <source>Loading the {level} layer…</source>
+        <translation>正在加载{level}图层……</translation>
+    </message>
+    <message>
+        <source>Cannot load the {level} layer</source>
+        <translation>无法加载{level}图层</translation>
+    </message>
+    <message>
+        <source>Select regions and an industry first</source>
+        <translation>请先选择地区和产业</translation>
+    </message>
+    <message>
+        <source>Rename plan</source>
+        <translation>重命名规划</translation>
+    </message>
+    <message>
+        <source>Plan name:</source>
+        <translation>规划名称：</translation>
+    </message>
+    <message>
+        <source>{region} ({code}) · 1 industry</source>
+        <translation>{region}（{code}）· 1 个产业</translation>
+    </message>
+    <message numerus="yes">
+        <source>{region} ({code}) · %n industries</source>
+        <translation>
+            <numerusform>{region}（{code}）· %n 个产业</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{name}[*] — Cluster Planner</source>
+        <translation>{name}[*] — 产业集群规划器</translation>
+    </message>
+    <message>
+        <source>1 assignment</source>
+        <translation>1 项产业布局</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n assignments</source>
+        <translation>
+            <numerusform>%n 项产业布局</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> in 1 region</source>
+        <translation>，涉及 1 个地区</translation>
+    </message>
+    <message numerus="yes">
+        <source> in %n regions</source>
+        <translation>
+            <numerusform>，涉及 %n 个地区</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · {flags} flags</source>
+        <translation> · {flags} 个问题</translation>
+    </message>
+    <message>
+        <source> · homogeneity {index:.2f}</source>
+        <translation> · 同质化指数 {index:.2f}</translation>
+    </message>
+    <message>
+        <source>{industry}: lead</source>
+        <translation>{industry}：主导</translation>
+    </message>
+    <message>
+        <source>Support</source>
+        <translation>配套</translation>
+    </message>
+    <message>
+        <source>Not chosen</source>
+        <translation>未选择</translation>
+    </message>
+    <message>
+        <source>No flag</source>
+        <translation>无问题</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Only in the other plan</source>
+        <translation>仅在另一规划中</translation>
+    </message>
+    <message>
+        <source>Only in this plan</source>
+        <translation>仅在本规划中</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>有变化</translation>
+    </message>
+    <message>
+        <source>Same</source>
+        <translation>相同</translation>
+    </message>
+    <message>
+        <source>No industry</source>
+        <translation>无产业</translation>
+    </message>
+    <message>
+        <source>1 industry</source>
+        <translation>1 个产业</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n industries</source>
+        <translation>
+            <numerusform>%n 个产业</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{low}–{high} industries</source>
+        <translation>{low}–{high} 个产业</translation>
+    </message>
+    <message>
+        <source>Code {code}</source>
+        <translation>代码 {code}</translation>
+    </message>
+    <message>
+        <source>, fit {fit:.2f}</source>
+        <translation>，适配度 {fit:.2f}</translation>
+    </message>
+    <message>
+        <source>No region matches “{text}”</source>
+        <translation>没有与“{text}”匹配的地区</translation>
+    </message>
+</context>
+<context>
+    <name>MapCanvas</name>
+    <message>
+        <source>Click a region to select it; Ctrl+click adds or removes it; Shift+drag selects the regions in a box (Ctrl+Shift+drag adds them); drag to pan; wheel to zoom; Home shows the whole country; double-click opens a region.</source>
+        <translation>单击选择地区；Ctrl+单击追加或取消；Shift+拖动框选地区（Ctrl+Shift+拖动追加）；拖动平移；滚轮缩放；Home 显示全国；双击打开地区。</translation>
+    </message>
+    <message>
+        <source>Map of regions</source>
+        <translation>地区地图</translation>
+    </message>
+</context>
+<context>
+    <name>Pillar</name>
+    <message>
+        <source>Traditional industries</source>
+        <translation>传统产业</translation>
+    </message>
+    <message>
+        <source>Emerging industries</source>
+        <translation>新兴产业</translation>
+    </message>
+    <message>
+        <source>Future industries</source>
+        <translation>未来产业</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>服务业</translation>
+    </message>
+    <message>
+        <source>Infrastructure</source>
+        <translation>基础设施</translation>
+    </message>
+</context>
+<context>
+    <name>PlanDocument</name>
+    <message>
+        <source>Untitled plan</source>
+        <translation>未命名规划</translation>
+    </message>
+</context>
+<context>
+    <name>RegionPanel</name>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Clear the selection (Esc on the map)</source>
+        <translation>清除选择（在地图上按 Esc）</translation>
+    </message>
+    <message>
+        <source>{name} ({code}) · 1 industry</source>
+        <translation>{name}（{code}）· 1 个产业</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name} ({code}) · %n industries</source>
+        <translation>
+            <numerusform>{name}（{code}）· %n 个产业</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No region selected: click the map (Ctrl+click adds)</source>
+        <translation>未选择地区：请单击地图（Ctrl+单击追加）</translation>
+    </message>
+    <message>
+        <source>{count} selected</source>
+        <translation>已选 {count} 个</translation>
+    </message>
+</context>
+<context>
+    <name>Severity</name>
+    <message>
+        <source>info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
         <source>&amp;New plan</source>
         <translation>新建规划(&amp;N)</translation>
     </message>
@@ -940,14 +1175,6 @@ autosaved {when} — {source}</source>
     <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>&amp;Undo</source>
-        <translation>撤销(&amp;U)</translation>
-    </message>
-    <message>
-        <source>&amp;Redo</source>
-        <translation>重做(&amp;R)</translation>
     </message>
     <message>
         <source>Re&amp;name plan…</source>
@@ -1106,237 +1333,16 @@ autosaved {when} — {source}</source>
         <translation>撤销(&amp;U) %1</translation>
     </message>
     <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
         <source>&amp;Redo %1</source>
         <translation>重做(&amp;R) %1</translation>
     </message>
     <message>
-        <source>Loading the {level} layer…</source>
-        <translation>正在加载{level}图层……</translation>
-    </message>
-    <message>
-        <source>Cannot load the {level} layer</source>
-        <translation>无法加载{level}图层</translation>
-    </message>
-    <message>
-        <source>Select regions and an industry first</source>
-        <translation>请先选择地区和产业</translation>
-    </message>
-    <message>
-        <source>Rename plan</source>
-        <translation>重命名规划</translation>
-    </message>
-    <message>
-        <source>Plan name:</source>
-        <translation>规划名称：</translation>
-    </message>
-    <message>
-        <source>{region} ({code}) · 1 industry</source>
-        <translation>{region}（{code}）· 1 个产业</translation>
-    </message>
-    <message numerus="yes">
-        <source>{region} ({code}) · %n industries</source>
-        <translation>
-            <numerusform>{region}（{code}）· %n 个产业</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>{name}[*] — Cluster Planner</source>
-        <translation>{name}[*] — 产业集群规划器</translation>
-    </message>
-    <message>
-        <source>1 assignment</source>
-        <translation>1 项产业布局</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n assignments</source>
-        <translation>
-            <numerusform>%n 项产业布局</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source> in 1 region</source>
-        <translation>，涉及 1 个地区</translation>
-    </message>
-    <message numerus="yes">
-        <source> in %n regions</source>
-        <translation>
-            <numerusform>，涉及 %n 个地区</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source> · {flags} flags</source>
-        <translation> · {flags} 个问题</translation>
-    </message>
-    <message>
-        <source> · homogeneity {index:.2f}</source>
-        <translation> · 同质化指数 {index:.2f}</translation>
-    </message>
-    <message>
-        <source>{industry}: lead</source>
-        <translation>{industry}：主导</translation>
-    </message>
-    <message>
-        <source>Support</source>
-        <translation>配套</translation>
-    </message>
-    <message>
-        <source>Not chosen</source>
-        <translation>未选择</translation>
-    </message>
-    <message>
-        <source>No flag</source>
-        <translation>无问题</translation>
-    </message>
-    <message>
-        <source>Info</source>
-        <translation>提示</translation>
-    </message>
-    <message>
-        <source>Warning</source>
-        <translation>警告</translation>
-    </message>
-    <message>
-        <source>Error</source>
-        <translation>错误</translation>
-    </message>
-    <message>
-        <source>Only in the other plan</source>
-        <translation>仅在另一规划中</translation>
-    </message>
-    <message>
-        <source>Only in this plan</source>
-        <translation>仅在本规划中</translation>
-    </message>
-    <message>
-        <source>Changed</source>
-        <translation>有变化</translation>
-    </message>
-    <message>
-        <source>Same</source>
-        <translation>相同</translation>
-    </message>
-    <message>
-        <source>No industry</source>
-        <translation>无产业</translation>
-    </message>
-    <message>
-        <source>1 industry</source>
-        <translation>1 个产业</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n industries</source>
-        <translation>
-            <numerusform>%n 个产业</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>{low}–{high} industries</source>
-        <translation>{low}–{high} 个产业</translation>
-    </message>
-    <message>
-        <source>Code {code}</source>
-        <translation>代码 {code}</translation>
-    </message>
-    <message>
-        <source>, fit {fit:.2f}</source>
-        <translation>，适配度 {fit:.2f}</translation>
-    </message>
-    <message>
-        <source>Select a region and an industry first</source>
-        <translation>请先选择地区和产业</translation>
-    </message>
-    <message>
-        <source>Why this fit? {industry} in {region}</source>
-        <translation>为什么是这个适配度？{region}的{industry}</translation>
-    </message>
-    <message>
-        <source>No region matches “{text}”</source>
-        <translation>没有与“{text}”匹配的地区</translation>
-    </message>
-</context>
-<context>
-    <name>MapCanvas</name>
-    <message>
-        <source>Click a region to select it; Ctrl+click adds or removes it; Shift+drag selects the regions in a box (Ctrl+Shift+drag adds them); drag to pan; wheel to zoom; Home shows the whole country; double-click opens a region.</source>
-        <translation>单击选择地区；Ctrl+单击追加或取消；Shift+拖动框选地区（Ctrl+Shift+拖动追加）；拖动平移；滚轮缩放；Home 显示全国；双击打开地区。</translation>
-    </message>
-    <message>
-        <source>Map of regions</source>
-        <translation>地区地图</translation>
-    </message>
-</context>
-<context>
-    <name>Pillar</name>
-    <message>
-        <source>Traditional industries</source>
-        <translation>传统产业</translation>
-    </message>
-    <message>
-        <source>Emerging industries</source>
-        <translation>新兴产业</translation>
-    </message>
-    <message>
-        <source>Future industries</source>
-        <translation>未来产业</translation>
-    </message>
-    <message>
-        <source>Services</source>
-        <translation>服务业</translation>
-    </message>
-    <message>
-        <source>Infrastructure</source>
-        <translation>基础设施</translation>
-    </message>
-</context>
-<context>
-    <name>PlanDocument</name>
-    <message>
-        <source>Untitled plan</source>
-        <translation>未命名规划</translation>
-    </message>
-</context>
-<context>
-    <name>RegionPanel</name>
-    <message>
-        <source>Clear</source>
-        <translation>清除</translation>
-    </message>
-    <message>
-        <source>Clear the selection (Esc on the map)</source>
-        <translation>清除选择（在地图上按 Esc）</translation>
-    </message>
-    <message>
-        <source>{name} ({code}) · 1 industry</source>
-        <translation>{name}（{code}）· 1 个产业</translation>
-    </message>
-    <message numerus="yes">
-        <source>{name} ({code}) · %n industries</source>
-        <translation>
-            <numerusform>{name}（{code}）· %n 个产业</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>No region selected: click the map (Ctrl+click adds)</source>
-        <translation>未选择地区：请单击地图（Ctrl+单击追加）</translation>
-    </message>
-    <message>
-        <source>{count} selected</source>
-        <translation>已选 {count} 个</translation>
-    </message>
-</context>
-<context>
-    <name>Severity</name>
-    <message>
-        <source>info</source>
-        <translation>提示</translation>
-    </message>
-    <message>
-        <source>warning</source>
-        <translation>警告</translation>
-    </message>
-    <message>
-        <source>error</source>
-        <translation>错误</translation>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
     </message>
 </context>
 </TS>
