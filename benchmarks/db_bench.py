@@ -37,7 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from cluster_planner.core.plan import Assignment, Plan  # noqa: E402
+from cluster_planner.domain.plan import Assignment, Plan  # noqa: E402
 
 INDUSTRIES = ("rail-transit-equipment", "new-materials", "lithium-batteries",
               "new-energy-vehicles", "biomedicine", "artificial-intelligence",
@@ -66,7 +66,7 @@ def with_user_and_db(url: str, user: str | None, database: str) -> str:
 
 
 def county_plan(name: str, per_region: int = 5) -> Plan:
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.domain.regions import load_layer
 
     codes = sorted(load_layer("county").frame["adcode"])
     return Plan.from_assignments(
@@ -121,7 +121,7 @@ def push_changes(url: str, name: str) -> tuple[float, float]:
     """(push of 1% changed, pull) both measured; the pull gives the base of the push."""
     import psycopg
 
-    from cluster_planner.core.planfile import save_plan
+    from cluster_planner.io.planfile import save_plan
     from cluster_planner.store.sync import pull_plan, push_plan
 
     with tempfile.TemporaryDirectory() as folder:
@@ -166,7 +166,7 @@ def naive_push_changes(url: str, name: str) -> float:
 def naive_pull(url: str, name: str) -> float:
     import psycopg
 
-    from cluster_planner.core.planfile import save_plan
+    from cluster_planner.io.planfile import save_plan
 
     started = time.perf_counter()
     with psycopg.connect(url) as conn:

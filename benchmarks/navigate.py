@@ -44,8 +44,8 @@ class _Canvases:
     """The real canvas and the vector one, the same plan's colours on both."""
 
     def __init__(self, data):
-        from cluster_planner.core.cities import load_ecosystem_cities
-        from cluster_planner.core.regions import load_sea_line
+        from cluster_planner.domain.cities import load_ecosystem_cities
+        from cluster_planner.domain.regions import load_sea_line
         from cluster_planner.qt.map_canvas import MapCanvas
         from cluster_planner.render.colouring import colour_by_count
 

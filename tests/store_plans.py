@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 
-from cluster_planner.core.plan import Assignment, Plan
+from cluster_planner.domain.plan import Assignment, Plan
 
 INDUSTRIES = ("rail-transit-equipment", "new-materials", "lithium-batteries",
               "new-energy-vehicles", "biomedicine", "artificial-intelligence",
@@ -24,7 +24,7 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
 def prefecture_plan(name: str = "National draft", per_province: int = 1) -> Plan:
     """``per_province`` prefectures of every mainland province, each taking two industries."""
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.domain.regions import load_layer
 
     frame = load_layer("prefecture").frame
     assignments = []
@@ -39,7 +39,7 @@ def prefecture_plan(name: str = "National draft", per_province: int = 1) -> Plan
 
 def county_plan(name: str = "County draft", per_region: int = 5) -> Plan:
     """Every county taking ``per_region`` industries (about 14,000 assignments at 5)."""
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.domain.regions import load_layer
 
     codes = sorted(load_layer("county").frame["adcode"])
     assignments = [

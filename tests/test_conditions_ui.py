@@ -156,12 +156,12 @@ def test_why_this_fit_says_what_is_unknown_and_which_list_would_settle_it(fresh)
     fresh.selection.apply([ZHUZHOU])
     fresh.catalog_panel.set_current_industry(SHIPBUILDING)
     fresh.conditions_panel.explain_button.click()
-    text = fresh._fit_dialog.browser.toPlainText()
+    text = fresh.fits.dialog.browser.toPlainText()
     assert "Fit 0.00 — unverified" in text
     assert "Unknown (no complete list says either way)" in text
     assert "Sea port or Inland waterway port" in text
     assert "Would be settled by:" in text and "major ports" in text.lower()
-    fresh._fit_dialog.close()
+    fresh.fits.dialog.close()
 
 
 def test_imported_statistics_feed_the_fit_and_the_status_bar(fresh, tmp_path):

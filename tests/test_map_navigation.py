@@ -17,8 +17,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QWheelEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from cluster_planner.core.cities import load_ecosystem_cities  # noqa: E402
-from cluster_planner.core.regions import load_layer, load_sea_line  # noqa: E402
+from cluster_planner.domain.cities import load_ecosystem_cities  # noqa: E402
+from cluster_planner.domain.regions import load_layer, load_sea_line  # noqa: E402
 from cluster_planner.qt.fonts import register_qt_font  # noqa: E402
 from cluster_planner.qt.map_canvas import MapCanvas  # noqa: E402
 from cluster_planner.render.colouring import colour_by_count  # noqa: E402

@@ -15,8 +15,8 @@ import pytest
 from conftest import COORDINATOR, as_role, province_role, with_database
 from store_plans import as_rows, prefecture_plan, rows_of, run_cli
 
-from cluster_planner.core.plan import Assignment, Plan
-from cluster_planner.core.planfile import load_plan, save_plan
+from cluster_planner.domain.plan import Assignment, Plan
+from cluster_planner.io.planfile import load_plan, save_plan
 
 pytestmark = pytest.mark.db
 

@@ -16,8 +16,8 @@ import pytest
 from conftest import COORDINATOR, as_role, province_role
 from store_plans import INDUSTRIES, as_rows, county_plan, prefecture_plan, rows_of
 
-from cluster_planner.core.plan import Assignment, Plan
-from cluster_planner.core.planfile import load_plan, save_plan
+from cluster_planner.domain.plan import Assignment, Plan
+from cluster_planner.io.planfile import load_plan, save_plan
 from cluster_planner.store.connection import ConnectionLost
 from cluster_planner.store.shared import ChangeListener, ConflictError, SharedPlan
 from cluster_planner.store.sync import push_plan

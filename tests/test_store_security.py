@@ -7,7 +7,7 @@ import pytest
 from conftest import COORDINATOR, MAINLAND_PROVINCES, as_role, province_role
 from store_plans import prefecture_plan
 
-from cluster_planner.core.plan import Assignment
+from cluster_planner.domain.plan import Assignment
 from cluster_planner.store.shared import RefusedError, SharedPlan
 from cluster_planner.store.sync import push_plan
 

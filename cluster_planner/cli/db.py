@@ -22,7 +22,7 @@ import sys
 from contextlib import contextmanager
 
 from cluster_planner.cli._output import add_format_argument, print_json
-from cluster_planner.core.errors import InputError
+from cluster_planner.domain.errors import InputError
 from cluster_planner.store.connection import (
     StoreError,
     connect,
@@ -123,8 +123,8 @@ def _grant(args) -> int:
 
 
 def _push(args) -> int:
-    from cluster_planner.core.catalog import load_catalog
-    from cluster_planner.core.planfile import load_plan, save_plan
+    from cluster_planner.domain.catalog import load_catalog
+    from cluster_planner.io.planfile import load_plan, save_plan
     from cluster_planner.store.sync import push, remember_changes
 
     plan = load_plan(args.plan, catalog=load_catalog())
@@ -152,7 +152,7 @@ def _push(args) -> int:
 
 
 def _pull(args) -> int:
-    from cluster_planner.core.planfile import save_plan
+    from cluster_planner.io.planfile import save_plan
     from cluster_planner.store.sync import pull_plan
 
     with _session(args.url, "pulling") as conn:

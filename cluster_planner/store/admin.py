@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from cluster_planner.core.plan import LEVELS
+from cluster_planner.domain.plan import LEVELS
 from cluster_planner.store.connection import StoreError, redact_url, session
 from cluster_planner.store.schema import CREATE_SCHEMA, MEMBER_ROLE, SCHEMA, SCHEMA_VERSION
 from cluster_planner.store.sync import store_id
@@ -105,7 +105,7 @@ def _ensure_member_role(conn) -> None:
 
 
 def _region_data_version(data_dir) -> str:
-    from cluster_planner.core.regions import data_version
+    from cluster_planner.domain.regions import data_version
 
     try:
         return str(data_version(data_dir))
@@ -116,7 +116,7 @@ def _region_data_version(data_dir) -> str:
 def _load_regions(conn, data_dir) -> dict[str, int]:
     import shapely
 
-    from cluster_planner.core.regions import load_layer
+    from cluster_planner.domain.regions import load_layer
 
     counts: dict[str, int] = {}
     with conn.cursor() as cursor, cursor.copy(

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from cluster_planner.core.errors import InputError
+from cluster_planner.domain.errors import InputError
 
 APPLICATION_NAME = "cluster-planner"
 CONNECT_TIMEOUT_S = 10

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cluster_planner.core.plan import Assignment, Plan
+from cluster_planner.domain.plan import Assignment, Plan
 from cluster_planner.store.connection import (
     StoreError,
     connect,

@@ -32,7 +32,7 @@ from typing import Any
 from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 
-from cluster_planner.core.plan import Assignment, Plan
+from cluster_planner.domain.plan import Assignment, Plan
 from cluster_planner.store.connection import StoreError, redact_url
 from cluster_planner.store.schema import SCHEMA
 
