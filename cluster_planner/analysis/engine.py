@@ -150,7 +150,7 @@ class _ContextTexts:
         self.name_singletons = list(zip(context.names))
         upper = scipy.sparse.triu(context.adjacency, k=1).tocoo()
         self.edges = (upper.row.astype(int), upper.col.astype(int))
-        self.base_anywhere = context.in_base.any(axis=0)
+        self.base_anywhere: np.ndarray = np.asarray(context.in_base.any(axis=0))
         self.adjacency = scipy.sparse.csr_matrix(context.adjacency, dtype=float)
         self._neighbours: list[frozenset[int]] | None = None
         self._reasons: dict[tuple[int, int], str] = {}
@@ -185,7 +185,7 @@ class _ContextTexts:
         for rank in range(top.shape[1]):
             keys = keys * base + (top[:, rank] + 1)
         store = self._suggestions
-        found = list(map(store.get, keys.tolist()))
+        found: list[Any] = list(map(store.get, keys.tolist()))
         missing = [k for k, value in enumerate(found) if value is None]
         if len(store) + len(missing) > self.MAX_SUGGESTION_TUPLES:
             store.clear()
@@ -291,8 +291,8 @@ class Analyzer(_View):
         n, m = ctx.n_regions, ctx.n_industries
         self.weights = np.zeros((n, m), dtype=np.int8)
         assignments = self.plan.assignments
-        rows = list(map(ctx.index_of.get, map(_region_of, assignments)))
-        columns = list(map(ctx.industry_index.get, map(_industry_of, assignments)))
+        rows: list[Any] = list(map(ctx.index_of.get, map(_region_of, assignments)))
+        columns: list[Any] = list(map(ctx.industry_index.get, map(_industry_of, assignments)))
         units = list(map(ROLE_UNITS.__getitem__, map(_role_of, assignments)))
         self.unknown: dict[tuple[str, str], Any] = {}
         if None in rows or None in columns:
@@ -390,7 +390,10 @@ class Analyzer(_View):
 
     def follow(self) -> Callable[[], None]:
         """Update after every edit applied to the plan; returns an unsubscriber."""
-        return self.plan.subscribe(self.update)
+        def update(change: Change) -> None:
+            self.update(change)
+
+        return self.plan.subscribe(update)
 
     def subscribe(self, listener: Callable[[Analysis], None]) -> Callable[[], None]:
         """Call ``listener(analysis)`` after every update; returns an unsubscriber."""
@@ -413,12 +416,13 @@ class Analyzer(_View):
     def _current_scope(self) -> Scope:
         ctx = self.context
         return plan_scope(
-            ctx.codes, ctx.level, (self.weights > 0).any(axis=1), self.settings.scope, ctx.province_names
+            ctx.codes, ctx.level, np.asarray((self.weights > 0).any(axis=1)), self.settings.scope,
+            dict(ctx.province_names or {}),
         )
 
     def _room(self) -> np.ndarray:
         """Per industry: whether one more region may take it, within the scope and nationally."""
-        return (self.counts < self.caps) & (self.scope_counts < self.scope_caps)
+        return np.asarray((self.counts < self.caps) & (self.scope_counts < self.scope_caps))
 
     def _top_suggestions(self, rows: np.ndarray) -> np.ndarray:
         """The best-fitting industries with room that each region does not take yet.
@@ -538,7 +542,7 @@ class Analyzer(_View):
         used = np.flatnonzero(self.counts > 0)
         observed, expected, variance = (joins[used] for joins in self.joins)
         leads = (self.weights == ROLE_UNITS["lead"]).sum(axis=0)
-        industries = []
+        industries: list[dict[str, Any]] = []
         for k, column in enumerate(used):
             z = (observed[k] - expected[k]) / math.sqrt(variance[k]) if variance[k] > 0 else 0.0
             industries.append(

@@ -583,8 +583,10 @@ class AnalysisContext:
         column_of = {condition: c for c, condition in enumerate(self.condition_ids)}
 
         def evidence_of(token: str) -> tuple[float, tuple[Any, ...]]:
+            wanted: tuple[str, str | None]
             if token == FIELD_LAB_CONDITION:
-                strength = float(self.field_lab_matrix[row, column])
+                lab = self.field_lab_matrix
+                strength = 0.0 if lab is None else float(lab[row, column])
                 wanted = (FIELD_LAB_CONDITION, industry)
             elif token.startswith("base:"):
                 other = self.industry_index.get(token[5:])

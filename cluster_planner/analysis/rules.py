@@ -73,7 +73,7 @@ def crowded_industry_flag(view: _View, column: int) -> Flag:
         })
         if scope_crowded:
             excess = max(excess, scope_count - scope_cap)
-        rows_in_scope = scope.rows[rows]
+        rows_in_scope = scope.rows[rows] if scope.rows is not None else np.ones(len(rows), dtype=bool)
         # Within a scope, the scope's picks are the ones to thin out.
         order_rows = np.flatnonzero(rows_in_scope) if scope_crowded and count <= cap else np.arange(len(rows))
     else:
@@ -254,7 +254,7 @@ class _LowFitText:
             "settled_by": ctx.settled_by(verdict.unknown),
             "in_base": bool(ctx.in_base[row, column]),
         }
-        if ctx.density is not None:
+        if ctx.density is not None and ctx.rca is not None:
             evidence["density"] = round(float(ctx.density[row, column]), 4)
             evidence["rca"] = round(float(ctx.rca[row, column]), 4)
         return evidence
@@ -360,7 +360,7 @@ def chain_gap_flags(view: _View) -> list[Flag]:
             f"{len(upstream)} upstream links covered)"
         )
         suggestions = []
-        in_scope = np.ones(ctx.n_regions, dtype=bool) if view.scope.national else view.scope.rows
+        in_scope = np.ones(ctx.n_regions, dtype=bool) if view.scope.rows is None else view.scope.rows
         for u in missing:
             # Within the plan's scope first, the strongest evidence first (an industry
             # already in the base, then the fit); only where the evidence supports it.

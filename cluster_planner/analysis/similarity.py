@@ -102,7 +102,7 @@ class _PortfolioGroups:
         self.free: list[int] = list(range(15, -1, -1))
 
     @staticmethod
-    def similarity(dot: np.ndarray, norm_sq_a: np.ndarray, norm_sq_b: np.ndarray) -> np.ndarray:
+    def similarity(dot: np.ndarray, norm_sq_a: np.ndarray, norm_sq_b: np.ndarray | float) -> np.ndarray:
         return dot / np.sqrt(norm_sq_a * norm_sq_b)
 
     def build(self, weights: np.ndarray, eligible: np.ndarray) -> None:

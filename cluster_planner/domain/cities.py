@@ -128,7 +128,7 @@ def load_ecosystem_cities(data_dir: str | Path | None = None) -> list[EcosystemC
                 f"line {line}: {row['name_en']} lies in prefecture {prefecture} of {parent} "
                 f"but in province {province}: the region layers do not nest",
             )
-        province_name = provinces.name(province, "en")
+        province_name = provinces.name(str(province), "en")
         if row["province_en"] and row["province_en"] != province_name:
             raise DataError(
                 path,

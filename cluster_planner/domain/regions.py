@@ -327,8 +327,8 @@ def shared_borders(geometries) -> pd.DataFrame:
     mid_lat = np.radians((low[first, 1] + high[first, 1]) / 2)
     dx = (high[first, 0] - low[first, 0]) * _KM_PER_DEGREE_LON_AT_EQUATOR * np.cos(mid_lat)
     dy = (high[first, 1] - low[first, 1]) * _KM_PER_DEGREE_LAT
-    pairs = pd.DataFrame({"i": i, "j": j, "km": np.hypot(dx, dy)})
-    pairs = pairs.groupby(["i", "j"], as_index=False, sort=True)["km"].sum()
+    segments = pd.DataFrame({"i": i, "j": j, "km": np.hypot(dx, dy)})
+    pairs = pd.DataFrame(segments.groupby(["i", "j"], as_index=False, sort=True)["km"].sum())
     return pairs[pairs["km"] > 0].reset_index(drop=True)
 
 

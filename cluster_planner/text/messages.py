@@ -148,7 +148,7 @@ def names_from(
         return entry.name_zh if language == "zh" else entry.name_en
 
     def condition(condition_id: str, language: str) -> str:
-        entry = condition_types[condition_id]
+        entry = (condition_types or {})[condition_id]
         return entry.name_zh if language == "zh" else entry.name_en
 
     return Names(
