@@ -122,7 +122,7 @@ def test_user_facts_and_statistics_are_saved_with_the_plan_and_reopen_with_the_s
     assert session.fit(ZHUZHOU, SHIPBUILDING) == 0.0 and "user_facts" not in session.plan.settings
 
 
-def test_unusable_saved_statistics_are_reported_and_the_rest_is_used(tmp_path, catalog_and_level):
+def test_unusable_saved_statistics_are_reported_and_the_rest_is_used(tmp_path, catalog_and_level, capsys):
     catalog, _ = catalog_and_level
     path = tmp_path / "hand-edited.cplan"
     path.write_text(json.dumps({
@@ -137,6 +137,16 @@ def test_unusable_saved_statistics_are_reported_and_the_rest_is_used(tmp_path, c
         "statistics: unknown region code 999999",
     ]
     assert session.fit(ZHUZHOU, SHIPBUILDING) == 1.0
+    # The command line says so too, on stderr, and analyses what is usable.
+    from cluster_planner.cli import main
+
+    main(["check", str(path), "--format", "json"])
+    printed = capsys.readouterr()
+    assert printed.err.splitlines() == [
+        f"{path}: statistics: {ZHUZHOU} {RAIL} is not a number >= 0 (left out)",
+        f"{path}: statistics: unknown region code 999999 (left out)",
+    ]
+    assert json.loads(printed.out)["summary"]["plan"] == "Hand edited"
 
 
 def test_view_state_and_colours_come_from_the_session(catalog_and_level):

@@ -10,6 +10,8 @@ Exit status: 0 when no flag is a warning or an error, 1 when some are, 2 when th
 
 from __future__ import annotations
 
+import sys
+
 from cluster_planner.cli._output import add_format_argument, print_json
 from cluster_planner.domain.errors import InputError
 from cluster_planner.domain.plan import LEVELS
@@ -52,6 +54,8 @@ def run(args) -> int:
     from cluster_planner.text.report import report_lines
 
     session = PlanSession.from_file(args.plan, level=args.level)
+    for problem in session.saved_data_problems:  # the window shows these in its status bar
+        print(f"{args.plan}: {problem} (left out)", file=sys.stderr)
     if args.statistics:
         session.apply_statistics(session.read_statistics(args.statistics))
     analysis = session.analysis
