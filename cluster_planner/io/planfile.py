@@ -41,7 +41,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import chain
 from operator import attrgetter, itemgetter
@@ -72,7 +72,7 @@ _ASSIGNMENT_FIELDS = ("region", "industry", "role", "note")
 _TIME_FIELDS = ("created", "modified")
 #: The quoting ``json.dumps(..., ensure_ascii=False)`` uses for text (the C function).
 _ENCODE_TEXT: Callable[[str], str] = json.encoder.encode_basestring
-_ASSIGNMENT_ROW = itemgetter(*_ASSIGNMENT_FIELDS)
+_FIELD_GETTERS = tuple(map(itemgetter, _ASSIGNMENT_FIELDS))
 
 PathLike = str | os.PathLike[str]
 LayerSource = Any  # a RegionLayer (has ``index_of``) or a callable ``level -> RegionLayer``
@@ -469,20 +469,17 @@ def _load_v1_fast(data: Any, source: PathLike, check_strings: bool, owned: bool 
     return plan
 
 
-def _assignment_columns(raw: list[Any], check_strings: bool) -> list[tuple[str, ...]] | None:
+def _assignment_columns(raw: list[Any], check_strings: bool) -> list[Sequence[str]] | None:
     """Region, industry, role and note columns of valid assignments, else ``None``."""
     if not raw:
         return [(), (), (), ()]
     if set(map(type, raw)) != {dict}:
         return None
-    rows = None
     if set(map(len, raw)) == {len(_ASSIGNMENT_FIELDS)}:
         try:  # four keys, each one of the four fields: exactly the fields, in any order
-            rows = list(map(_ASSIGNMENT_ROW, raw))
+            columns = [list(map(getter, raw)) for getter in _FIELD_GETTERS]
         except KeyError:
             return None
-    if rows is not None:
-        pass
     elif all(
         set(_ASSIGNMENT_FIELDS[:3]) <= set(shape) <= set(_ASSIGNMENT_FIELDS)
         for shape in set(map(tuple, raw))
@@ -490,10 +487,14 @@ def _assignment_columns(raw: list[Any], check_strings: bool) -> list[tuple[str, 
         rows = [
             (item["region"], item["industry"], item["role"], item.get("note", "")) for item in raw
         ]
+        columns = list(zip(*rows, strict=True))
     else:
         return None
-    regions, industries, roles, notes = columns = list(zip(*rows, strict=True))
-    if set(map(type, chain(regions, industries, roles, notes))) != {str}:
+    regions, industries, roles, notes = columns
+    try:  # joining refuses anything but text, in C (a type per value costs more)
+        for column in columns:
+            "".join(column)
+    except TypeError:
         return None
     if not set(roles) <= set(ROLES):
         return None

@@ -228,10 +228,13 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
         self.update()
 
     def _remember_shown(self) -> None:
+        self._source = None
+        key = self._raster.view_key()
+        if key == self._shown_key and self._shown is not None:
+            return  # an edit's redraw: the same view as before
         width, height = self.get_width_height(physical=True)
         self._shown = self._raster.view_geometry(width, height)
-        self._shown_key = self._raster.view_key()
-        self._source = None
+        self._shown_key = key
 
     def _draw_scaled(self, raster: RasterView) -> bool:
         """Show the new view from the last sharp picture; False if there is none."""
