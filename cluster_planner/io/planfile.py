@@ -33,7 +33,6 @@ folder, fsync, replace, fsync of the folder) and keeps the previous file as
 
 from __future__ import annotations
 
-import errno
 import glob
 import json
 import os
@@ -50,6 +49,12 @@ from typing import Any
 
 from cluster_planner import __version__
 from cluster_planner.domain.errors import PlanFileError
+from cluster_planner.domain.files import (
+    MAX_PLAN_BYTES,
+    os_reason,
+    read_regular_file,
+    too_large,
+)
 from cluster_planner.domain.plan import LEVELS, MAX_NOTE_LENGTH, ROLES, Assignment, Plan
 
 FORMAT = "cluster-planner-plan"
@@ -58,7 +63,7 @@ PLAN_SUFFIX = ".cplan"
 BACKUP_SUFFIX = ".bak"
 #: Plans are small (a county-level plan with five industries a region is ~1 MB); the cap
 #: keeps a mistaken multi-gigabyte file from freezing the app. Checked before reading.
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = MAX_PLAN_BYTES
 #: Real plans nest four levels deep (settings may hold a small table); JSON nested
 #: deeper than this is not a plan and would only exhaust the parser's stack.
 MAX_NESTING = 32
@@ -143,44 +148,43 @@ def _plan_from_parsed(
         version = _detect_version(data, source)
         plan = LOADERS[version](data, source)
     _check_known(plan, source, catalog, layer)
+    check_plan_settings(plan, source, layer)
     return plan
 
 
+def check_plan_settings(plan: Plan, source: PathLike, layer: LayerSource = None) -> None:
+    """Refuse analysis settings outside their schema
+    (:data:`cluster_planner.analysis.results.SETTINGS_SCHEMA`) with the field named, and,
+    given the layer, a scope that names no region of it: a plan that opens can always
+    be analysed."""
+    from cluster_planner.analysis.results import AnalysisSettings
+
+    try:
+        settings = AnalysisSettings.from_mappings(plan.settings)
+    except ValueError as error:
+        raise PlanFileError(source, f"settings: {error}") from None
+    if layer is None or settings.scope == "auto":
+        return
+    import numpy as np
+
+    from cluster_planner.analysis.scope import plan_scope
+
+    region_layer = layer(plan.level) if callable(layer) and not hasattr(layer, "index_of") else layer
+    codes = np.array(list(region_layer.index_of), dtype=str)
+    try:
+        plan_scope(codes, plan.level, np.zeros(len(codes), dtype=bool), settings.scope)
+    except ValueError as error:
+        raise PlanFileError(source, f"settings: {error}") from None
+
+
 def read_file_bytes(path: Path) -> bytes:
-    """The bytes of a plan-sized file; ``PlanFileError`` for a missing, unreadable or
-    oversized one (the size is checked before reading)."""
-    try:
-        size = os.stat(path).st_size
-    except FileNotFoundError:
-        raise PlanFileError(path, "no such file") from None
-    except PermissionError:
-        raise PlanFileError(path, "permission denied") from None
-    except OSError as error:
-        raise PlanFileError(path, f"cannot read: {_os_reason(error)}") from None
-    if path.is_dir():
-        raise PlanFileError(path, "is a folder, not a plan file")
-    if size > MAX_FILE_BYTES:
-        raise PlanFileError(path, _too_large(size))
-    try:
-        with open(path, "rb") as handle:
-            # Read at most one byte past the cap: a file can grow between stat and read.
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise PlanFileError(path, "is a folder, not a plan file") from None
-    except PermissionError:
-        raise PlanFileError(path, "permission denied") from None
-    except OSError as error:
-        raise PlanFileError(path, f"cannot read: {_os_reason(error)}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise PlanFileError(path, _too_large(len(data)))
-    return data
+    """The bytes of a plan-sized regular file; ``PlanFileError`` for a missing,
+    unreadable, special (a named pipe, a device) or oversized one."""
+    return read_regular_file(path, MAX_FILE_BYTES, error=PlanFileError, what="a plan file")
 
 
 def _too_large(size: int) -> str:
-    return (
-        f"the file is {size / 1e6:.1f} MB, more than the {MAX_FILE_BYTES // (1024 * 1024)} MB"
-        " a plan file may have"
-    )
+    return too_large(size, MAX_FILE_BYTES, "a plan file")
 
 
 def _plan_from_bytes(data: bytes, source: PathLike, catalog: Any, layer: LayerSource) -> Plan:
@@ -956,16 +960,4 @@ def _remove_tree(folder: Path) -> None:
 
 
 def _os_reason(error: OSError) -> str:
-    reasons = {
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-        errno.EROFS: "the folder is read-only",
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is exceeded",
-        errno.EFBIG: "the file is too large for this disk or account",
-        errno.ENOENT: "no such file or folder",
-        errno.ENOTDIR: "a part of the path is not a folder",
-        errno.EISDIR: "is a folder",
-        errno.ENAMETOOLONG: "the file name is too long",
-    }
-    return reasons.get(error.errno, error.strerror or type(error).__name__)
+    return os_reason(error)
