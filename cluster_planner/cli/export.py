@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cluster_planner.cli._output import print_line
 from cluster_planner.domain.errors import InputError
 
 
@@ -59,7 +60,7 @@ def run(args) -> int:
         language=args.language,
         colour_by=args.colour_by,
     )
-    print(out)
+    print_line(out)
     return 0
 
 

@@ -104,6 +104,8 @@ def read_regular_file(
         raise error(path, "no such file") from None
     except IsADirectoryError:
         raise error(path, f"is a folder, not {what}") from None
+    except PermissionError:
+        raise error(path, "permission denied") from None
     except OSError as failure:
         raise error(path, f"cannot read: {os_reason(failure)}") from None
     try:
@@ -138,7 +140,7 @@ def check_file_name(path: str | os.PathLike[str], error: type[InputError] = Inpu
     size = len(os.fsencode(name))
     if size > MAX_NAME_BYTES:
         raise error(
-            path if size < 1000 else Path(path).parent / (name[:40] + "…"),
+            Path(path).parent / (name[:40] + "…" + Path(name).suffix[:20]),
             f"the file name is too long ({size} bytes; at most {MAX_NAME_BYTES})",
         )
 

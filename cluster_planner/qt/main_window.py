@@ -1167,8 +1167,17 @@ class MainWindow(QMainWindow):
                 dialogs.show_error(self, self.tr("Cannot open the plan"), error.one_line())
                 outcome["ok"] = False
                 return
+            previous = (self.document.plan, self.document.level_data, self.document.path)
+            try:
+                self._install(plan, data, path)
+            except (ValueError, InputError) as error:  # the analysis refused the plan
+                if previous[1] is not None:
+                    self._install(*previous)  # keep the plan that was open
+                problem = error.one_line() if isinstance(error, InputError) else f"{path}: {error}"
+                dialogs.show_error(self, self.tr("Cannot open the plan"), problem)
+                outcome["ok"] = False
+                return
             self._discard_recovery()
-            self._install(plan, data, path)
             self._remember_file(path)
             outcome["ok"] = True
 
