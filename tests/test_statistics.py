@@ -160,5 +160,5 @@ def test_missing_and_undecodable_files_raise_data_error(tmp_path):
         load_statistics(tmp_path / "absent.csv")
     path = tmp_path / "latin1.csv"
     path.write_bytes(b"region,industry,value\n110000,caf\xe9,1\n")
-    with pytest.raises(DataError, match="cannot read the table"):
+    with pytest.raises(DataError, match="not UTF-8, GB18030/GBK or UTF-16"):
         load_statistics(path)

@@ -42,6 +42,44 @@ ROLE_UNITS = {"lead": 2, "support": 1}
 
 
 # ----------------------------------------------------------------------------- settings
+#: The one schema of the analysis settings: type and inclusive range of each. Loading a
+#: plan, the command line and the window all check settings against it, so an absurd
+#: value (1e300, 2**63) is refused with the field named before any analysis runs.
+SETTINGS_SCHEMA: dict[str, tuple[type, Any, Any]] = {
+    "fit_threshold": (float, 0.0, 1.0),
+    "crowding_share": (float, 0.0, 1.0),
+    "crowding_min": (int, 0, 100_000),
+    "similarity_threshold": (float, 0.0, 1.0),
+    "min_portfolio": (int, 0, 10_000),
+    "max_pair_flags": (int, 0, 1_000_000),
+    "scope": (str, 1, 64),
+}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**12:
+        return f"a {len(str(abs(value)))}-digit number"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def setting_problem(name: str, value: Any) -> str:
+    """Why ``value`` is no valid analysis setting ``name`` ("" when it is valid)."""
+    kind, low, high = SETTINGS_SCHEMA[name]
+    if kind is str:
+        if not isinstance(value, str) or not low <= len(value) <= high:
+            return (
+                f"setting {name} must be a text (auto, national, a province code or a"
+                f" macro-region), not {_shown(value)}"
+            )
+        return ""
+    if kind is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
+        return "" if ok else f"setting {name} must be a number from {low:g} to {high:g}, not {_shown(value)}"
+    ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+    return "" if ok else f"setting {name} must be a whole number from {low} to {high:,}, not {_shown(value)}"
+
+
 @dataclass(frozen=True)
 class AnalysisSettings:
     """The analysis settings, saved with the plan under these keys."""
@@ -56,16 +94,10 @@ class AnalysisSettings:
     scope: str = "auto"
 
     def __post_init__(self) -> None:
-        for name in ("fit_threshold", "crowding_share", "similarity_threshold"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-                raise ValueError(f"setting {name} must be a number from 0 to 1, not {value!r}")
-        if not isinstance(self.scope, str) or not self.scope:
-            raise ValueError(f"setting scope must be a text (auto, national, a province code or a macro-region), not {self.scope!r}")
-        for name in ("crowding_min", "min_portfolio", "max_pair_flags"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"setting {name} must be a whole number >= 0, not {value!r}")
+        for name in SETTINGS_SCHEMA:
+            problem = setting_problem(name, getattr(self, name))
+            if problem:
+                raise ValueError(problem)
 
     @classmethod
     def from_mappings(cls, *mappings: Mapping[str, Any] | None) -> AnalysisSettings:
@@ -84,8 +116,11 @@ class AnalysisSettings:
         for mapping in mappings:
             for key, value in (mapping or {}).items():
                 if key in names and value is not None:
-                    if isinstance(value, float) and value.is_integer() and key in (
-                        "crowding_min", "min_portfolio", "max_pair_flags"
+                    if (
+                        isinstance(value, float)
+                        and SETTINGS_SCHEMA[key][0] is int
+                        and value.is_integer()
+                        and abs(value) < 2**53
                     ):
                         value = int(value)
                     values[key] = value

@@ -22,7 +22,10 @@ import sys
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from cluster_planner import __version__
+from cluster_planner.cli._output import tolerate_unencodable_output
 from cluster_planner.domain.errors import InputError
+from cluster_planner.domain.files import os_reason
+from cluster_planner.text.terminal import terminal_safe
 
 COMMANDS = {
     "layers": "list the region layers and the ecosystem cities resolved onto them",
@@ -61,10 +64,37 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_app(None)
     module = importlib.import_module(f"cluster_planner.cli.{args.command}")
+    tolerate_unencodable_output()
     try:
-        return int(module.run(args))
+        status = int(module.run(args))
+        sys.stdout.flush()  # a full disk shows here, not in a traceback at exit
+        return status
     except InputError as error:
-        print(f"cluster-planner {args.command}: {error.one_line()}", file=sys.stderr)
+        _say(args.command, error.one_line())
         return 2
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader (head, a pager) stopped reading: not an error
+        _drop_pending_output()
         return 0
+    except OSError as error:  # stdout on a full disk, a device error
+        _drop_pending_output()
+        _say(args.command, f"cannot write the output: {os_reason(error)}")
+        return 2
+
+
+def _say(command: str, problem: str) -> None:
+    """One line on stderr, made safe for the terminal."""
+    try:
+        print(terminal_safe(f"cluster-planner {command}: {problem}"), file=sys.stderr, flush=True)
+    except OSError:
+        pass
+
+
+def _drop_pending_output() -> None:
+    # Point stdout at the null device, so that the interpreter's final flush of what is
+    # still buffered does not fail again with "Exception ignored" on stderr.
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cluster_planner.cli._output import add_format_argument, print_json
+from cluster_planner.cli._output import add_format_argument, print_json, print_lines
 from cluster_planner.domain.catalog import PILLAR_NAMES, Catalog, load_catalog, load_condition_types
 
 
@@ -23,7 +23,7 @@ def run(args) -> int:
     if args.format == "json":
         print_json(catalog_report(catalog, industries))
     else:
-        print(format_text(catalog, industries))
+        print_lines(format_text(catalog, industries))
     return 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from cluster_planner.cli._output import add_format_argument, print_json
+from cluster_planner.cli._output import add_format_argument, print_json, print_line
 from cluster_planner.domain.errors import InputError
 from cluster_planner.domain.plan import LEVELS
 from cluster_planner.text.messages import LANGUAGES
@@ -74,7 +74,7 @@ def run(args) -> int:
         print_json(payload)
     else:
         for line in lines:
-            print(line)
+            print_line(line)
     return 1 if analysis.has_problems else 0
 
 

@@ -12,7 +12,7 @@ differ, 2 when a plan is unusable or the two are on different region levels.
 
 from __future__ import annotations
 
-from cluster_planner.cli._output import add_format_argument, print_json
+from cluster_planner.cli._output import add_format_argument, print_json, print_line
 from cluster_planner.domain.errors import InputError
 from cluster_planner.text.messages import LANGUAGES
 
@@ -52,7 +52,7 @@ def run(args) -> int:
         print_json(difference.to_json())
     else:
         for line in report_lines(difference, session.layer, session.catalog, args.language):
-            print(line)
+            print_line(line)
     return 0 if difference.is_empty else 1
 
 

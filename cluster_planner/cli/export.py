@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cluster_planner.cli._output import print_line
 from cluster_planner.domain.errors import InputError
 
 
@@ -49,5 +50,5 @@ def run(args) -> int:
     if suffix != ".cplan" and session.analysis is None:
         raise InputError(args.plan, session.analysis_problem or "cannot analyse the plan")
     session.export(out, language=args.language, colour_by=args.colour_by)
-    print(out)
+    print_line(out)
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cluster_planner.cli._output import add_format_argument, print_json
+from cluster_planner.cli._output import add_format_argument, print_json, print_lines
 from cluster_planner.domain.cities import load_ecosystem_cities
 from cluster_planner.domain.regions import LEVELS, data_version, load_layer, read_metadata
 
@@ -18,7 +18,7 @@ def run(args) -> int:
     if args.format == "json":
         print_json(report)
     else:
-        print(format_text(report))
+        print_lines(format_text(report))
     return 0
 
 

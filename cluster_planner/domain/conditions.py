@@ -40,7 +40,6 @@ as :class:`cluster_planner.domain.plan.Plan` does for plan edits.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -58,6 +57,7 @@ from cluster_planner.domain.catalog import (
 )
 from cluster_planner.domain.errors import DataError
 from cluster_planner.domain.events import EventHub
+from cluster_planner.domain.files import parse_number, read_table
 from cluster_planner.domain.paths import data_dir
 
 STATUSES = ("confirmed", "implied", "derived", "unconfirmed", "unknown")
@@ -392,20 +392,6 @@ class LocalConditions:
 # -- files -------------------------------------------------------------------------------
 
 
-def _open_csv_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(path, "file not found") from None
-    except OSError as error:
-        raise DataError(path, f"cannot read the file ({error.strerror or error})") from None
-    try:
-        # utf-8-sig accepts the byte-order mark spreadsheet programs write.
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(path, "not a UTF-8 text file (save the CSV as UTF-8)") from None
-
-
 def read_facts_csv(
     path: str | Path,
     known_regions: set[str] | None = None,
@@ -439,41 +425,26 @@ def read_facts_csv(
         If the file cannot be read, is empty or lacks a required column.
     """
     path = Path(path)
-    text = _open_csv_text(path)
+    table = read_table(path, what="a conditions table")
     conditions = set(condition_ids if condition_ids is not None else load_condition_types())
     industries = set(industry_ids if industry_ids is not None else load_catalog().ids)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise DataError(
-            path, "the file is empty; expected a header region,condition,value,source"
-        ) from None
-    except csv.Error as error:
-        raise DataError(path, f"not a readable CSV ({error})") from None
+    if not table.rows:
+        raise DataError(path, "the file is empty; expected a header region,condition,value,source")
+    _, header = table.rows[0]
     columns = [name.strip().lower() for name in header]
     missing = [name for name in REQUIRED_IMPORT_COLUMNS if name not in columns]
     if missing:
         raise DataError(
             path,
             f"the header lacks {', '.join(missing)}; expected region,condition,value,source "
-            "(and optionally detail,status)",
+            f"(and optionally detail,status); read as {table.encoding} separated by "
+            f"{table.delimiter_name}s",
         )
     position = {name: columns.index(name) for name in FACT_COLUMNS if name in columns}
     facts: list[Fact] = []
     errors: list[str] = []
     first_line_of: dict[tuple[str, str, str], int] = {}
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            errors.append(f"line {reader.line_num}: not a readable CSV row ({error})")
-            break
-        line = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
+    for line, cells in table.rows[1:]:
         if len(cells) > len(columns):
             errors.append(f"line {line}: {len(cells)} cells, but the header has {len(columns)}")
             continue
@@ -485,7 +456,7 @@ def read_facts_csv(
         fact = Fact(
             region=row["region"],
             condition=row["condition"],
-            value=float(row["value"]),
+            value=parse_number(row["value"]),
             detail=row.get("detail", ""),
             source=row["source"],
             status=row.get("status") or "confirmed",
@@ -515,9 +486,9 @@ def _row_problem(
         return f"unknown condition {condition!r}"
     raw_value = row.get("value", "")
     try:
-        value = float(raw_value)
-    except ValueError:
-        return f"value {raw_value!r} is not a number"
+        value = parse_number(raw_value)
+    except ValueError as error:
+        return f"value {error}"
     if not 0.0 <= value <= 1.0 or value != value:
         return f"value {raw_value} is not between 0 and 1"
     detail = row.get("detail", "")

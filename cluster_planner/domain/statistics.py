@@ -17,7 +17,8 @@ region and industry. From it the app computes, following Hidalgo et al. (2007),
   that r already holds, ``density[r, i] = sum_j M[r, j] phi[i, j] / sum_j phi[i, j]``
   (0 when i is related to nothing).
 
-The table file is UTF-8 CSV in one of two shapes, chosen by its header:
+The table file is CSV (UTF-8, GB18030/GBK or UTF-16; comma, semicolon or tab separated,
+see :func:`cluster_planner.domain.files.read_table`; at most 20 MB) in one of two shapes, chosen by its header:
 
 - *long*: columns ``region,industry,value`` (any order, extra columns ignored), one
   row per region and industry; a repeated pair is an error;
@@ -30,8 +31,6 @@ Every problem is reported with its line number as a :class:`DataError`.
 
 from __future__ import annotations
 
-import csv
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +38,12 @@ from pathlib import Path
 import numpy as np
 
 from cluster_planner.domain.errors import DataError
+from cluster_planner.domain.files import parse_number, read_table
 
 LONG_COLUMNS = ("region", "industry", "value")
+#: No quantity of one region and industry comes near this; larger ones would overflow
+#: the sums behind the location quotients.
+MAX_VALUE = 1e15
 MAX_PROBLEMS_LISTED = 3
 
 
@@ -218,16 +221,10 @@ def load_statistics(
         the first problems with their line numbers.
     """
     path = Path(path)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except FileNotFoundError:
-        raise DataError(path, "no such file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise DataError(path, f"cannot read the table ({error})") from None
+    table = read_table(path, what="a statistics table")
     known_regions = None if region_codes is None else set(region_codes)
     known_industries = None if industry_ids is None else set(industry_ids)
-    numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    numbered = table.rows
     if not numbered:
         raise DataError(path, "the table is empty")
     header_line, header = numbered[0]
@@ -242,7 +239,9 @@ def load_statistics(
         raise DataError(
             path,
             f"line {header_line}: the header must be 'region,industry,value' (long) "
-            "or 'region,<industry id>,...' (wide)",
+            "or 'region,<industry id>,...' (wide); read as "
+            f"{table.encoding} separated by {table.delimiter_name}s, it is "
+            f"{_short_header(header)}",
         )
     if problems:
         more = len(problems) - MAX_PROBLEMS_LISTED
@@ -263,6 +262,11 @@ def table_from_cells(cells: dict[tuple[str, str], float], source: str = "") -> R
     for (region, industry), value in cells.items():
         values[row_of[region], column_of[industry]] = value
     return RegionIndustryTable(regions, industries, values, source)
+
+
+def _short_header(header: list[str]) -> str:
+    text = " | ".join(header)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 def _read_long(numbered_rows, lowered_header, known_regions, known_industries, problems):
@@ -350,11 +354,11 @@ def _parse_value(number, text, problems, *, empty_is_zero, column=None):
         problems.append(f"{where}: the value is empty")
         return None
     try:
-        value = float(text.replace(",", ""))  # "1,234" written by spreadsheets
-    except ValueError:
-        problems.append(f"{where}: {text!r} is not a number")
+        value = parse_number(text, maximum=MAX_VALUE)
+    except ValueError as error:
+        problems.append(f"{where}: {error}")
         return None
-    if not math.isfinite(value) or value < 0:
+    if value < 0:
         problems.append(f"{where}: {text!r} must be a finite number >= 0")
         return None
     return value

@@ -43,7 +43,12 @@ from cluster_planner import __version__
 from cluster_planner.domain.errors import InputError
 from cluster_planner.domain.plan import Assignment, Plan
 from cluster_planner.domain.regions import BOUNDARY_ATTRIBUTIONS
-from cluster_planner.io.planfile import atomic_write, atomic_write_bytes, dumps_plan
+from cluster_planner.io.planfile import (
+    atomic_write,
+    atomic_write_bytes,
+    dumps_plan,
+    plan_file_bytes,
+)
 from cluster_planner.text.messages import (
     Names,
     check_language,
@@ -135,7 +140,8 @@ def export_plan(
     if layer is not None and getattr(layer, "level", plan.level) != plan.level:
         raise InputError(out, f"the plan is on the {plan.level} level, the layer is {layer.level}")
     if suffix == ".cplan":
-        atomic_write_bytes(out, dumps_plan(plan).encode("utf-8"), error=InputError, action="write")
+        data = plan_file_bytes(dumps_plan(plan), out, error=InputError)
+        atomic_write_bytes(out, data, error=InputError, action="write")
     elif suffix in (".geojson", ".gpkg"):
         frame = region_features(plan, layer, catalog, analysis, language=language)
         write_vector(frame, out)
@@ -145,7 +151,10 @@ def export_plan(
         data = csv_bytes(rows, columns, header=csv_header(columns, language))
         atomic_write_bytes(out, data, error=InputError, action="write")
     elif suffix == ".html":
-        picture = _report_picture(plan, layer, analysis, language, colour_by)
+        try:
+            picture = _report_picture(plan, layer, analysis, language, colour_by)
+        except InputError as failure:  # named after the report, not the temporary map
+            raise InputError(out, failure.problem) from None
         text = report_html(plan, layer, catalog, analysis, map_png=picture, language=language)
         atomic_write_bytes(out, text.encode("utf-8"), error=InputError, action="write")
     else:
@@ -817,18 +826,24 @@ def render_plan_picture(
     title = _picture_title(plan, analysis, language)
 
     def write(temp: Path) -> None:
-        export_figure(
-            layer,
-            facecolors,
-            legend,
-            title,
-            temp,
-            dpi=dpi,
-            cities=_cities_or_none(),
-            language=language,
-            legend_title=legend_title,
-            highlight=highlight,
-        )
+        # Problems name OUT, never the temporary file the picture is drawn to.
+        try:
+            export_figure(
+                layer,
+                facecolors,
+                legend,
+                title,
+                temp,
+                dpi=dpi,
+                cities=_cities_or_none(),
+                language=language,
+                legend_title=legend_title,
+                highlight=highlight,
+            )
+        except InputError as failure:
+            raise InputError(out, failure.problem) from None
+        except (ValueError, RuntimeError, OverflowError) as failure:  # matplotlib, FreeType
+            raise InputError(out, f"cannot draw the map: {_first_line(failure)}") from None
 
     return atomic_write(out, write, error=InputError, action="write")
 

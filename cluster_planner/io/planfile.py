@@ -33,11 +33,10 @@ folder, fsync, replace, fsync of the folder) and keeps the previous file as
 
 from __future__ import annotations
 
-import errno
-import glob
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 import time
@@ -50,7 +49,20 @@ from typing import Any
 
 from cluster_planner import __version__
 from cluster_planner.domain.errors import PlanFileError
+from cluster_planner.domain.files import (
+    MAX_PLAN_BYTES,
+    check_file_name,
+    file_kind,
+    os_reason,
+    read_regular_file,
+    too_large,
+)
 from cluster_planner.domain.plan import LEVELS, MAX_NOTE_LENGTH, ROLES, Assignment, Plan
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; stale folders are judged by age
+    fcntl = None  # type: ignore[assignment]
 
 FORMAT = "cluster-planner-plan"
 CURRENT_VERSION = 1
@@ -58,7 +70,7 @@ PLAN_SUFFIX = ".cplan"
 BACKUP_SUFFIX = ".bak"
 #: Plans are small (a county-level plan with five industries a region is ~1 MB); the cap
 #: keeps a mistaken multi-gigabyte file from freezing the app. Checked before reading.
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = MAX_PLAN_BYTES
 #: Real plans nest four levels deep (settings may hold a small table); JSON nested
 #: deeper than this is not a plan and would only exhaust the parser's stack.
 MAX_NESTING = 32
@@ -145,44 +157,43 @@ def _plan_from_parsed(
         version = _detect_version(data, source)
         plan = LOADERS[version](data, source)
     _check_known(plan, source, catalog, layer)
+    check_plan_settings(plan, source, layer)
     return plan
 
 
+def check_plan_settings(plan: Plan, source: PathLike, layer: LayerSource = None) -> None:
+    """Refuse analysis settings outside their schema
+    (:data:`cluster_planner.analysis.results.SETTINGS_SCHEMA`) with the field named, and,
+    given the layer, a scope that names no region of it: a plan that opens can always
+    be analysed."""
+    from cluster_planner.analysis.results import AnalysisSettings
+
+    try:
+        settings = AnalysisSettings.from_mappings(plan.settings)
+    except ValueError as error:
+        raise PlanFileError(source, f"settings: {error}") from None
+    if layer is None or settings.scope == "auto":
+        return
+    import numpy as np
+
+    from cluster_planner.analysis.scope import plan_scope
+
+    region_layer = layer(plan.level) if callable(layer) and not hasattr(layer, "index_of") else layer
+    codes = np.array(list(region_layer.index_of), dtype=str)
+    try:
+        plan_scope(codes, plan.level, np.zeros(len(codes), dtype=bool), settings.scope)
+    except ValueError as error:
+        raise PlanFileError(source, f"settings: {error}") from None
+
+
 def read_file_bytes(path: Path) -> bytes:
-    """The bytes of a plan-sized file; ``PlanFileError`` for a missing, unreadable or
-    oversized one (the size is checked before reading)."""
-    try:
-        size = os.stat(path).st_size
-    except FileNotFoundError:
-        raise PlanFileError(path, "no such file") from None
-    except PermissionError:
-        raise PlanFileError(path, "permission denied") from None
-    except OSError as error:
-        raise PlanFileError(path, f"cannot read: {_os_reason(error)}") from None
-    if path.is_dir():
-        raise PlanFileError(path, "is a folder, not a plan file")
-    if size > MAX_FILE_BYTES:
-        raise PlanFileError(path, _too_large(size))
-    try:
-        with open(path, "rb") as handle:
-            # Read at most one byte past the cap: a file can grow between stat and read.
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise PlanFileError(path, "is a folder, not a plan file") from None
-    except PermissionError:
-        raise PlanFileError(path, "permission denied") from None
-    except OSError as error:
-        raise PlanFileError(path, f"cannot read: {_os_reason(error)}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise PlanFileError(path, _too_large(len(data)))
-    return data
+    """The bytes of a plan-sized regular file; ``PlanFileError`` for a missing,
+    unreadable, special (a named pipe, a device) or oversized one."""
+    return read_regular_file(path, MAX_FILE_BYTES, error=PlanFileError, what="a plan file")
 
 
 def _too_large(size: int) -> str:
-    return (
-        f"the file is {size / 1e6:.1f} MB, more than the {MAX_FILE_BYTES // (1024 * 1024)} MB"
-        " a plan file may have"
-    )
+    return too_large(size, MAX_FILE_BYTES, "a plan file")
 
 
 def _plan_from_bytes(data: bytes, source: PathLike, catalog: Any, layer: LayerSource) -> Plan:
@@ -841,10 +852,28 @@ def save_plan(
     path = Path(path)
     data = plan_to_data(plan, region_data=region_data, now=now)
     text = format_plan_data(data, str(path))
-    atomic_write_bytes(path, text.encode("utf-8"), keep_backup=keep_backup, error=PlanFileError)
+    atomic_write_bytes(
+        path, plan_file_bytes(text, path), keep_backup=keep_backup, error=PlanFileError
+    )
     plan.metadata.clear()
     plan.metadata.update(data["metadata"])
     return path
+
+
+def plan_file_bytes(
+    text: str, path: PathLike, error: type[Exception] = PlanFileError, what: str = "plan file"
+) -> bytes:
+    """The UTF-8 bytes of a plan file's text; refused (before anything is written) when
+    they exceed :data:`MAX_FILE_BYTES`, the most the app reads back."""
+    data = text.encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        raise error(
+            path,
+            f"cannot save: the {what} would be {len(data) / 1e6:.1f} MB, more than the"
+            f" {MAX_FILE_BYTES // (1024 * 1024)} MB a plan file may have, so it could not be"
+            " opened again; shorten the notes or split the plan (nothing was written)",
+        )
+    return data
 
 
 def backup_path(path: PathLike) -> Path:
@@ -860,6 +889,7 @@ def atomic_write_bytes(
     keep_backup: bool = False,
     error: type[Exception] = PlanFileError,
     action: str = "save",
+    mode: int | None = None,
 ) -> Path:
     """Replace ``path`` by ``data`` atomically (temp file, fsync, ``os.replace``)."""
 
@@ -867,7 +897,9 @@ def atomic_write_bytes(
         with open(temp, "wb") as handle:
             handle.write(data)
 
-    return atomic_write(path, write, keep_backup=keep_backup, error=error, action=action)
+    return atomic_write(
+        path, write, keep_backup=keep_backup, error=error, action=action, mode=mode
+    )
 
 
 def atomic_write(
@@ -877,6 +909,7 @@ def atomic_write(
     keep_backup: bool = False,
     error: type[Exception] = PlanFileError,
     action: str = "save",
+    mode: int | None = None,
 ) -> Path:
     """Create ``path`` through ``writer(temp_path)`` and move it into place atomically.
 
@@ -886,52 +919,143 @@ def atomic_write(
     onto ``path`` with :func:`os.replace` and the folder fsynced. With ``keep_backup``
     the previous ``path`` stays as ``<name>.bak``. On any failure ``path`` is untouched,
     the temporary folder removed, and ``error(path, "cannot <action>: <problem>")`` raised.
+
+    Refused before anything is written: a name longer than file systems allow, a
+    read-only target (it is not silently replaced), and a target that is no regular
+    file (a link to a device node, a named pipe). ``mode`` sets the new file's
+    permissions (by default it keeps the target's). Temporary folders left by killed
+    saves in the same folder are removed (see :func:`remove_stale_temp_folders`).
     """
     path = Path(path)
-    if path.is_symlink():  # write through a link to the file it names, keep the link
-        path = Path(os.path.realpath(path))
+    check_file_name(path, error)
+    try:
+        if path.is_symlink():  # write through a link to the file it names, keep the link
+            path = Path(os.path.realpath(path))
+        status = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):  # the folder checks below say why
+        status = None
+    except OSError as failure:
+        raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
     folder = path.parent
-    if path.is_dir():
-        raise error(path, "is a folder; choose a file name")
+    if status is not None:
+        if stat.S_ISDIR(status.st_mode):
+            raise error(path, "is a folder; choose a file name")
+        if not stat.S_ISREG(status.st_mode):
+            raise error(
+                path, f"cannot {action}: it is {file_kind(status.st_mode)}, not a file to replace"
+            )
+        if not status.st_mode & 0o222:
+            raise error(
+                path,
+                f"cannot {action}: the file is read-only (make it writable, or choose another name)",
+            )
+        if not os.access(path, os.W_OK):
+            raise error(path, f"cannot {action}: permission denied")
     if not folder.exists():
         raise error(path, f"cannot {action}: the folder {folder} does not exist")
     if not folder.is_dir():
         raise error(path, f"cannot {action}: {folder} is a file, not a folder")
     try:
-        temp_folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".saving", dir=folder))
+        temp_folder = Path(
+            tempfile.mkdtemp(prefix=f".{_temp_stem(path.name)}.", suffix=TEMP_SUFFIX, dir=folder)
+        )
     except OSError as failure:
         raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
+    lock = _hold_lock(temp_folder)  # tells later saves this folder is in use
     temp = temp_folder / path.name
     try:
         writer(temp)
         _fsync_file(temp)
-        _match_permissions(temp, path)
+        _match_permissions(temp, path, mode)
         if keep_backup and path.is_file():
             _keep_backup(path, temp_folder)
         os.replace(temp, path)
         _fsync_folder(folder)
-        _remove_stale_temp_folders(path)
+        remove_stale_temp_folders(folder)
     except error:
         raise
     except OSError as failure:
         raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
     finally:
         _remove_tree(temp_folder)
+        _release_lock(lock)
     return path
 
 
-#: A temporary folder this old beside a file was left by a save that was killed.
+TEMP_SUFFIX = ".saving"
+
+
+def _temp_stem(name: str) -> str:
+    # The temporary folder's name must fit in a file name as well as the file's own.
+    return os.fsdecode(os.fsencode(name)[:100]) or "plan"
+
+
+def _hold_lock(folder: Path) -> int | None:
+    """An advisory lock on ``folder`` for as long as this save runs (the OS drops it
+    when the process dies, so a folder nobody holds was left by a killed save)."""
+    if fcntl is None:
+        return None
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def _release_lock(descriptor: int | None) -> None:
+    if descriptor is not None:
+        os.close(descriptor)
+
+
+#: Without advisory locks (Windows), a temporary folder this old beside a file was left
+#: by a save that was killed.
 STALE_TEMP_SECONDS = 3600
+#: A folder younger than this may belong to a save that has not yet taken its lock.
+FRESH_TEMP_SECONDS = 5
 
 
-def _remove_stale_temp_folders(path: Path) -> None:
+def remove_stale_temp_folders(folder: PathLike) -> int:
+    """Remove the temporary folders that killed saves left in ``folder``; how many.
+
+    A save holds an advisory lock on its temporary folder, which the operating system
+    releases when the process dies: a folder whose lock can be taken is dead.
+    """
     now = time.time()
-    for folder in path.parent.glob(f".{glob.escape(path.name)}.*.saving"):
+    removed = 0
+    try:
+        candidates = list(Path(folder).glob(f".*{TEMP_SUFFIX}"))
+    except OSError:
+        return 0
+    for candidate in candidates:
         try:
-            if folder.is_dir() and now - folder.stat().st_mtime > STALE_TEMP_SECONDS:
-                _remove_tree(folder)
+            if candidate.is_symlink() or not candidate.is_dir():
+                continue
+            age = now - candidate.stat().st_mtime
+            if age < FRESH_TEMP_SECONDS:
+                continue
+            if fcntl is None:
+                if age > STALE_TEMP_SECONDS:
+                    _remove_tree(candidate)
+                    removed += 1
+                continue
+            descriptor = os.open(candidate, os.O_RDONLY)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a save still running holds it
+            else:
+                _remove_tree(candidate)
+                removed += 1
+            finally:
+                os.close(descriptor)
         except OSError:
-            pass
+            continue
+    return removed
 
 
 def _keep_backup(path: Path, temp_folder: Path) -> None:
@@ -971,9 +1095,15 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _match_permissions(temp: Path, path: Path) -> None:
+def _match_permissions(temp: Path, path: Path, mode: int | None = None) -> None:
     # mkdtemp/ open give private modes; a saved plan keeps the target's mode, or the
-    # default a new file would get.
+    # default a new file would get (or ``mode`` when given, e.g. 0600 for recovery files).
+    if mode is not None:
+        try:
+            os.chmod(temp, mode)
+        except OSError:
+            pass
+        return
     try:
         mode = os.stat(path).st_mode & 0o777
     except OSError:
@@ -1001,16 +1131,4 @@ def _remove_tree(folder: Path) -> None:
 
 
 def _os_reason(error: OSError) -> str:
-    reasons = {
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-        errno.EROFS: "the folder is read-only",
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is exceeded",
-        errno.EFBIG: "the file is too large for this disk or account",
-        errno.ENOENT: "no such file or folder",
-        errno.ENOTDIR: "a part of the path is not a folder",
-        errno.EISDIR: "is a folder",
-        errno.ENAMETOOLONG: "the file name is too long",
-    }
-    return reasons.get(error.errno, error.strerror or type(error).__name__)
+    return os_reason(error)

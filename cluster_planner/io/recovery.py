@@ -37,14 +37,22 @@ from cluster_planner.io.planfile import (
     format_plan_data,
     parse_json,
     parse_time,
+    plan_file_bytes,
     plan_from_data,
     plan_to_data,
     read_file_bytes,
+    remove_stale_temp_folders,
 )
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 RECOVERY_FORMAT = "cluster-planner-recovery"
 RECOVERY_VERSION = 1
 RECOVERY_SUFFIX = ".recovery.json"
+LOCK_SUFFIX = ".lock"
 HOME_ENVIRONMENT_VARIABLE = "CLUSTER_PLANNER_HOME"
 
 #: This process: its recovery files carry this tag and are never offered back to it.
@@ -167,44 +175,42 @@ def write_recovery(
     plan_text = format_plan_data(plan_data, str(path)).rstrip("\n").replace("\n", "\n  ")
     header = json.dumps(wrapper, ensure_ascii=False, indent=2)[:-2]
     text = f'{header},\n  "plan": {plan_text}\n}}\n'
+    data = plan_file_bytes(text, path, what="recovery file")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as error:
         raise PlanFileError(
             path.parent, f"cannot create the recovery folder: {error.strerror}"
         ) from None
-    atomic_write_bytes(path, text.encode("utf-8"), error=PlanFileError)
+    hold_session_lock()
+    # Unsaved plans may be confidential drafts: only their owner reads them.
+    atomic_write_bytes(path, data, error=PlanFileError, mode=0o600)
     return path
 
 
 def find_recoveries(*, include_running: bool = False) -> list[RecoveryEntry]:
     """The recovery files a restart may offer to restore, newest first.
 
-    Files of this session are never listed. Files of another session whose process is
-    still running on this machine (a second copy of the app) are listed only with
-    ``include_running``. Unreadable files are listed with a ``problem`` so that they
+    Files of this session are never listed. Files of another session still running (a
+    second copy of the app, which holds its session lock) are listed only with
+    ``include_running``. Temporary folders of autosaves killed midway are removed. Unreadable files are listed with a ``problem`` so that they
     can be discarded.
     """
     folder = recovery_dir()
+    remove_stale_temp_folders(folder)  # autosaves killed midway
     try:
         paths = sorted(folder.glob(f"*{RECOVERY_SUFFIX}"))
     except OSError:
         return []
     entries = []
-    host = socket.gethostname()
     for path in paths:
         if path.name.startswith(f"{SESSION_ID}-"):
             continue
         entry = _read_entry(path)
-        if (
-            not include_running
-            and entry.problem is None
-            and entry.pid
-            and entry.host == host
-            and _process_is_running(entry.pid)
-        ):
+        if not include_running and entry.problem is None and session_is_running(entry.session):
             continue
         entries.append(entry)
+    _remove_dead_locks(folder, {"-".join(path.name.split("-")[:2]) for path in paths})
     epoch = datetime.min.replace(tzinfo=UTC)
     return sorted(entries, key=lambda e: e.saved_at or epoch, reverse=True)
 
@@ -287,20 +293,82 @@ def discard_session_recoveries() -> None:
     """Delete every recovery file of this session (the app is closing cleanly)."""
     for path in recovery_dir().glob(f"{SESSION_ID}-*{RECOVERY_SUFFIX}"):
         path.unlink(missing_ok=True)
+    lock = session_lock_path()
+    descriptor = _held_locks.pop(lock, None)
+    if descriptor is not None:
+        lock.unlink(missing_ok=True)
+        os.close(descriptor)
 
 
-def _process_is_running(pid: int) -> bool:
-    if pid == os.getpid():
+# ----------------------------------------------------------------------- session locks
+# A running session holds an advisory lock on ``<session>.lock`` in the recovery folder.
+# The operating system releases it when the process ends, however it ends, so a dead
+# session's files are offered back even when its process id has been reused (a new
+# process with the same pid, a container where the app is always pid 1).
+_held_locks: dict[Path, int] = {}
+
+
+def session_lock_path(session: str = SESSION_ID) -> Path:
+    """The lock file of ``session`` in the recovery folder."""
+    return recovery_dir() / f"{session}{LOCK_SUFFIX}"
+
+
+def hold_session_lock() -> Path | None:
+    """Lock this session's lock file (once per recovery folder) until the process ends."""
+    path = session_lock_path()
+    if path in _held_locks or fcntl is None:
+        return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        return None
+    _held_locks[path] = descriptor
+    return path
+
+
+def _remove_dead_locks(folder: Path, sessions_with_files: set[str]) -> None:
+    # Lock files of sessions that ended and left nothing to restore.
+    try:
+        locks = list(folder.glob(f"*{LOCK_SUFFIX}"))
+    except OSError:
+        return
+    for lock in locks:
+        session = lock.name[: -len(LOCK_SUFFIX)]
+        if session not in sessions_with_files and not session_is_running(session):
+            try:
+                lock.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def session_is_running(session: str) -> bool:
+    """Whether the session that wrote a recovery file still runs (holds its lock).
+
+    A session without a lock file (killed before its first autosave finished, or an
+    older version of the app) is not running; neither is any session where the
+    platform has no advisory locks (Windows), as before.
+    """
+    if session == SESSION_ID:
         return True
-    if os.name != "posix":
-        # os.kill(pid, 0) would terminate the process on Windows; assume it ended.
+    if fcntl is None or not session or any(c in session for c in "/\\") or session.startswith("."):
+        return False
+    path = session_lock_path(session)
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
         return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
         return True
     except OSError:
         return False
-    return True
+    finally:
+        os.close(descriptor)
+    return False

@@ -38,6 +38,7 @@ Run ``python -m cluster_planner.render.mapfigure`` to save a preview to
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import weakref
 from collections.abc import Iterable, Sequence
@@ -333,7 +334,9 @@ class MapFigure:
         # A fixed position (not matplotlib's automatic one, which moves the title above
         # whatever it finds at the top of the axes) puts it in the same place in every
         # picture, including the partial ones of cluster_planner.render.raster.
-        self.title = self.ax.set_title("", fontsize=13, family=FONT_FAMILY, y=1.0)
+        # User text (a plan's name) is plain text: a "$" must not start math mode.
+        self.title = self.ax.set_title("", fontsize=13, family=FONT_FAMILY, y=1.0,
+                                       parse_math=False)
         self.attribution = figure.text(0.995, 0.005, _attribution(language),
                                        ha="right", va="bottom",
                                        fontsize=6.5, color="0.35", family=FONT_FAMILY)
@@ -592,7 +595,9 @@ class MapFigure:
                 for text, patch in zip(self.legend.get_texts(), self.legend.get_patches(), strict=True)]
 
     def set_title(self, text: str) -> None:
-        """Set the title above the map."""
+        """Set the title above the map (plain text, one line, at most
+        :data:`MAX_TITLE_CHARACTERS` characters)."""
+        text = picture_text(text)
         if text != self.title.get_text():
             self.decoration_version += 1
         self.title.set_text(text)
@@ -814,7 +819,8 @@ def export_figure(layer, facecolors, legend: LegendEntries, title: str, path, dp
 
     folder = path.parent if str(path.parent) else FilePath(".")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=folder)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=path.suffix,
+                                             dir=folder)
     except OSError as error:
         raise InputError(path, f"cannot write here: {error.strerror or error}") from error
     try:
@@ -830,12 +836,26 @@ def export_figure(layer, facecolors, legend: LegendEntries, title: str, path, dp
     return path
 
 
+#: A plan's name is drawn in full up to this length; longer ones end in an ellipsis (a
+#: megabyte of text would overflow FreeType and never fit a picture anyway).
+MAX_TITLE_CHARACTERS = 160
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def picture_text(text: str, limit: int = MAX_TITLE_CHARACTERS) -> str:
+    """User text as a picture shows it: control characters and line breaks become one
+    space, and text beyond ``limit`` characters is cut with an ellipsis."""
+    text = _CONTROL.sub(" ", str(text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _attribution(language: str) -> str:
     return BOUNDARY_ATTRIBUTIONS.get(language, BOUNDARY_ATTRIBUTIONS["en"])
 
 
 def _metadata(fmt: str, title: str, language: str = "en") -> dict:
     attribution = _attribution(language)
+    title = picture_text(title)
     if fmt == "png":
         return {"Title": title, "Source": attribution}
     if fmt == "pdf":
