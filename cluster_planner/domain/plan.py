@@ -25,16 +25,26 @@ MAX_NOTE_LENGTH = 2000
 
 @dataclass(frozen=True)
 class Assignment:
-    """One region taking one industry."""
+    """One region taking one industry, on one region level.
+
+    ``level`` is the level the region is on (``province``, ``prefecture`` or
+    ``county``); empty means "the plan's level", which :class:`Plan` fills in when it
+    stores the assignment. Adcodes are unique across levels (a municipality's code is
+    the same region on the province and prefecture layers), so the key stays
+    ``(region, industry)``.
+    """
 
     region: str
     industry: str
     role: str = "lead"
     note: str = ""
+    level: str = ""
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
+        if self.level and self.level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}, not {self.level!r}")
 
     @property
     def key(self) -> tuple[str, str]:
@@ -111,7 +121,12 @@ class Change:
 
 @dataclass
 class Plan:
-    """A named set of assignments on one region level, plus its analysis settings."""
+    """A named set of assignments at any of the three levels, plus its analysis settings.
+
+    ``level`` is the level shown (the map's layer) and the level of an assignment that
+    does not name its own; each stored assignment carries its level
+    (:attr:`Assignment.level`), so showing another level never changes the plan.
+    """
 
     name: str = "Untitled plan"
     level: str = "prefecture"
@@ -149,6 +164,10 @@ class Plan:
                 if not taken:
                     del self._by_region[region]
         else:
+            if not assignment.level:
+                assignment = Assignment(
+                    region, industry, assignment.role, assignment.note, self.level
+                )
             self._assignments[key] = assignment
             self._by_region.setdefault(region, {})[industry] = assignment
 
@@ -195,28 +214,52 @@ class Plan:
     def industries(self) -> list[str]:
         return sorted({a.industry for a in self._assignments.values()})
 
+    @property
+    def levels(self) -> list[str]:
+        """The levels the assignments are on, coarse to fine (``[]`` for an empty plan)."""
+        found = {a.level for a in self._assignments.values()}
+        return [level for level in LEVELS if level in found]
+
+    @property
+    def is_mixed(self) -> bool:
+        """Whether some assignment is on another level than the one shown."""
+        return any(a.level != self.level for a in self._assignments.values())
+
+    def at_level(self, level: str) -> list[Assignment]:
+        """The assignments made on ``level``."""
+        return [a for a in self._assignments.values() if a.level == level]
+
     # -- building edits --------------------------------------------------------
     def assign_industry(
-        self, region: str, industry: str, role: str = "lead", note: str = ""
+        self, region: str, industry: str, role: str = "lead", note: str = "", level: str = ""
     ) -> Put:
-        """The edit that assigns ``industry`` to ``region`` (keeps an existing note)."""
+        """The edit that assigns ``industry`` to ``region`` (keeps an existing note).
+
+        ``level`` is the region's level: by default the existing assignment's, else the
+        level shown.
+        """
         old = self.get(region, industry)
         if old is not None and not note:
             note = old.note
-        return Put(region, industry, Assignment(region, industry, role, note), "assign")
+        level = level or (old.level if old is not None else self.level)
+        return Put(region, industry, Assignment(region, industry, role, note, level), "assign")
 
     def unassign_industry(self, region: str, industry: str) -> Put:
         return Put(region, industry, None, "unassign")
 
     def set_role(self, region: str, industry: str, role: str) -> Put:
         old = self._require(region, industry)
-        return Put(region, industry, Assignment(region, industry, role, old.note), "role")
+        return Put(
+            region, industry, Assignment(region, industry, role, old.note, old.level), "role"
+        )
 
     def set_note(self, region: str, industry: str, note: str) -> Put:
         old = self._require(region, industry)
         if len(note) > MAX_NOTE_LENGTH:
             raise ValueError(f"a note holds at most {MAX_NOTE_LENGTH} characters")
-        return Put(region, industry, Assignment(region, industry, old.role, note), "note")
+        return Put(
+            region, industry, Assignment(region, industry, old.role, note, old.level), "note"
+        )
 
     def _require(self, region: str, industry: str) -> Assignment:
         old = self.get(region, industry)
@@ -268,6 +311,17 @@ class Plan:
     def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
         """Call ``listener(change)`` after every applied edit; returns an unsubscriber."""
         return self.events.subscribe(listener, Change)
+
+    def on_level(self, level: str) -> Plan:
+        """A copy shown on ``level`` with every assignment moved onto it (for an old
+        one-level plan read on another level than it recorded)."""
+        return Plan.from_assignments(
+            (Assignment(a.region, a.industry, a.role, a.note, level) for a in self._assignments.values()),
+            name=self.name,
+            level=level,
+            settings=dict(self.settings),
+            metadata=dict(self.metadata),
+        )
 
     def copy(self) -> Plan:
         """An independent copy with the same content and no listeners."""

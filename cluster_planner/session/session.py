@@ -176,9 +176,13 @@ class PlanSession:
         path = Path(path)
         if level is not None:
             plan = load_plan(path, self.catalog)
-            plan.level = level
             data = data if data is not None else self.level_data_for(level)
-            _check_regions(plan, data.layer, path)
+            if len(plan.levels) <= 1:  # one level: read its assignments on ``level``
+                plan = plan.on_level(level)
+                _check_regions(plan, data.layer, path)
+            else:  # across levels: each assignment keeps its own; ``level`` is shown
+                plan = load_plan(path, self.catalog, _layers_of(self, level, data))
+                plan.level = level
         else:
             if data is None:
                 data = self.level_data_for(self.read_level(path))
@@ -620,6 +624,11 @@ class PlanSession:
         if conditions_changed:
             self.events.emit(ConditionsChanged())
         self.events.emit(AnalysisUpdated())
+
+
+def _layers_of(session: PlanSession, level: str, data: LevelData) -> Callable[[str], Any]:
+    """The layer of each level: ``data``'s for ``level``, the session's for the others."""
+    return lambda wanted: data.layer if wanted == level else session.level_data_for(wanted).layer
 
 
 def _check_regions(plan: Plan, layer: Any, path: str | Path) -> None:
