@@ -118,3 +118,109 @@ def test_edits_keep_each_assignments_level_and_undo_restores_it():
     assert plan.get(CHENGDU, "aerospace").level == "prefecture"
     plan.level = "province"  # showing another level changes no assignment
     assert plan.get(CHENGDU, "aerospace").level == "prefecture"
+
+
+# -- the analysis ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    """``cluster-planner check --format json`` of the mixed plan, and its exit status."""
+    import contextlib
+    import io
+
+    from cluster_planner.cli import main
+
+    path = save_plan(mixed_plan(), tmp_path_factory.mktemp("mixed") / "mixed.cplan")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["check", str(path), "--format", "json"])
+    return status, json.loads(out.getvalue())
+
+
+def test_check_judges_each_level_and_names_its_regions_at_their_level(checked):
+    _status, payload = checked
+    summary = payload["summary"]
+    assert summary["level"] == "prefecture" and summary["assignments"] == 3
+    levels = summary["levels"]
+    assert list(levels) == ["province", "prefecture"]
+    # Province level: Sichuan's own assignment and Jiangsu's, rolled up from its cities.
+    assert (levels["province"]["assignments"], levels["province"]["rolled_up"]) == (1, 1)
+    assert levels["province"]["regions_with_assignments"] == 2
+    assert (levels["prefecture"]["assignments"], levels["prefecture"]["rolled_up"]) == (2, 0)
+    flagged = {(flag["level"], code) for flag in payload["flags"] for code in flag["regions"]}
+    assert {level for level, _ in flagged} == {"province", "prefecture"}
+    # Each flag names regions of its own level only (Sichuan is never a city).
+    for flag in payload["flags"]:
+        assert all(
+            (code in (SICHUAN, JIANGSU)) == (flag["level"] == "province") for code in flag["regions"]
+        ), flag
+    # Jiangsu and Sichuan share their one industry: similar portfolios at province level.
+    similar = [f for f in payload["flags"] if f["kind"] == "similar-portfolios" and f["level"] == "province"]
+    assert [sorted(f["regions"]) for f in similar] == [[JIANGSU, SICHUAN]]
+    assert sorted(similar[0]["region_names"]) == ["Jiangsu", "Sichuan"]
+    # and Suzhou and Wuxi, neighbours with the same industry, at prefecture level
+    similar = [f for f in payload["flags"] if f["kind"] == "similar-portfolios" and f["level"] == "prefecture"]
+    assert [sorted(f["regions"]) for f in similar] == [[WUXI, SUZHOU]]
+    counted = sum(levels[level]["flags"][severity] for level in levels for severity in ("error", "warning", "info"))
+    assert counted == len(payload["flags"]) == sum(summary["flags"].values())
+
+
+def test_a_province_whose_cities_all_take_one_industry_is_itself_homogenized():
+    from cluster_planner.analysis.levels import bundled_nesting, roll_up_flags
+
+    nesting = bundled_nesting()
+    cities = nesting.children(JIANGSU, "province", "prefecture")
+    assert len(cities) == 13 and SUZHOU in cities
+    plan = mixed_plan()
+    for city in cities:
+        plan.apply(plan.assign_industry(city, "integrated-circuits", level="prefecture"))
+    [flag] = roll_up_flags(plan, "province", nesting)
+    assert (flag.kind, flag.severity, flag.industry, flag.regions) == (
+        "crowded-industry", "warning", "integrated-circuits", (JIANGSU,)
+    )
+    assert flag.message == (
+        "Jiangsu: all 13 of its prefecture-level regions take integrated-circuits,"
+        " so the province itself is homogenized in it"
+    )
+    assert flag.evidence["child_regions"] == cities
+    from cluster_planner.text.messages import flag_message
+
+    assert flag_message(flag, "zh") == (
+        "320000下辖的全部 13 个地级地区都承接integrated-circuits，这个省本身在该产业上已经同质化"
+    )
+    # One city without it: no finding.
+    plan.apply(plan.unassign_industry(WUXI, "integrated-circuits"))
+    assert roll_up_flags(plan, "province", nesting) == []
+
+
+def test_the_session_judges_the_roll_up_and_shows_it_in_the_flags(tmp_path):
+    from cluster_planner.session import PlanSession
+
+    plan = mixed_plan()
+    session = PlanSession()
+    session.install(plan, session.level_data_for("prefecture"))
+    cities = session.layer.frame.loc[session.layer.frame["province"] == JIANGSU, "adcode"].tolist()
+    session.select(cities)
+    assert session.assign("integrated-circuits")
+    rolled = [
+        flag for flag in session.analysis.flags
+        if flag.evidence.get("roll_up") and flag.regions == (JIANGSU,)
+    ]
+    assert len(rolled) == 1
+    assert session.analysis.level_of(rolled[0]) == "province"
+    session.command_stack.undo()
+    assert not any(flag.evidence.get("roll_up") for flag in session.analysis.flags)
+
+
+def test_check_text_reports_each_level(tmp_path, capsys):
+    from cluster_planner.cli import main
+
+    assert main(["check", str(DATA / "plan_v2_mixed_levels.cplan")]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        "  province level: 1 assignments made there, 1 rolled up from below, in 2 of 34 regions;"
+        " homogeneity index 1.00; 0 errors, 0 warnings, 1 infos"
+    ) in lines
+    assert any(line.startswith("[info] similar-portfolios (province level): Jiangsu and Sichuan") for line in lines)
+    assert any(line.startswith("[warning] similar-portfolios (prefecture level): Wuxi and Suzhou") for line in lines)
+    assert main(["check", str(DATA / "plan_v2_mixed_levels.cplan"), "--language", "zh"]) == 1
+    assert "江苏省与四川省的产业结构相似" in capsys.readouterr().out

@@ -44,7 +44,19 @@ def iter_report_lines(analysis: Analysis) -> Iterable[str]:
     yield (
         f"Flags: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} infos"
     )
-    for flag in analysis.flags:
-        yield f"[{flag.severity}] {flag.kind}: {flag.message}"
+    levels = summary.get("levels")  # a plan across levels: each level's own figures
+    for level, figures in (levels or {}).items():
+        level_counts = figures["flags"]
+        yield (
+            f"  {level} level: {figures['assignments']} assignments made there,"
+            f" {figures['rolled_up']} rolled up from below, in {figures['regions_with_assignments']}"
+            f" of {figures['regions']} regions; homogeneity index {figures['homogeneity_index']:.2f};"
+            f" {level_counts['error']} errors, {level_counts['warning']} warnings,"
+            f" {level_counts['info']} infos"
+        )
+    flag_levels = getattr(analysis, "flag_levels", None) if levels else None
+    for k, flag in enumerate(analysis.flags):
+        where = f" ({flag_levels[k]} level)" if flag_levels else ""
+        yield f"[{flag.severity}] {flag.kind}{where}: {flag.message}"
         if flag.suggestions:
             yield "    suggestions: " + "; ".join(s.text for s in flag.suggestions)

@@ -587,7 +587,7 @@ class PlanSession:
         )
 
     def _start_analysis(self) -> None:
-        from cluster_planner.analysis.engine import Analyzer
+        from cluster_planner.analysis.across_levels import make_analyzer
 
         self.analyzer = None
         self.analysis = None
@@ -596,11 +596,16 @@ class PlanSession:
         if self.context is None:
             return
         try:
-            self.analyzer = Analyzer(self.context, self.plan)
+            # One level: the incremental engine; across levels: each level judged on its own.
+            self.analyzer = make_analyzer(self.context, self.plan, self._other_level_context)
         except ValueError as error:  # a setting saved in the plan is out of range
             self._analysis_problem = f"cannot analyse the plan: {error}"
             return
         self.analysis = self.analyzer.analysis
+
+    def _other_level_context(self, level: str) -> Any:
+        """The analysis context of another level than the one shown (bundled conditions)."""
+        return self.level_data_for(level).context
 
     def _on_plan_change(self, change: Change) -> None:
         conditions_changed = self._context_stale
@@ -609,6 +614,8 @@ class PlanSession:
             self._context_stale = False
             self._rebuild_context()
             self._start_analysis()
+        elif self.analyzer is not None and _levels_changed(self.analyzer, self.plan, change):
+            self._start_analysis()  # the edit took the plan onto, or off, another level
         elif self.analyzer is not None:
             try:
                 self.analysis = self.analyzer.update(change)
@@ -624,6 +631,16 @@ class PlanSession:
         if conditions_changed:
             self.events.emit(ConditionsChanged())
         self.events.emit(AnalysisUpdated())
+
+
+def _levels_changed(analyzer: Any, plan: Plan, change: Change) -> bool:
+    """Whether ``change`` took a one-level plan across levels, or back."""
+    from cluster_planner.analysis.across_levels import LevelsAnalyzer, needs_levels
+
+    if isinstance(analyzer, LevelsAnalyzer):
+        return not needs_levels(plan)
+    touched = (plan.get(*key) for key in change.keys)  # only these can be on another level
+    return any(a is not None and a.level != plan.level for a in touched)
 
 
 def _layers_of(session: PlanSession, level: str, data: LevelData) -> Callable[[str], Any]:
