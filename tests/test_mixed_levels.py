@@ -224,3 +224,53 @@ def test_check_text_reports_each_level(tmp_path, capsys):
     assert any(line.startswith("[warning] similar-portfolios (prefecture level): Wuxi and Suzhou") for line in lines)
     assert main(["check", str(DATA / "plan_v2_mixed_levels.cplan"), "--language", "zh"]) == 1
     assert "江苏省与四川省的产业结构相似" in capsys.readouterr().out
+
+
+# -- the map ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("level", ["province", "prefecture"])
+def test_each_levels_colours_include_the_other_levels_assignments(level):
+    import numpy as np
+
+    from cluster_planner.domain.regions import load_layer
+    from cluster_planner.render.colouring import LEAD_COLOUR, SUPPORT_COLOUR, _rgba, plan_colours
+
+    layer = load_layer(level)
+    plan = mixed_plan()
+    plan.level = level  # the level shown
+    colours, _legend = plan_colours("industry", plan, layer.index_of, industry="integrated-circuits")
+    lead = {str(code) for code, row in zip(layer.codes, colours, strict=True) if np.allclose(row, _rgba(LEAD_COLOUR))}
+    support = {
+        str(code) for code, row in zip(layer.codes, colours, strict=True) if np.allclose(row, _rgba(SUPPORT_COLOUR))
+    }
+    if level == "province":
+        # Sichuan its own; Jiangsu rolled up from Suzhou (lead, the stronger of its cities).
+        assert (lead, support) == ({SICHUAN, JIANGSU}, set())
+    else:
+        # Sichuan's 21 cities drawn with its choice; Suzhou and Wuxi their own.
+        sichuan = {str(code) for code in layer.codes if str(code).startswith("51")}
+        assert len(sichuan) == 21
+        assert (lead, support) == (sichuan | {SUZHOU}, {WUXI})
+    counts, _ = plan_colours("count", plan, layer.index_of)
+    grey = sum(np.allclose(row, counts[0]) for row in counts)  # Beijing (row 0) takes nothing
+    assert len(layer.codes) - grey == (2 if level == "province" else 23)
+
+
+def test_the_session_shows_another_level_without_losing_the_plan():
+    from cluster_planner.session import PlanSession
+
+    session = PlanSession()
+    session.install(mixed_plan(), session.level_data_for("prefecture"))
+    session.set_colour_mode("industry")
+    session.set_colour_industry("integrated-circuits")
+    before = sorted(session.plan.assignments, key=lambda a: a.key)
+    session.show_level("province")
+    assert session.level == "province" and session.layer.level == "province"
+    assert sorted(session.plan.assignments, key=lambda a: a.key) == before
+    colours, _ = session.map_colours()
+    assert len(colours) == 34
+    assert session.analysis.summary["level"] == "province"
+    assert not session.is_modified()  # a view: saved with the plan's next save
+    # an edit made now is on the province level
+    session.select([JIANGSU])
+    session.assign("steel")
+    assert session.plan.get(JIANGSU, "steel").level == "province"

@@ -27,6 +27,7 @@ This is the one place that maps between levels: the analysis
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -119,8 +120,10 @@ class Nesting:
         return table.get(code, [])
 
 
+@functools.cache
 def bundled_nesting() -> Nesting:
-    """The nesting of the bundled region layers (each loaded when first needed)."""
+    """The nesting of the bundled region layers (each loaded when first needed; one per
+    process, as the layers are)."""
     from cluster_planner.domain.regions import load_layer
 
     return Nesting.from_layers(load_layer)
@@ -187,7 +190,7 @@ def shown_plan(plan: Plan, level: str, nesting: Nesting) -> Plan:
 
 def one_level(plan: Plan, level: str) -> bool:
     """Whether every assignment of ``plan`` is on ``level`` (nothing to map)."""
-    return all(a.level == level for a in plan)
+    return plan.on_one_level(level)
 
 
 def roll_up_flags(plan: Plan, level: str, nesting: Nesting, industry_name: Callable[[str], str] = str) -> list[Flag]:

@@ -141,6 +141,9 @@ class Plan:
     _by_region: dict[str, dict[str, Assignment]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # How many assignments each level holds, so that "is this plan on one level?" (asked
+    # on every recolour) does not walk a county plan.
+    _level_counts: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -156,6 +159,9 @@ class Plan:
 
     def _store(self, key: tuple[str, str], assignment: Assignment | None) -> None:
         region, industry = key
+        old = self._assignments.get(key)
+        if old is not None:
+            self._level_counts[old.level] -= 1
         if assignment is None:
             self._assignments.pop(key, None)
             taken = self._by_region.get(region)
@@ -170,6 +176,7 @@ class Plan:
                 )
             self._assignments[key] = assignment
             self._by_region.setdefault(region, {})[industry] = assignment
+            self._level_counts[assignment.level] = self._level_counts.get(assignment.level, 0) + 1
 
     def __len__(self) -> int:
         return len(self._assignments)
@@ -217,13 +224,11 @@ class Plan:
     @property
     def levels(self) -> list[str]:
         """The levels the assignments are on, coarse to fine (``[]`` for an empty plan)."""
-        found = {a.level for a in self._assignments.values()}
-        return [level for level in LEVELS if level in found]
+        return [level for level in LEVELS if self._level_counts.get(level)]
 
-    @property
-    def is_mixed(self) -> bool:
-        """Whether some assignment is on another level than the one shown."""
-        return any(a.level != self.level for a in self._assignments.values())
+    def on_one_level(self, level: str) -> bool:
+        """Whether every assignment is on ``level`` (true of an empty plan)."""
+        return self._level_counts.get(level, 0) == len(self._assignments)
 
     def at_level(self, level: str) -> list[Assignment]:
         """The assignments made on ``level``."""

@@ -244,6 +244,35 @@ class PlanSession:
         self.events.emit(ConditionsChanged())
         self.events.emit(AnalysisUpdated())
 
+    def show_level(self, level: str, data: LevelData | None = None) -> None:
+        """Show the open plan on ``level`` (``data``: that level's, loaded elsewhere).
+
+        The plan stays, with its undo history: each assignment keeps its own level,
+        those above ``level`` are drawn on their children and those below rolled up;
+        new assignments are made on ``level``. The level shown is a view, so this does
+        not mark the plan modified (it is saved with the plan's next save).
+
+        Raises
+        ------
+        DataError
+            The level's region layer cannot load; the plan stays on its level.
+        """
+        data = data if data is not None else self.level_data_for(level)
+        if data is self.level_data:
+            return
+        self.add_level(data)
+        self.plan.level = data.level
+        self.level_data = data
+        self.end_comparison(announce=False)
+        self._load_saved_data()
+        self._start_analysis()
+        if self.selection:  # codes of another level mean nothing on this map
+            self.selection = ()
+            self.events.emit(SelectionChanged(()))
+        self.events.emit(PlanReplaced())
+        self.events.emit(ConditionsChanged())
+        self.events.emit(AnalysisUpdated())
+
     def set_path(self, path: str | Path | None) -> None:
         self.path = None if path is None else Path(path)
         self.events.emit(PathChanged())
