@@ -357,7 +357,7 @@ def test_an_assignment_outside_the_layer_still_reaches_the_csv(setting, tmp_path
     out = export_plan(odd, tmp_path / "odd.csv", layer=layer, catalog=catalog, language="en")
     _, rows = read_csv(out, "en")
     assert {"region": "999999", "industry": "steel"}.items() <= rows[-1].items()
-    assert Assignment("999999", "steel") in odd.assignments
+    assert Assignment("999999", "steel", level="prefecture") in odd.assignments
 
 
 # -- the command ---------------------------------------------------------------------

@@ -365,15 +365,39 @@ def test_switching_level_with_an_empty_plan_needs_no_question(qtbot, fresh):
     assert fresh.document.level == "prefecture"
 
 
-def test_switching_level_with_a_drafted_plan_asks_and_cancel_keeps_it(qtbot, fresh):
+def test_switching_level_with_a_drafted_plan_keeps_it_and_draws_it_rolled_up(qtbot, fresh):
+    from cluster_planner.render.colouring import NOTHING_GREY, _rgba
+
     fresh.selection.apply([ZHUZHOU])
     fresh.catalog_panel.set_current_industry(NEV)
     fresh.lead_action.trigger()
-    answer_next_dialog(qtbot, QMessageBox.StandardButton.Cancel)
-    fresh.request_level("province")
-    assert fresh.document.level == "prefecture"
-    assert fresh.document.plan.get(ZHUZHOU, NEV) is not None
-    assert fresh.level_combo.currentData() == "prefecture"
+    plan = fresh.document.plan
+    questions: list = []
+
+    def refuse_any_question():  # a question would block; record and close it instead
+        box = QApplication.activeModalWidget()
+        if box is not None:
+            questions.append(box.objectName())
+            box.reject()
+
+    for delay in (0, 100, 300):
+        QTimer.singleShot(delay, refuse_any_question)
+    with qtbot.waitSignal(fresh.levelReady, timeout=5000):
+        fresh.request_level("province")
+    assert fresh.document.level == "province" and fresh.level_combo.currentData() == "province"
+    assert fresh.document.plan is plan and plan.get(ZHUZHOU, NEV).level == "prefecture"
+    assert fresh.isWindowModified()  # still the unsaved draft
+    # Zhuzhou's choice is drawn on Hunan, rolled up, and on no other province.
+    grey = _rgba(NOTHING_GREY)
+    assert tuple(facecolour(fresh, "430000")) != grey
+    assert sum(tuple(row) != grey for row in fresh.canvas.map_figure.facecolors) == 1
+    # and the undo history still takes it back
+    fresh.document.undo_stack.undo()
+    assert plan.get(ZHUZHOU, NEV) is None
+    with qtbot.waitSignal(fresh.levelReady, timeout=5000):
+        fresh.request_level("prefecture")
+    qtbot.wait(350)
+    assert questions == []
 
 
 def test_autosave_writes_a_recovery_file_and_a_clean_save_removes_it(qtbot, fresh, tmp_path):

@@ -28,7 +28,7 @@ def test_role_and_note_edits_keep_the_other_field():
     plan = Plan.from_assignments([Assignment("320600", "shipbuilding", "lead", "Yangtze mouth")])
     plan.apply(plan.set_role("320600", "shipbuilding", "support"))
     assert plan.get("320600", "shipbuilding") == Assignment(
-        "320600", "shipbuilding", "support", "Yangtze mouth"
+        "320600", "shipbuilding", "support", "Yangtze mouth", "prefecture"
     )
     plan.apply(plan.set_note("320600", "shipbuilding", "offshore engineering too"))
     assert plan.get("320600", "shipbuilding").role == "support"

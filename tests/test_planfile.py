@@ -98,7 +98,9 @@ def test_saved_text_is_normalised_and_readable():
     ]
     keys = [(row["region"], row["industry"]) for row in data["assignments"]]
     assert keys == sorted(keys)
-    assert all(list(row) == ["region", "industry", "role", "note"] for row in data["assignments"])
+    assert all(
+        list(row) == ["region", "level", "industry", "role", "note"] for row in data["assignments"]
+    )
     assert data["metadata"] == {
         "app_version": __version__,
         "created": "2026-03-05T09:30:00Z",
@@ -197,7 +199,9 @@ def test_a_version_0_plan_is_upgraded_with_leads_and_its_save_time():
     plan = load_plan(DATA / "plan_v0_prefecture.json")
     assert plan.name == "早期草案 Early draft (v0)"
     assert plan.level == "prefecture"
-    assert plan.get("430200", "new-materials") == Assignment("430200", "new-materials", "lead", "")
+    assert plan.get("430200", "new-materials") == Assignment(
+        "430200", "new-materials", "lead", "", "prefecture"
+    )
     assert len(plan) == 6
     assert plan.metadata["created"] == "2025-11-01T09:30:00Z"
     assert load_plan(DATA / "plan_v0_no_level.json").level == "prefecture"

@@ -1,6 +1,6 @@
 """The fast ways of reading and writing plan files do exactly what the general ones do.
 
-A valid version-1 file is read column by column (:func:`planfile._load_v1_fast`) and
+A valid version-1 or version-2 file is read column by column (:func:`planfile._load_fast`) and
 its assignments written with one string encoder call per value; everything else goes
 through the general checks with their precise messages. These tests prove the fast
 reader accepts exactly the files the general one accepts and builds the same plan, and
@@ -24,6 +24,20 @@ from cluster_planner.io import planfile
 from cluster_planner.io.planfile import dumps_plan, format_plan_data, loads_plan, plan_to_data
 
 SOURCE = "speed.cplan"
+#: VALID in version 2: each assignment names its level, here two of them.
+VALID_V2 = dict(
+    copy.deepcopy(VALID),
+    version=2,
+    assignments=[
+        {"region": "510000", "level": "province", "industry": "integrated-circuits",
+         "role": "lead", "note": "四川"},
+        {"region": "320500", "level": "prefecture", "industry": "integrated-circuits",
+         "role": "support", "note": ""},
+        {"region": "320200", "level": "prefecture", "industry": "integrated-circuits",
+         "role": "lead", "note": "x"},
+    ],
+)
+DOCUMENTS = {"v1": VALID, "v2": VALID_V2}
 
 
 def read_generally(data: Any, check_strings: bool) -> Plan:
@@ -35,21 +49,14 @@ def read_generally(data: Any, check_strings: bool) -> Plan:
 
 def assert_fast_reader_agrees(data: Any) -> None:
     # Neither reader changes ``data`` (and it may nest too deep to copy).
-    try:  # the reader that keeps the parsed objects gets a copy it alone holds
-        owned_copy = copy.deepcopy(data)
-    except RecursionError:
-        owned_copy = None
     for check_strings in (False, True):
-        fast = planfile._load_v1_fast(data, SOURCE, check_strings)
-        adopted = (None if owned_copy is None or check_strings
-                   else planfile._load_v1_fast(owned_copy, SOURCE, check_strings, owned=True))
+        fast = planfile._load_fast(data, SOURCE, check_strings)
         try:
             general = read_generally(data, check_strings)
         except PlanFileError:
             assert fast is None, "the fast reader accepted a plan the general one refuses"
-            assert adopted is None, "the adopting reader accepted a plan the general one refuses"
             continue
-        for plan in (fast, adopted):
+        for plan in (fast,):
             if plan is not None:
                 assert plan == general
                 assert plan.assignments == general.assignments  # the same order too
@@ -61,6 +68,7 @@ def assignment_values() -> st.SearchStrategy:
     return st.one_of(
         st.sampled_from(["430200", "43020a", "43020", "4302000", "４３０２００", "430200\n", ""]),
         st.sampled_from(["steel", "integrated-circuits", " ", "lead", "support", "Lead"]),
+        st.sampled_from(["province", "prefecture", "county", "Province", "city"]),
         st.text(max_size=8),
         st.sampled_from([None, 430200, 1.5, True, [], {}, ["steel"], "x" * 2001, "x" * 2000]),
     )
@@ -70,7 +78,7 @@ def assignment_values() -> st.SearchStrategy:
 def damaged_assignments(draw) -> dict[str, Any]:
     """A valid plan whose assignments have a few item-level edits (a wrong value, a
     dropped, added or reordered key, a repeat, a non-object item)."""
-    document = copy.deepcopy(VALID)
+    document = copy.deepcopy(draw(st.sampled_from([VALID, VALID_V2])))
     items = document["assignments"]
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         index = draw(st.integers(min_value=0, max_value=len(items) - 1))
@@ -81,7 +89,8 @@ def damaged_assignments(draw) -> dict[str, Any]:
         elif action == "drop" and isinstance(item, dict) and item:
             del item[draw(st.sampled_from(sorted(item)))]
         elif action == "add" and isinstance(item, dict):
-            item[draw(st.sampled_from(["extra", "note", "Region"]))] = draw(assignment_values())
+            key = draw(st.sampled_from(["extra", "note", "Region", "level"]))
+            item[key] = draw(assignment_values())
         elif action == "reorder" and isinstance(item, dict):
             items[index] = dict(reversed(list(item.items())))
         elif action == "repeat":
@@ -114,6 +123,7 @@ def test_the_fast_reader_agrees_on_damaged_plans(data):
     assert_fast_reader_agrees(document)
 
 
+@pytest.mark.parametrize("version", sorted(DOCUMENTS))
 @pytest.mark.parametrize(
     ("key", "value"),
     [
@@ -131,27 +141,46 @@ def test_the_fast_reader_agrees_on_damaged_plans(data):
         ("note", "x" * 2001),
         ("note", None),
         ("note", "\ud800"),
+        ("level", "city"),
+        ("level", "Province"),
+        ("level", None),
+        ("level", "county"),
     ],
 )
-def test_the_readers_agree_on_each_edge_value(key, value):
-    document = copy.deepcopy(VALID)
+def test_the_readers_agree_on_each_edge_value(version, key, value):
+    document = copy.deepcopy(DOCUMENTS[version])
     document["assignments"][1][key] = value
     assert_fast_reader_agrees(document)
+
+
+@pytest.mark.parametrize("check_strings", [False, True])
+def test_a_valid_version_2_plan_takes_the_fast_reader(check_strings):
+    document = copy.deepcopy(VALID_V2)
+    document["assignments"].append({"industry": "steel", "region": "110101", "role": "lead"})
+    plan = planfile._load_fast(document, SOURCE, check_strings)
+    assert plan is not None
+    assert plan == read_generally(document, check_strings)
+    assert plan.get("510000", "integrated-circuits").level == "province"
+    # an assignment without its level is on the plan's level
+    assert plan.get("110101", "steel") == Assignment("110101", "steel", "lead", "", "prefecture")
 
 
 @pytest.mark.parametrize("check_strings", [False, True])
 def test_a_valid_plan_takes_the_fast_reader(check_strings):
     document = copy.deepcopy(VALID)
     document["assignments"].append({"industry": "steel", "region": "110101", "role": "lead"})
-    plan = planfile._load_v1_fast(document, SOURCE, check_strings)
+    plan = planfile._load_fast(document, SOURCE, check_strings)
     assert plan is not None
     assert plan == read_generally(document, check_strings)
-    assert plan.get("110101", "steel") == Assignment("110101", "steel", "lead", "")
+    assert plan.get("110101", "steel") == Assignment("110101", "steel", "lead", "", "prefecture")
 
 
-def test_an_empty_plan_takes_the_fast_reader():
-    document = dict(copy.deepcopy(VALID), assignments=[])
-    assert planfile._load_v1_fast(document, SOURCE, False) == read_generally(document, False)
+@pytest.mark.parametrize("version", sorted(DOCUMENTS))
+def test_an_empty_plan_takes_the_fast_reader(version):
+    document = dict(copy.deepcopy(DOCUMENTS[version]), assignments=[])
+    plan = planfile._load_fast(document, SOURCE, False)
+    assert plan is not None
+    assert plan == read_generally(document, False)
 
 
 def test_a_lone_surrogate_in_a_note_is_refused_when_strings_are_checked():
@@ -193,6 +222,7 @@ plan_texts = st.text(
             plan_texts.filter(str.strip),  # an industry id is never blank
             st.sampled_from(["lead", "support"]),
             plan_texts,
+            st.sampled_from(["province", "prefecture", "county"]),
         ),
         min_size=1,
         max_size=8,
@@ -204,6 +234,7 @@ def test_assignment_lines_are_what_json_dumps_writes(rows):
     expected = ["    " + json.dumps(row, ensure_ascii=False) for row in data["assignments"]]
     assert assignment_lines(dumps_plan(plan, region_data="r")) == expected
     # and what is written reads back the same
+    assert planfile._assignment_lines(data["assignments"]) is not None  # the fast writer ran
     assert loads_plan(format_plan_data(data, SOURCE), SOURCE).assignments == sorted(
         plan.assignments, key=lambda a: a.key
     )

@@ -78,7 +78,7 @@ def test_a_crashed_sessions_plan_is_found_and_restored(tmp_path):
     assert entry.problem is None and entry.saved_at is not None
     plan = load_recovery(entry)
     assert plan.get("430200", "rail-transit-equipment") == Assignment(
-        "430200", "rail-transit-equipment", "lead", "株洲"
+        "430200", "rail-transit-equipment", "lead", "株洲", "prefecture"
     )
     assert len(plan) == 2
     discard_recovery(entry)

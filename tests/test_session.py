@@ -101,7 +101,7 @@ def test_user_facts_and_statistics_are_saved_with_the_plan_and_reopen_with_the_s
 
     path = session.save(tmp_path / "plan.cplan")
     saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved["version"] == 1
+    assert saved["version"] == 2
     assert saved["settings"]["statistics"] == {
         "source": str(table),
         "values": {ZHUZHOU: {SHIPBUILDING: 90.0, RAIL: 10.0}, WUHAN: {SHIPBUILDING: 5.0, RAIL: 95.0}},

@@ -67,7 +67,7 @@ def run(args) -> int:
         payload = analysis.to_json()
         lines = report_lines(analysis, "en")
     else:
-        names = _names(plan.level, catalog)
+        names = _names(plan.levels or [plan.level], plan.level, catalog)
         payload = localised_json(analysis, language, names)
         lines = report_lines(analysis, language, names)
     if args.format == "json":
@@ -78,12 +78,25 @@ def run(args) -> int:
     return 1 if analysis.has_problems else 0
 
 
-def _names(level: str, catalog):
+def _names(levels, shown: str, catalog):
+    """Names of the regions of the level shown and of every level the plan names."""
     from cluster_planner.domain.catalog import load_condition_types
     from cluster_planner.domain.regions import load_layer
     from cluster_planner.text.messages import names_from
 
-    return names_from(load_layer(level), catalog, load_condition_types())
+    layers = [load_layer(level) for level in dict.fromkeys([shown, *levels])]
+    if len(layers) == 1:
+        return names_from(layers[0], catalog, load_condition_types())
+
+    class _Layers:  # the first layer that knows a code names it (codes are unique)
+        @staticmethod
+        def name(code: str, language: str) -> str:
+            for layer in layers:
+                if code in layer.index_of:
+                    return layer.name(code, language)
+            raise KeyError(code)
+
+    return names_from(_Layers(), catalog, load_condition_types())
 
 
 def localised_json(analysis, language: str, names) -> dict:

@@ -11,8 +11,10 @@ and the map can update only what an edit touched.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from cluster_planner.domain.events import EventHub
@@ -25,16 +27,26 @@ MAX_NOTE_LENGTH = 2000
 
 @dataclass(frozen=True)
 class Assignment:
-    """One region taking one industry."""
+    """One region taking one industry, on one region level.
+
+    ``level`` is the level the region is on (``province``, ``prefecture`` or
+    ``county``); empty means "the plan's level", which :class:`Plan` fills in when it
+    stores the assignment. Adcodes are unique across levels (a municipality's code is
+    the same region on the province and prefecture layers), so the key stays
+    ``(region, industry)``.
+    """
 
     region: str
     industry: str
     role: str = "lead"
     note: str = ""
+    level: str = ""
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
+        if self.level and self.level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}, not {self.level!r}")
 
     @property
     def key(self) -> tuple[str, str]:
@@ -111,7 +123,12 @@ class Change:
 
 @dataclass
 class Plan:
-    """A named set of assignments on one region level, plus its analysis settings."""
+    """A named set of assignments at any of the three levels, plus its analysis settings.
+
+    ``level`` is the level shown (the map's layer) and the level of an assignment that
+    does not name its own; each stored assignment carries its level
+    (:attr:`Assignment.level`), so showing another level never changes the plan.
+    """
 
     name: str = "Untitled plan"
     level: str = "prefecture"
@@ -126,6 +143,9 @@ class Plan:
     _by_region: dict[str, dict[str, Assignment]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # How many assignments each level holds, so that "is this plan on one level?" (asked
+    # on every recolour) does not walk a county plan.
+    _level_counts: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -136,18 +156,24 @@ class Plan:
     def from_assignments(cls, assignments: Iterable[Assignment], **kwargs: Any) -> Plan:
         plan = cls(**kwargs)
         # As _store for each, inlined: reading a county plan stores 14,000 of them.
-        stored, by_region = plan._assignments, plan._by_region
+        stored, by_region, level = plan._assignments, plan._by_region, plan.level
         for assignment in assignments:
             region, industry = assignment.region, assignment.industry
+            if not assignment.level:  # on the plan's level
+                assignment = Assignment(region, industry, assignment.role, assignment.note, level)
             stored[(region, industry)] = assignment
             taken = by_region.get(region)
             if taken is None:
                 taken = by_region[region] = {}
             taken[industry] = assignment
+        plan._level_counts.update(Counter(map(attrgetter("level"), stored.values())))
         return plan
 
     def _store(self, key: tuple[str, str], assignment: Assignment | None) -> None:
         region, industry = key
+        old = self._assignments.get(key)
+        if old is not None:
+            self._level_counts[old.level] -= 1
         if assignment is None:
             self._assignments.pop(key, None)
             taken = self._by_region.get(region)
@@ -156,8 +182,13 @@ class Plan:
                 if not taken:
                     del self._by_region[region]
         else:
+            if not assignment.level:
+                assignment = Assignment(
+                    region, industry, assignment.role, assignment.note, self.level
+                )
             self._assignments[key] = assignment
             self._by_region.setdefault(region, {})[industry] = assignment
+            self._level_counts[assignment.level] = self._level_counts.get(assignment.level, 0) + 1
 
     def __len__(self) -> int:
         return len(self._assignments)
@@ -202,28 +233,50 @@ class Plan:
     def industries(self) -> list[str]:
         return sorted({a.industry for a in self._assignments.values()})
 
+    @property
+    def levels(self) -> list[str]:
+        """The levels the assignments are on, coarse to fine (``[]`` for an empty plan)."""
+        return [level for level in LEVELS if self._level_counts.get(level)]
+
+    def on_one_level(self, level: str) -> bool:
+        """Whether every assignment is on ``level`` (true of an empty plan)."""
+        return self._level_counts.get(level, 0) == len(self._assignments)
+
+    def at_level(self, level: str) -> list[Assignment]:
+        """The assignments made on ``level``."""
+        return [a for a in self._assignments.values() if a.level == level]
+
     # -- building edits --------------------------------------------------------
     def assign_industry(
-        self, region: str, industry: str, role: str = "lead", note: str = ""
+        self, region: str, industry: str, role: str = "lead", note: str = "", level: str = ""
     ) -> Put:
-        """The edit that assigns ``industry`` to ``region`` (keeps an existing note)."""
+        """The edit that assigns ``industry`` to ``region`` (keeps an existing note).
+
+        ``level`` is the region's level: by default the existing assignment's, else the
+        level shown.
+        """
         old = self.get(region, industry)
         if old is not None and not note:
             note = old.note
-        return Put(region, industry, Assignment(region, industry, role, note), "assign")
+        level = level or (old.level if old is not None else self.level)
+        return Put(region, industry, Assignment(region, industry, role, note, level), "assign")
 
     def unassign_industry(self, region: str, industry: str) -> Put:
         return Put(region, industry, None, "unassign")
 
     def set_role(self, region: str, industry: str, role: str) -> Put:
         old = self._require(region, industry)
-        return Put(region, industry, Assignment(region, industry, role, old.note), "role")
+        return Put(
+            region, industry, Assignment(region, industry, role, old.note, old.level), "role"
+        )
 
     def set_note(self, region: str, industry: str, note: str) -> Put:
         old = self._require(region, industry)
         if len(note) > MAX_NOTE_LENGTH:
             raise ValueError(f"a note holds at most {MAX_NOTE_LENGTH} characters")
-        return Put(region, industry, Assignment(region, industry, old.role, note), "note")
+        return Put(
+            region, industry, Assignment(region, industry, old.role, note, old.level), "note"
+        )
 
     def _require(self, region: str, industry: str) -> Assignment:
         old = self.get(region, industry)
@@ -275,6 +328,17 @@ class Plan:
     def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
         """Call ``listener(change)`` after every applied edit; returns an unsubscriber."""
         return self.events.subscribe(listener, Change)
+
+    def on_level(self, level: str) -> Plan:
+        """A copy shown on ``level`` with every assignment moved onto it (for an old
+        one-level plan read on another level than it recorded)."""
+        return Plan.from_assignments(
+            (Assignment(a.region, a.industry, a.role, a.note, level) for a in self._assignments.values()),
+            name=self.name,
+            level=level,
+            settings=dict(self.settings),
+            metadata=dict(self.metadata),
+        )
 
     def copy(self) -> Plan:
         """An independent copy with the same content and no listeners."""

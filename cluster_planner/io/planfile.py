@@ -1,13 +1,20 @@
 """Plan files: versioned JSON that never loses work.
 
-Format version 1 (the current one, ``.cplan`` by default, UTF-8)::
+Format version 2 (the current one, ``.cplan`` by default, UTF-8)::
 
-    {"format": "cluster-planner-plan", "version": 1, "name": "Draft 2026",
+    {"format": "cluster-planner-plan", "version": 2, "name": "Draft 2026",
      "level": "prefecture",
-     "assignments": [{"region": "430200", "industry": "rail-transit-equipment",
-                      "role": "lead", "note": ""}],
+     "assignments": [{"region": "510000", "level": "province",
+                      "industry": "integrated-circuits", "role": "lead", "note": ""},
+                     {"region": "320500", "level": "prefecture", ...}],
      "settings": {}, "metadata": {"created": "...", "modified": "...",
                                   "app_version": "0.1.0", "region_data": "..."}}
+
+Each assignment names its own ``level`` (optional when reading: the top-level
+``level``); the top-level ``level`` is the level the plan is shown on, no longer a
+constraint on its assignments. Version 1 is the same without the assignments'
+``level``: every assignment is on the top-level ``level``. Saving always writes the
+current version, never silently an older one.
 
 Format version 0 is the pre-release shape, kept readable so that early drafts still
 open (``tests/data/plan_v0_*.json``)::
@@ -40,7 +47,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from itertools import chain
 from operator import attrgetter, itemgetter
@@ -65,7 +72,7 @@ except ImportError:  # Windows: no advisory locks; stale folders are judged by a
     fcntl = None  # type: ignore[assignment]
 
 FORMAT = "cluster-planner-plan"
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 PLAN_SUFFIX = ".cplan"
 BACKUP_SUFFIX = ".bak"
 #: Plans are small (a county-level plan with five industries a region is ~1 MB); the cap
@@ -81,6 +88,8 @@ _REGION_CODE = re.compile(r"\d{6}")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _V1_FIELDS = ("format", "version", "name", "level", "assignments", "settings", "metadata")
 _ASSIGNMENT_FIELDS = ("region", "industry", "role", "note")
+#: A version-2 assignment, as written: the level beside the region it qualifies.
+_V2_ASSIGNMENT_FIELDS = ("region", "level", "industry", "role", "note")
 _TIME_FIELDS = ("created", "modified")
 #: The quoting ``json.dumps(..., ensure_ascii=False)`` uses for text (the C function).
 _ENCODE_TEXT: Callable[[str], str] = json.encoder.encode_basestring
@@ -148,11 +157,10 @@ def plan_from_data(
 
 
 def _plan_from_parsed(
-    data: Any, source: PathLike, catalog: Any, layer: LayerSource, check_strings: bool,
-    owned: bool = False,
+    data: Any, source: PathLike, catalog: Any, layer: LayerSource, check_strings: bool
 ) -> Plan:
-    plan = _load_v1_fast(data, source, check_strings, owned)
-    if plan is None:  # not a plain valid version-1 plan: the checks below say why
+    plan = _load_fast(data, source, check_strings)
+    if plan is None:  # not a plain valid version-1 or 2 plan: the checks below say why
         _check_nesting(data, source, check_strings)
         version = _detect_version(data, source)
         plan = LOADERS[version](data, source)
@@ -238,7 +246,7 @@ def _plan_from_text(text: str, source: PathLike, catalog: Any, layer: LayerSourc
     # Only a \uD800-\uDFFF escape (or a str built in Python) can hold a lone surrogate;
     # skipping the per-string check otherwise halves the time to open a large plan.
     check_strings = bool(_SURROGATE_ESCAPE.search(text)) or not _is_utf8_encodable(text)
-    return _plan_from_parsed(data, source, catalog, layer, check_strings, owned=True)
+    return _plan_from_parsed(data, source, catalog, layer, check_strings)
 
 
 def parse_json(text: str, source: PathLike) -> Any:
@@ -371,8 +379,18 @@ def _detect_version(data: Any, source: PathLike) -> int:
     return version
 
 
+def _load_v2(data: dict[str, Any], source: PathLike) -> Plan:
+    """Version 2: the current format, each assignment on its own level."""
+    return _load_fields(data, source, _V2_ASSIGNMENT_FIELDS)
+
+
 def _load_v1(data: dict[str, Any], source: PathLike) -> Plan:
-    """Version 1: the current format (see the module docstring)."""
+    """Version 1: every assignment on the plan's one level."""
+    return _load_fields(data, source, _ASSIGNMENT_FIELDS)
+
+
+def _load_fields(data: dict[str, Any], source: PathLike, assignment_fields: tuple[str, ...]) -> Plan:
+    """Versions 1 and 2 share their fields; they differ in the assignments' fields."""
     unknown = [key for key in data if key not in _V1_FIELDS]
     if unknown:
         raise PlanFileError(source, f"unknown field {_short(unknown[0])} (a typo?)")
@@ -393,7 +411,7 @@ def _load_v1(data: dict[str, Any], source: PathLike) -> Plan:
     settings = _require_type(data["settings"], dict, "'settings'", "an object", source)
     metadata = _require_type(data["metadata"], dict, "'metadata'", "an object", source)
     _check_metadata(metadata, source)
-    assignments = _parse_assignments(raw_assignments, source)
+    assignments = _parse_assignments(raw_assignments, source, level, assignment_fields)
     return Plan.from_assignments(
         assignments, name=name, level=level, settings=dict(settings), metadata=dict(metadata)
     )
@@ -430,26 +448,26 @@ def _load_v0(data: dict[str, Any], source: PathLike) -> Plan:
     return _load_v1(upgraded, source)
 
 
-def _load_v1_fast(data: Any, source: PathLike, check_strings: bool, owned: bool = False) -> Plan | None:
-    """The plan of a valid version-1 file, checked column by column instead of
-    assignment by assignment; ``None`` for anything else (another version, a problem,
-    a value of an unusual type), which the loaders then read or refuse with their
-    precise message. Accepts only what :func:`_check_nesting`, :func:`_detect_version`
-    and :func:`_load_v1` accept, builds the same plan, and reads a county plan in half
-    the time (``tests/test_planfile_speed_paths.py`` compares the two). With ``owned``
-    (``data`` was parsed for this call alone) the assignments keep the parsed objects.
+def _load_fast(data: Any, source: PathLike, check_strings: bool) -> Plan | None:
+    """The plan of a valid version-1 or version-2 file, checked column by column
+    instead of assignment by assignment; ``None`` for anything else (another version, a
+    problem, a value of an unusual type), which the loaders then read or refuse with
+    their precise message. Accepts only what :func:`_check_nesting`,
+    :func:`_detect_version` and :func:`_load_v1` / :func:`_load_v2` accept, builds the
+    same plan, and reads a county plan in half the time
+    (``tests/test_planfile_speed_paths.py`` compares the two).
     """
     if type(data) is not dict or len(data) != len(_V1_FIELDS):
         return None
     if not all(key in data for key in _V1_FIELDS):
         return None
     name, level, raw = data["name"], data["level"], data["assignments"]
-    settings, metadata = data["settings"], data["metadata"]
+    settings, metadata, version = data["settings"], data["metadata"], data["version"]
     if not (
         type(data["format"]) is str
         and data["format"] == FORMAT
-        and type(data["version"]) is int
-        and data["version"] == 1
+        and type(version) is int
+        and version in (1, 2)
         and type(name) is str
         and type(level) is str
         and level in LEVELS
@@ -465,13 +483,11 @@ def _load_v1_fast(data: Any, source: PathLike, check_strings: bool, owned: bool 
         _check_metadata(metadata, source)
     except PlanFileError:
         return None
-    columns = _assignment_columns(raw, check_strings)
+    fields = _V2_ASSIGNMENT_FIELDS if version == 2 else _ASSIGNMENT_FIELDS
+    columns = _assignment_columns(raw, check_strings, fields, level)
     if columns is None:
         return None
-    if owned and raw and set(map(len, raw)) == {len(_ASSIGNMENT_FIELDS)}:
-        assignments = _adopted_assignments(raw)
-    else:
-        assignments = _assignments_of(columns)
+    assignments = _assignments_of(columns)
     plan = Plan.from_assignments(
         assignments, name=name, level=level, settings=dict(settings), metadata=dict(metadata)
     )
@@ -480,34 +496,41 @@ def _load_v1_fast(data: Any, source: PathLike, check_strings: bool, owned: bool 
     return plan
 
 
-def _assignment_columns(raw: list[Any], check_strings: bool) -> list[Sequence[str]] | None:
-    """Region, industry, role and note columns of valid assignments, else ``None``."""
+def _assignment_columns(
+    raw: list[Any], check_strings: bool, fields: tuple[str, ...], plan_level: str
+) -> list[tuple[str, ...]] | None:
+    """Region, industry, role, note and level columns of valid assignments, else ``None``.
+
+    ``fields`` are the assignment fields of the file's version, in the order written;
+    ``region``, ``industry`` and ``role`` are required, the others optional.
+    """
     if not raw:
-        return [(), (), (), ()]
+        return [(), (), (), (), ()]
     if set(map(type, raw)) != {dict}:
         return None
-    if set(map(len, raw)) == {len(_ASSIGNMENT_FIELDS)}:
-        try:  # four keys, each one of the four fields: exactly the fields, in any order
-            columns = [list(map(getter, raw)) for getter in _FIELD_GETTERS]
-        except KeyError:
-            return None
-    elif all(
-        set(_ASSIGNMENT_FIELDS[:3]) <= set(shape) <= set(_ASSIGNMENT_FIELDS)
-        for shape in set(map(tuple, raw))
-    ):
+    shapes = set(map(tuple, raw))
+    order = ("region", "industry", "role", "note", "level")
+    if shapes == {fields}:
+        rows = list(map(itemgetter(*order), raw)) if "level" in fields else [
+            (*row, plan_level) for row in map(itemgetter(*_ASSIGNMENT_FIELDS), raw)
+        ]
+    elif all({"region", "industry", "role"} <= set(shape) <= set(fields) for shape in shapes):
         rows = [
-            (item["region"], item["industry"], item["role"], item.get("note", "")) for item in raw
+            (
+                item["region"], item["industry"], item["role"], item.get("note", ""),
+                item.get("level", plan_level),
+            )
+            for item in raw
         ]
         columns = list(zip(*rows, strict=True))
     else:
         return None
-    regions, industries, roles, notes = columns
-    try:  # joining refuses anything but text, in C (a type per value costs more)
-        for column in columns:
-            "".join(column)
-    except TypeError:
+    regions, industries, roles, notes, levels = columns = list(zip(*rows, strict=True))
+    if set(map(type, chain(regions, industries, roles, notes, levels))) != {str}:
         return None
     if not set(roles) <= set(ROLES):
+        return None
+    if not set(levels) <= set(LEVELS):
         return None
     if not all(map(_REGION_CODE.fullmatch, set(regions))):
         return None
@@ -527,44 +550,32 @@ def _assignments_of(columns: list[tuple[str, ...]]) -> list[Assignment]:
     make = object.__new__
     made = []
     append = made.append
-    for region, industry, role, note in zip(*columns, strict=True):
+    for region, industry, role, note, level in zip(*columns, strict=True):
         assignment = make(Assignment)
-        assignment.__dict__.update(region=region, industry=industry, role=role, note=note)
-        append(assignment)
-    return made
-
-
-def _adopted_assignments(raw: list[dict[str, str]]) -> list[Assignment]:
-    """Assignments whose attributes are the parsed objects themselves.
-
-    Only for objects nobody else holds (parsed here from a file's text) that were
-    checked to have exactly the four fields, all text: half the time again of
-    :func:`_assignments_of`.
-    """
-    make = object.__new__
-    adopt = object.__setattr__  # the dataclass is frozen: set its attributes in one go
-    made = []
-    append = made.append
-    for item in raw:
-        assignment = make(Assignment)
-        adopt(assignment, "__dict__", item)
+        assignment.__dict__.update(region=region, industry=industry, role=role, note=note, level=level)
         append(assignment)
     return made
 
 
 #: One loader per format version; each returns a :class:`Plan`. Add a version by adding
 #: a loader here and keeping a file of the old version in ``tests/data/``.
-LOADERS: dict[int, Callable[[dict[str, Any], PathLike], Plan]] = {0: _load_v0, 1: _load_v1}
+LOADERS: dict[int, Callable[[dict[str, Any], PathLike], Plan]] = {
+    0: _load_v0,
+    1: _load_v1,
+    2: _load_v2,
+}
 
 
-def _parse_assignments(raw: list[Any], source: PathLike) -> list[Assignment]:
+def _parse_assignments(
+    raw: list[Any], source: PathLike, plan_level: str, fields: tuple[str, ...]
+) -> list[Assignment]:
     assignments: list[Assignment] = []
     first_seen: dict[tuple[str, str], int] = {}
     for number, item in enumerate(raw, start=1):
         where = f"assignment {number}"
         if not isinstance(item, dict):
             raise PlanFileError(source, f"{where} must be an object, not {_json_type(item)}")
-        unknown = [key for key in item if key not in _ASSIGNMENT_FIELDS]
+        unknown = [key for key in item if key not in fields]
         if unknown:
             raise PlanFileError(source, f"{where} has an unknown field {_short(unknown[0])}")
         for key in ("region", "industry", "role"):
@@ -596,6 +607,11 @@ def _parse_assignments(raw: list[Any], source: PathLike) -> list[Assignment]:
                 source,
                 f"{where}: the note has {len(note)} characters, more than the {MAX_NOTE_LENGTH} allowed",
             )
+        level = item.get("level", plan_level)
+        if level not in LEVELS or not isinstance(level, str):
+            raise PlanFileError(
+                source, f"{where}: 'level' must be one of {', '.join(LEVELS)}, not {_short(level)}"
+            )
         key = (region, industry)
         if key in first_seen:
             raise PlanFileError(
@@ -604,7 +620,7 @@ def _parse_assignments(raw: list[Any], source: PathLike) -> list[Assignment]:
                 " to a region once",
             )
         first_seen[key] = number
-        assignments.append(Assignment(region, industry, role, note))
+        assignments.append(Assignment(region, industry, role, note, level))
     return assignments
 
 
@@ -632,21 +648,30 @@ def parse_time(text: str) -> datetime | None:
 def _check_known(plan: Plan, source: PathLike, catalog: Any, layer: LayerSource) -> None:
     problems: list[str] = []
     if layer is not None:
-        region_layer = (
-            layer(plan.level) if callable(layer) and not hasattr(layer, "index_of") else layer
-        )
-        layer_level = getattr(region_layer, "level", None)
-        if isinstance(layer_level, str) and layer_level != plan.level:
-            raise PlanFileError(
-                source, f"the plan is on the {plan.level} level, not on the {layer_level} layer"
-            )
-        index_of = region_layer.index_of
-        unknown_regions = [code for code in plan.regions if code not in index_of]
-        if unknown_regions:
-            problems.append(
-                f"{_count(len(unknown_regions), 'unknown region code')} for the {plan.level}"
-                f" layer: {_listing(unknown_regions)}"
-            )
+        given = layer if hasattr(layer, "index_of") or not callable(layer) else None
+        if given is None:
+            layer_of = layer
+        else:
+            layer_level = getattr(given, "level", None)
+            if isinstance(layer_level, str) and layer_level != plan.level:
+                raise PlanFileError(
+                    source, f"the plan is on the {plan.level} level, not on the {layer_level} layer"
+                )
+            layer_of = _layers_beside(given, plan.level)
+        # Each code is checked on its own level's layer (adcodes are unique across levels).
+        by_level: dict[str, list[str]] = {}
+        for assignment in plan.assignments:
+            by_level.setdefault(assignment.level, []).append(assignment.region)
+        for level in LEVELS:
+            if level not in by_level:
+                continue
+            index_of = layer_of(level).index_of
+            unknown_regions = sorted({code for code in by_level[level] if code not in index_of})
+            if unknown_regions:
+                problems.append(
+                    f"{_count(len(unknown_regions), 'unknown region code')} for the {level}"
+                    f" layer: {_listing(unknown_regions)}"
+                )
     if catalog is not None:
         by_id = catalog.by_id
         unknown_industries = [industry for industry in plan.industries if industry not in by_id]
@@ -656,6 +681,19 @@ def _check_known(plan: Plan, source: PathLike, catalog: Any, layer: LayerSource)
             )
     if problems:
         raise PlanFileError(source, "; ".join(problems))
+
+
+def _layers_beside(given: Any, level: str) -> Callable[[str], Any]:
+    """``given`` for ``level``, the bundled layer of any other level (loaded when asked)."""
+
+    def layer_of(wanted: str) -> Any:
+        if wanted == level:
+            return given
+        from cluster_planner.domain.regions import load_layer
+
+        return load_layer(wanted)
+
+    return layer_of
 
 
 def _count(number: int, noun: str) -> str:
@@ -712,7 +750,8 @@ def _short(value: Any, quote: bool = True, limit: int = 40) -> str:
 def plan_to_data(
     plan: Plan, *, region_data: str | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
-    """The version-1 JSON data of ``plan`` with fresh metadata (created kept, modified now)."""
+    """The current version's JSON data of ``plan`` with fresh metadata (created kept,
+    modified now)."""
     stamp = _iso(now)
     metadata = dict(plan.metadata)
     metadata.setdefault("created", stamp)
@@ -728,7 +767,13 @@ def plan_to_data(
         "name": plan.name,
         "level": plan.level,
         "assignments": [
-            {"region": a.region, "industry": a.industry, "role": a.role, "note": a.note}
+            {
+                "region": a.region,
+                "level": a.level,
+                "industry": a.industry,
+                "role": a.role,
+                "note": a.note,
+            }
             for a in assignments
         ],
         "settings": dict(sorted(plan.settings.items())),
@@ -786,15 +831,16 @@ def format_plan_data(data: dict[str, Any], source: str) -> str:
 def _assignment_lines(rows: list[Any]) -> list[str] | None:
     """The assignment lines exactly as ``json.dumps(row, ensure_ascii=False)`` writes
     them, ten times faster (one C string encoder call per value instead of an encoder
-    per row); ``None`` unless every row is a dict of the four fields in order holding
+    per row); ``None`` unless every row is a dict of the five fields in order holding
     text, so that anything else takes the general path and its error messages."""
-    if set(map(type, rows)) != {dict} or set(map(tuple, rows)) != {_ASSIGNMENT_FIELDS}:
+    if set(map(type, rows)) != {dict} or set(map(tuple, rows)) != {_V2_ASSIGNMENT_FIELDS}:
         return None
     text = _ENCODE_TEXT
     try:
         return [
-            f'    {{"region": {text(row["region"])}, "industry": {text(row["industry"])},'
-            f' "role": {text(row["role"])}, "note": {text(row["note"])}}}'
+            f'    {{"region": {text(row["region"])}, "level": {text(row["level"])},'
+            f' "industry": {text(row["industry"])}, "role": {text(row["role"])},'
+            f' "note": {text(row["note"])}}}'
             for row in rows
         ]
     except TypeError:  # a value that is not text

@@ -12,6 +12,13 @@ does beside that lives in controllers beside it: files, exports, autosave and re
 (:mod:`~cluster_planner.qt.level_loader`), actions, menus and toolbar
 (:mod:`~cluster_planner.qt.window_menus`).
 
+The window owns the widgets and turns each user action into one undoable command on the
+document's ``QUndoStack``; it holds no planning rules. What it does with the plan's
+level: a plan holds assignments on any level, and the map shows one. Switching level
+keeps the plan and its undo history (``PlanSession.show_level``): assignments above the
+level shown are drawn on their children, those below rolled up, new ones are made on
+the level shown. Opening a plan switches the map to the level it was saved on.
+
 A plan has one level. Switching level with an empty, unmodified plan simply starts a
 new plan on the other level; otherwise the window asks whether to start a new plan
 there (after the usual Save / Discard / Cancel), and "Cancel" keeps the plan and the
@@ -370,21 +377,20 @@ class MainWindow(QMainWindow):
         self.levelReady.emit(self.session.level)
 
     def request_level(self, level: str) -> None:
-        """Switch the map to ``level`` (a plan has one level: see the module docstring)."""
+        """Show the plan on ``level``'s map; the plan stays (see the module docstring)."""
         if level == self.document.level and self.ready:
             self._sync_level_widgets()
             return
-        pristine = len(self.document.plan) == 0 and not self.document.is_modified()
-        if not pristine:
-            if not dialogs.ask_switch_level(self, self.document.level, level):
-                self._sync_level_widgets()
-                return
-            if not self.maybe_save():
-                self._sync_level_widgets()
-                return
-        self.files._discard_recovery()
-        name = self.session.plan.name if pristine else None
-        self.with_level_data(level, lambda data: self.session.new(level, name, data))
+        self.with_level_data(level, self._show_level)
+
+    def _show_level(self, data: LevelData) -> None:
+        self.canvas.set_layer(data.layer, self._sea_line, self._cities)
+        self.session.show_level(data.level, data)
+        self.settings.set_last_level(data.level)
+        self._sync_level_widgets()
+        self._update_actions()
+        self._update_counts()
+        self.levelReady.emit(data.level)
 
     def _sync_level_widgets(self) -> None:
         level = self.document.level

@@ -158,6 +158,16 @@ def colour_by_severity(levels, labels: Sequence[str] = ("No flag", "Info", "Warn
 
 
 # --------------------------------------------------------------------------- a plan's map
+def _on_level(plan, level: str, nesting):
+    """``plan`` as one level's map shows it (itself when it is all on that level)."""
+    if plan.on_one_level(level):
+        return plan
+    from cluster_planner.analysis.levels import bundled_nesting, shown_plan
+
+    return shown_plan(plan, level, nesting if nesting is not None else bundled_nesting())
+
+
+
 #: Severity of a region's worst flag as a level of :func:`colour_by_severity`.
 SEVERITY_LEVEL = {"info": 1, "warning": 2, "error": 3}
 #: Okabe-Ito colours of a comparison: what the other plan adds, removes, changes.
@@ -240,8 +250,8 @@ def colour_by_comparison(comparison, index_of, labels: Sequence[str] = ColourLab
 
 
 def plan_colours(mode: str, plan, index_of, *, analysis=None, industry: str = "",
-                 comparison=None, labels: ColourLabels = ColourLabels(),
-                 ) -> tuple[np.ndarray, LegendEntries]:
+                 comparison=None, labels: ColourLabels = ColourLabels(), level: str | None = None,
+                 nesting=None) -> tuple[np.ndarray, LegendEntries]:
     """The face colours and legend of a plan's map: the one place the window and exports ask.
 
     Parameters
@@ -253,7 +263,15 @@ def plan_colours(mode: str, plan, index_of, *, analysis=None, industry: str = ""
     plan : Plan
     index_of : mapping of region code to row
         The layer's rows.
+    level : str, optional
+        The layer's level (``plan.level``, the level shown, by default). Assignments
+        made above it are drawn on their children and those below it rolled up
+        (:func:`cluster_planner.analysis.levels.shown_plan`).
+    nesting : Nesting, optional
+        How the levels nest (the bundled layers' by default); only asked for a plan
+        with assignments off ``level``.
     """
+    plan = _on_level(plan, level or plan.level, nesting)
     if mode == "count":
         return colour_by_count(region_counts(plan, index_of), label=labels.count)
     if mode == "industry":

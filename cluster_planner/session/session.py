@@ -176,9 +176,13 @@ class PlanSession:
         path = Path(path)
         if level is not None:
             plan = load_plan(path, self.catalog)
-            plan.level = level
             data = data if data is not None else self.level_data_for(level)
-            _check_regions(plan, data.layer, path)
+            if len(plan.levels) <= 1:  # one level: read its assignments on ``level``
+                plan = plan.on_level(level)
+                _check_regions(plan, data.layer, path)
+            else:  # across levels: each assignment keeps its own; ``level`` is shown
+                plan = load_plan(path, self.catalog, _layers_of(self, level, data))
+                plan.level = level
         else:
             if data is None:
                 data = self.level_data_for(self.read_level(path))
@@ -236,6 +240,35 @@ class PlanSession:
             self.selection = ()
             self.events.emit(SelectionChanged(()))
         self.events.emit(PathChanged())
+        self.events.emit(PlanReplaced())
+        self.events.emit(ConditionsChanged())
+        self.events.emit(AnalysisUpdated())
+
+    def show_level(self, level: str, data: LevelData | None = None) -> None:
+        """Show the open plan on ``level`` (``data``: that level's, loaded elsewhere).
+
+        The plan stays, with its undo history: each assignment keeps its own level,
+        those above ``level`` are drawn on their children and those below rolled up;
+        new assignments are made on ``level``. The level shown is a view, so this does
+        not mark the plan modified (it is saved with the plan's next save).
+
+        Raises
+        ------
+        DataError
+            The level's region layer cannot load; the plan stays on its level.
+        """
+        data = data if data is not None else self.level_data_for(level)
+        if data is self.level_data:
+            return
+        self.add_level(data)
+        self.plan.level = data.level
+        self.level_data = data
+        self.end_comparison(announce=False)
+        self._load_saved_data()
+        self._start_analysis()
+        if self.selection:  # codes of another level mean nothing on this map
+            self.selection = ()
+            self.events.emit(SelectionChanged(()))
         self.events.emit(PlanReplaced())
         self.events.emit(ConditionsChanged())
         self.events.emit(AnalysisUpdated())
@@ -583,7 +616,7 @@ class PlanSession:
         )
 
     def _start_analysis(self) -> None:
-        from cluster_planner.analysis.engine import Analyzer
+        from cluster_planner.analysis.across_levels import make_analyzer
 
         self.analyzer = None
         self.analysis = None
@@ -592,11 +625,16 @@ class PlanSession:
         if self.context is None:
             return
         try:
-            self.analyzer = Analyzer(self.context, self.plan)
+            # One level: the incremental engine; across levels: each level judged on its own.
+            self.analyzer = make_analyzer(self.context, self.plan, self._other_level_context)
         except ValueError as error:  # a setting saved in the plan is out of range
             self._analysis_problem = f"cannot analyse the plan: {error}"
             return
         self.analysis = self.analyzer.analysis
+
+    def _other_level_context(self, level: str) -> Any:
+        """The analysis context of another level than the one shown (bundled conditions)."""
+        return self.level_data_for(level).context
 
     def _on_plan_change(self, change: Change) -> None:
         conditions_changed = self._context_stale
@@ -605,6 +643,8 @@ class PlanSession:
             self._context_stale = False
             self._rebuild_context()
             self._start_analysis()
+        elif self.analyzer is not None and _levels_changed(self.analyzer, self.plan, change):
+            self._start_analysis()  # the edit took the plan onto, or off, another level
         elif self.analyzer is not None:
             try:
                 self.analysis = self.analyzer.update(change)
@@ -620,6 +660,21 @@ class PlanSession:
         if conditions_changed:
             self.events.emit(ConditionsChanged())
         self.events.emit(AnalysisUpdated())
+
+
+def _levels_changed(analyzer: Any, plan: Plan, change: Change) -> bool:
+    """Whether ``change`` took a one-level plan across levels, or back."""
+    from cluster_planner.analysis.across_levels import LevelsAnalyzer, needs_levels
+
+    if isinstance(analyzer, LevelsAnalyzer):
+        return not needs_levels(plan)
+    touched = (plan.get(*key) for key in change.keys)  # only these can be on another level
+    return any(a is not None and a.level != plan.level for a in touched)
+
+
+def _layers_of(session: PlanSession, level: str, data: LevelData) -> Callable[[str], Any]:
+    """The layer of each level: ``data``'s for ``level``, the session's for the others."""
+    return lambda wanted: data.layer if wanted == level else session.level_data_for(wanted).layer
 
 
 def _check_regions(plan: Plan, layer: Any, path: str | Path) -> None:

@@ -200,8 +200,19 @@ def suggestion_text(
     return f"在{region}{verb}{industry}{segment}（适配度 {suggestion.fit:.2f}）"
 
 
+_LEVEL_ZH = {"province": "省", "prefecture": "地级", "county": "县级"}
+
+
 def _zh_crowded(flag: Any, ev: Mapping[str, Any], names: Names) -> str:
     industry = names.industry(flag.industry, "zh")
+    if ev.get("roll_up"):  # every child of one region takes the industry
+        region = names.region(flag.regions[0], "zh")
+        child = _LEVEL_ZH.get(ev["child_level"], ev["child_level"])
+        whole = _LEVEL_ZH.get(ev["level"], ev["level"])
+        return (
+            f"{region}下辖的全部 {ev['children']} 个{child}地区都承接{industry}，"
+            f"这个{whole}本身在该产业上已经同质化"
+        )
     parts = []
     scope = ev.get("scope")
     if scope:

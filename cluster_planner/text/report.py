@@ -53,7 +53,15 @@ REPORT: dict[str, tuple[str, str]] = {
         "问题：错误 {error} 个，警告 {warning} 个，提示 {info} 个",
         "Flags: {error} errors, {warning} warnings, {info} infos",
     ),
-    "flag": ("[{severity}] {kind}：{message}", "[{severity}] {kind}: {message}"),
+    "level": (
+        "  {level}：本级安排 {assignments} 项，由下级汇总 {rolled_up} 项，涉及 {regions} 个地区中的 "
+        "{regions_with_assignments} 个；同质化指数 {homogeneity_index:.2f}；错误 {error} 个，警告 {warning} 个，提示 {info} 个",
+        "  {level} level: {assignments} assignments made there, {rolled_up} rolled up from below, in "
+        "{regions_with_assignments} of {regions} regions; homogeneity index {homogeneity_index:.2f}; "
+        "{error} errors, {warning} warnings, {info} infos",
+    ),
+    "flag_level": ("（{level}）", " ({level} level)"),
+    "flag": ("[{severity}] {kind}{where}：{message}", "[{severity}] {kind}{where}: {message}"),
     "suggestions": ("    建议：{items}", "    suggestions: {items}"),
     "separator": ("；", "; "),
 }
@@ -103,13 +111,24 @@ def report_lines(analysis: Any, language: str = "en", names: Names | None = None
                 line += text("clustered", language)
         yield line
     yield text("counts", language, **summary["flags"])
-    for flag in analysis.flags:
+    levels = summary.get("levels")  # a plan across levels: each level's own figures
+    for level, figures in (levels or {}).items():
+        yield text("level", language, **{**figures, **figures["flags"], "level": _level_name(level, zh)})
+    flag_levels = getattr(analysis, "flag_levels", None) if levels else None
+    for k, flag in enumerate(analysis.flags):
         severity = severity_name(flag.severity, "zh") if zh else flag.severity
         kind = kind_name(flag.kind, "zh") if zh else flag.kind
-        yield text("flag", language, severity=severity, kind=kind, message=flag_message(flag, language, names))
+        where = text("flag_level", language, level=_level_name(flag_levels[k], zh)) if flag_levels else ""
+        yield text(
+            "flag", language, severity=severity, kind=kind, where=where, message=flag_message(flag, language, names)
+        )
         if flag.suggestions:
             items = text("separator", language).join(suggestion_text(s, language, names) for s in flag.suggestions)
             yield text("suggestions", language, items=items)
+
+
+def _level_name(level: str, zh: bool) -> str:
+    return LEVEL_NAMES.get(level, (level, level))[0 if zh else 1]
 
 
 def iter_report_lines(analysis: Any) -> Iterable[str]:
