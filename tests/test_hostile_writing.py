@@ -62,7 +62,7 @@ def test_a_plan_over_the_read_cap_is_refused_before_the_old_file_is_touched(tmp_
     with pytest.raises(PlanFileError) as raised:
         save_plan(huge_plan(), path)
     assert str(raised.value) == (
-        f"{path}: cannot save: the plan file would be 27.4 MB, more than the 20 MB a plan file"
+        f"{path}: cannot save: the plan file would be 27.5 MB, more than the 20 MB a plan file"
         " may have, so it could not be opened again; shorten the notes or split the plan"
         " (nothing was written)"
     )
@@ -74,10 +74,10 @@ def test_a_plan_over_the_read_cap_is_refused_before_the_old_file_is_touched(tmp_
 def test_recovery_and_cplan_export_share_the_cap():
     from cluster_planner.io.export import export_plan
 
-    with pytest.raises(PlanFileError, match="the recovery file would be 27.4 MB"):
+    with pytest.raises(PlanFileError, match="the recovery file would be 27.5 MB"):
         write_recovery(huge_plan())
     out = recovery_dir().parent / "out.cplan"
-    with pytest.raises(InputError, match="the plan file would be 27.4 MB"):
+    with pytest.raises(InputError, match="the plan file would be 27.5 MB"):
         export_plan(huge_plan(), out)
     assert not out.exists()
 
