@@ -176,6 +176,14 @@ def test_imported_statistics_feed_the_fit_and_the_status_bar(fresh, tmp_path):
     assert fresh.import_statistics_csv(path)
     assert fresh.document.fit(ZHUZHOU, SHIPBUILDING) == 1.0  # location quotient >= 1
     assert "stats.csv" in fresh.statistics_label.text()
+    # The import is one undo step, saved with the plan: the plan now has unsaved changes.
+    assert fresh.isWindowModified()
+    assert fresh.document.undo_stack.undoText() == "Import statistics from stats.csv"
+    fresh.document.undo_stack.undo()
+    assert fresh.document.fit(ZHUZHOU, SHIPBUILDING) == 0.0
+    assert fresh.statistics_label.isHidden() and not fresh.isWindowModified()
+    fresh.document.undo_stack.redo()
+    assert fresh.document.fit(ZHUZHOU, SHIPBUILDING) == 1.0 and fresh.statistics_label.isVisible()
     dialog = fresh.show_fit_dialog(ZHUZHOU, SHIPBUILDING)
     assert "Location quotient" in dialog.browser.toPlainText()
     dialog.close()

@@ -6,8 +6,8 @@ when the source holds a web address; clicking opens it). Facts whose status is
 never raise a fit (see :mod:`cluster_planner.domain.conditions`).
 
 Add, Edit and Remove build core fact edits (``SetFact``, ``RemoveFact``) and push them on
-the document's undo stack as :class:`~cluster_planner.qt.commands.FactEditCommand`, the
-same stack as the plan edits, so Ctrl+Z undoes a condition edit like an assignment.
+the document's undo stack as a session :class:`~cluster_planner.session.commands.FactCommand`,
+the same stack as the plan edits, so Ctrl+Z undoes a condition edit like an assignment.
 
 Where the edits are saved: local conditions belong to the data, but a plan's analysis
 depends on them, so the user's edits and imports are saved with the plan in

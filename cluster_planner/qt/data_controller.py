@@ -159,10 +159,10 @@ class DataController(QObject):
             name = Path(table.source).name if table.source else ""
             self.w.statistics_label.setText(self.tr("Statistics loaded: {file}").format(file=name))
             self.w.statistics_label.setToolTip(table.source)
-        if self.w.document.user_fact_problems:
+        if self.w.session.saved_data_problems:
             self.w.statusBar().showMessage(
-                self.tr("Some saved local conditions could not be used: {problem}").format(
-                    problem=self.w.document.user_fact_problems[0]
+                self.tr("Some saved local conditions or statistics could not be used: {problem}").format(
+                    problem=self.w.session.saved_data_problems[0]
                 ),
                 10000,
             )

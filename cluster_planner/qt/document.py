@@ -121,7 +121,6 @@ class PlanDocument(QObject):
     context = property(lambda self: self.session.context)
     analysis = property(lambda self: self.session.analysis)
     analysis_problem = property(lambda self: self.session.analysis_problem)
-    user_fact_problems = property(lambda self: self.session.saved_data_problems)
 
     @property
     def analysis_available(self) -> bool:
@@ -197,10 +196,6 @@ class PlanDocument(QObject):
     def push_fact_edit(self, edit: Any, text: str | None = None) -> None:
         """Apply a core local-conditions edit as one undo step."""
         self.session.edit_facts(edit, text)
-
-    def apply_fact_edit(self, edit: Any) -> Any:
-        """Apply a fact edit now (no undo step); returns the inverse. See the session."""
-        return self.session.apply_fact_edit(edit)
 
     def set_statistics(self, table: Any, text: str | None = None) -> None:
         """Use an imported region x industry table (``None`` drops it) as one undo step."""

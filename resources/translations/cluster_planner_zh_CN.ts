@@ -249,8 +249,8 @@
         <translation>已加载统计数据：{file}</translation>
     </message>
     <message>
-        <source>Some saved local conditions could not be used: {problem}</source>
-        <translation>部分已保存的当地条件无法使用：{problem}</translation>
+        <source>Some saved local conditions or statistics could not be used: {problem}</source>
+        <translation>部分已保存的当地条件或统计数据无法使用：{problem}</translation>
     </message>
 </context>
 <context>
