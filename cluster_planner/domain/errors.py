@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 MAX_PROBLEM_LENGTH = 400
@@ -21,7 +22,7 @@ class InputError(Exception):
     it and exits with status 2; the app shows it in a dialog.
     """
 
-    def __init__(self, path: str | Path | None, problem: str):
+    def __init__(self, path: str | os.PathLike[str] | None, problem: str):
         self.path = None if path is None else Path(path)
         self.problem = _clip(" ".join(str(problem).split()))
         super().__init__(self.one_line())

@@ -33,7 +33,9 @@ class WindowMenus(QObject):
 
     def __init__(self, window: MainWindow):
         super().__init__(window)
-        self.w = window
+        # The window gets its actions, menus and toolbars as attributes here (MainWindow
+        # declares them); typed loosely so that this builder need not restate them.
+        self.w: Any = window
 
     def _action(
         self,
