@@ -181,3 +181,14 @@ def test_the_window_and_check_agree_on_unverified_findings(window, tmp_path):
     assert ("local-mismatch", "info", ("440200",)) in in_window
     window.document.undo_stack.setClean()
     window.new_plan()
+
+
+def test_clusters_are_mapped_to_the_industries_they_are(prefecture_context):
+    # Weifang's 动力装备 cluster makes engines (Weichai), which no catalog industry is;
+    # Changsha's is secure computing (信创), not video surveillance.
+    base = prefecture_context.in_base
+    column = prefecture_context.industry_index
+    weifang, changsha = prefecture_context.index_of["370700"], prefecture_context.index_of["430100"]
+    assert not base[weifang, column["power-equipment"]]
+    assert not base[changsha, column["digital-security"]]
+    assert base[changsha, column["new-generation-it"]]
