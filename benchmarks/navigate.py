@@ -221,7 +221,7 @@ def qgis_peer(data, colours, views: list[list[float]], sharp_ms: float, runs: in
         result = subprocess.run([SYSTEM_PYTHON, str(HERE / "qgis_peer.py"), str(path), str(width), str(height),
                                  str(runs), json.dumps(views), f"{border_px:.3f}", f"{0.7 * 100 / 72:.3f}"],
                                 env=env, capture_output=True, text=True, timeout=600)
-    if result.returncode != 0:
+    if result.returncode != 0 or not result.stdout.strip():
         return Figure("qgis_peer", level, sharp_ms, float("nan"), 0, 0,
                       note=f"QGIS failed: {result.stderr.strip().splitlines()[-1:]}")
     report = json.loads(result.stdout.strip().splitlines()[-1])
@@ -229,7 +229,9 @@ def qgis_peer(data, colours, views: list[list[float]], sharp_ms: float, runs: in
     samples = [ms for view in timings for ms in view]
     return Figure("qgis_peer", level, sharp_ms, median_of(samples), len(samples), len(samples),
                   note="median = our zoom_sharp; naive = QGIS QgsMapRendererParallelJob, same views and size",
-                  extra={"qgis_views": len(timings)})
+                  extra={"qgis_views": len(timings), "qgis_version": report.get("qgis", ""),
+                         "qgis_sequential_ms": round(median_of(
+                             [ms for view in report.get("sequential_ms", []) for ms in view] or [float("nan")]), 3)})
 
 
 def _has_qgis() -> bool:

@@ -15,7 +15,8 @@ nothing). Each view is rendered ``RUNS`` times offscreen with
 draws it: each region filled in its colour with a hairline white border, the
 provinces outlined in grey, on the sea colour. QGIS keeps its defaults otherwise
 (its on-the-fly simplification included). Prints one JSON line: the milliseconds of
-every render, by view.
+every render, by view (``ms``), and of the same renders with
+``QgsMapRendererSequentialJob`` in one thread (``sequential_ms``), for reference.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def main(argv: list[str]) -> int:
         QgsFillSymbol,
         QgsLineSymbol,
         QgsMapRendererParallelJob,
+        QgsMapRendererSequentialJob,
         QgsMapSettings,
         QgsProperty,
         QgsRectangle,
@@ -69,9 +71,9 @@ def main(argv: list[str]) -> int:
     settings.setOutputDpi(96)
     settings.setBackgroundColor(QColor(244, 248, 251))
 
-    def render(extent) -> float:
+    def render(extent, job_type=QgsMapRendererParallelJob) -> float:
         settings.setExtent(QgsRectangle(*extent))
-        job = QgsMapRendererParallelJob(settings)
+        job = job_type(settings)
         started = time.perf_counter()
         job.start()
         job.waitForFinished()
@@ -83,9 +85,11 @@ def main(argv: list[str]) -> int:
 
     render(extents[0])  # the first render opens the file and builds QGIS's caches
     timings = [[render(extent) for _ in range(runs)] for extent in extents]
+    # For reference: the same views in one thread, as our canvas draws.
+    sequential = [[render(extent, QgsMapRendererSequentialJob) for _ in range(runs)] for extent in extents]
     from qgis.core import Qgis
 
-    print(json.dumps({"qgis": Qgis.QGIS_VERSION, "ms": timings}), flush=True)
+    print(json.dumps({"qgis": Qgis.QGIS_VERSION, "ms": timings, "sequential_ms": sequential}), flush=True)
     # QGIS 3.22's Python bindings crash while the interpreter tears them down; the
     # figures are out, so leave without the teardown.
     os._exit(0)

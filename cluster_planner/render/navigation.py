@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Masked boxes (the old legend, a vanished inset) reach this far past their edges.
+FRAME_MARGIN_PX = 2.0
 # A box in display pixels: x0, y0, x1, y1 (origin at the bottom left).
 Box = tuple[float, float, float, float]
 
@@ -94,6 +96,8 @@ def scaled_frame(source: SourceFrame, target: ViewGeometry, out: np.ndarray, sea
     if view.inset_box is not None and target.inset_box is None:
         hidden.append(view.inset_box)  # the inset is gone from the new view
     for x0, y0, x1, y1 in hidden:
+        # Two pixels more on every side: the frame's line is centred on the box's edge.
+        x0, y0, x1, y1 = x0 - FRAME_MARGIN_PX, y0 - FRAME_MARGIN_PX, x1 + FRAME_MARGIN_PX, y1 + FRAME_MARGIN_PX
         in_rows = (source_rows >= np.floor(view.height - y1)) & (source_rows < np.ceil(view.height - y0))
         in_columns = (source_columns >= np.floor(x0)) & (source_columns < np.ceil(x1))
         if in_rows.any() and in_columns.any():
