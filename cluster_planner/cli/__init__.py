@@ -30,6 +30,7 @@ COMMANDS = {
     "check": "analyse a plan and print its flags",
     "export": "export a plan by the suffix of OUT (.cplan .gpkg .geojson .csv .png .svg .pdf .html)",
     "diff": "compare two plans: what B adds, removes and changes, and which is more homogenized",
+    "optimize": "propose the smallest change to a draft that clears its homogenization, and write it",
 }
 
 
