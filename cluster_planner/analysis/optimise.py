@@ -70,7 +70,8 @@ from cluster_planner.domain.plan import Assignment, Batch, Plan, Put
 
 #: The weight of what the proposal is for (caps, no known mismatch) against one change.
 PENALTY = 100.0
-ROLE_WEIGHT = {2: 1.0, 1: 0.5}  # role units (analysis.results.ROLE_UNITS) to weights
+#: Models with more columns than this are solved without HiGHS's presolve (see solve).
+PRESOLVE_COLUMNS = 30_000
 ROLE_NAME = {2: "lead", 1: "support"}
 _SEGMENT_NOTE = re.compile(r"(?:;\s*)?segment:\s*[a-z-]+")
 
@@ -430,7 +431,7 @@ class _Model:
         short = np.flatnonzero(self.drafted & ~self.excluded_rows & (leads_possible < self.min_leads))
         if len(short):
             first = int(short[0])
-            more = f" (and {len(short) - 1} more regions)" if len(short) > 1 else ""
+            more = f" (and {len(short) - 1} more {'region' if len(short) == 2 else 'regions'})" if len(short) > 1 else ""
             reasons.append(
                 f"{self._region(first)} must keep at least {self.min_leads} lead industries but only "
                 f"{int(leads_possible[first])} can be kept or added there{more}"
@@ -489,11 +490,19 @@ class _Model:
         unverified = ctx.fit[cell_rows, cell_columns] < threshold
         penalised = (cell_draft > 0) & ~cell_locked & (known_mismatch | (unverified & (not s.keep_unverified)))
         self.cell_penalised = penalised
-        # Columns: every allowed (cell, segment) as lead and as support.
+        # Columns: every allowed (cell, segment) as lead and as support. A new support
+        # role is worth less than its change (0.5 * fit <= 0.5) and adds no lead, so it
+        # can only pay off by covering an upstream link: elsewhere it is left out.
         cell_of, segment_of = np.nonzero(ok)
-        cell_of = np.repeat(cell_of, 2)
-        segment_of = np.repeat(segment_of, 2)
-        role_of = np.tile(np.array([2, 1]), len(cell_of) // 2)
+        upstream_of_some = np.zeros(ctx.n_industries, dtype=bool)
+        upstream_of_some[[u for links in ctx.upstream for u in links]] = True
+        support_useful = kept_or_locked | upstream_of_some[cell_columns] | (s.change_cost < 0.5)
+        with_support = support_useful[cell_of]
+        cell_of = np.concatenate([cell_of, cell_of[with_support]])
+        segment_of = np.concatenate([segment_of, segment_of[with_support]])
+        role_of = np.concatenate([np.full(len(with_support), 2), np.full(int(with_support.sum()), 1)])
+        order = np.lexsort((-role_of, segment_of, cell_of))
+        cell_of, segment_of, role_of = cell_of[order], segment_of[order], role_of[order]
         confidence = 1.0 - (seg_high[cell_of, segment_of] - seg_low[cell_of, segment_of])
         value = np.where(role_of == 2, 1.0, 0.5) * seg_low[cell_of, segment_of] * confidence
         drafted_role = cell_draft[cell_of]
@@ -646,6 +655,10 @@ class _Model:
         highs.passModel(lp)
         highs.setOptionValue("time_limit", float(s.time_limit))
         highs.setOptionValue("mip_rel_gap", float(s.mip_rel_gap))
+        if self.n_columns > PRESOLVE_COLUMNS:
+            # On a county model HiGHS's presolve spends two thirds of the time (8 of
+            # 12 s) probing binaries that the root LP settles anyway (one node).
+            highs.setOptionValue("presolve", "off")
         stopped = []
         if progress is not None or should_stop is not None:
             def on_interrupt(kind: Any, message: str, out: Any, data_in: Any, user_data: Any) -> None:
@@ -733,9 +746,7 @@ class _Model:
 
     def _changes(self, proposal, draft_cells, low, high) -> list[ProposedChange]:
         ctx = self.ctx
-        width = low.shape[2]
         changes: list[ProposedChange] = []
-        draft_counts = np.zeros((ctx.n_industries, width), dtype=int)
         # Which draft cells each (industry, segment) group held, to word crowding.
         dropped_in: dict[int, list[str]] = {}
         added_in: dict[int, list[str]] = {}
@@ -743,13 +754,7 @@ class _Model:
             dropped_in.setdefault(row, []).append(ctx.industry_names[column])
         for (row, column) in sorted(proposal.keys() - draft_cells):
             added_in.setdefault(row, []).append(ctx.industry_names[column])
-        for row, column in draft_cells:
-            draft_counts[column] += 1
         scope_note = "" if self.scope.national else f" within {self.scope.name_en}"
-        picked_leads = np.zeros(ctx.n_regions, dtype=int)
-        for (row, _), (role, _, _) in proposal.items():
-            if role == 2:
-                picked_leads[row] += 1
         keys = sorted(draft_cells | proposal.keys(), key=lambda key: (str(ctx.codes[key[0]]), key[1]))
         for row, column in keys:
             before = int(self.weights[row, column])
