@@ -275,8 +275,9 @@ def test_a_lock_naming_nothing_is_refused_by_name():
 def test_the_proposal_re_checked_has_no_error_flag():
     ctx = context_of(WORLD)
     plan = plan_of((0, "alpha"), (1, "alpha"), (2, "alpha"), (0, "beta"), (1, "beta"), (2, "beta"))
-    plan.settings.update({"crowding_min": 1, "crowding_share": 0.0})  # alpha's cap: the 2 regions it fits
-    assert analyze(plan, ctx).summary["flags"]["error"] == 1  # alpha in region 2, crowded
+    plan.settings.update({"crowding_min": 1, "crowding_share": 0.0})  # caps: the 2 regions each fits
+    # Both crowded: alpha in region 2 and beta in region 1 are known mismatches.
+    assert analyze(plan, ctx).summary["flags"]["error"] == 2
     proposal = propose(plan, ctx)
-    assert (proposal.errors_before, proposal.errors_after) == (1, 0)
+    assert (proposal.errors_before, proposal.errors_after) == (2, 0)
     assert analyze(proposal.plan, ctx).summary["flags"]["error"] == 0
