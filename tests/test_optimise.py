@@ -278,6 +278,13 @@ def test_the_proposal_re_checked_has_no_error_flag():
     plan.settings.update({"crowding_min": 1, "crowding_share": 0.0})  # caps: the 2 regions each fits
     # Both crowded: alpha in region 2 and beta in region 1 are known mismatches.
     assert analyze(plan, ctx).summary["flags"]["error"] == 2
-    proposal = propose(plan, ctx)
+    # Every region keeps its two leads by default: region 2 has no other industry that fits.
+    kept = propose(plan, ctx)
+    assert (kept.errors_before, kept.errors_after) == (2, 1)
+    assert kept.unmet == (
+        "Region 2 keeps Alpha, a known mismatch (fit 0.00) (Region 2 keeps at least 2 lead "
+        "industries and no other industry its evidence supports has room there)",
+    )
+    proposal = propose(plan, ctx, OptimiseSettings(min_leads=1))
     assert (proposal.errors_before, proposal.errors_after) == (2, 0)
     assert analyze(proposal.plan, ctx).summary["flags"]["error"] == 0

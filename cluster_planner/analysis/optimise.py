@@ -864,9 +864,16 @@ class _Model:
             cell = int(self.x_cell[k])
             if self.cell_penalised[cell]:
                 row, column = int(self.cell_rows[cell]), int(self.cell_columns[cell])
+                why = limit
+                leads = int(sum(1 for j in picked.tolist() if self.cell_rows[self.x_cell[j]] == row and self.x_role[j] == 2))
+                if not why and self.drafted[row] and leads <= self.min_leads:
+                    why = (
+                        f" ({ctx.names[row]} keeps at least {self.min_leads} lead industries and no other "
+                        "industry its evidence supports has room there)"
+                    )
                 sentences.append(
                     f"{ctx.names[row]} keeps {ctx.industry_names[column]}, a known mismatch "
-                    f"(fit {float(ctx.fit[row, column]):.2f}){limit}"
+                    f"(fit {float(ctx.fit[row, column]):.2f}){why}"
                 )
         locked_known = self.locked & (ctx.fit_high < self.threshold)
         for row, column in zip(*np.nonzero(locked_known), strict=True):
