@@ -220,7 +220,7 @@ def test_the_most_changes_leave_a_partial_proposal_that_says_what_stays():
     plan = plan_of((0, "beta"), (1, "beta"), (2, "beta"))
     proposal = propose(plan, ctx, OptimiseSettings(caps={"beta": 0}, max_changes=1, min_leads=0))
     assert len(proposal.changes) == 1
-    assert proposal.unmet == ("Beta stays in 2 regions nationally against a cap of 0 (at most 1 changes are allowed)",)
+    assert proposal.unmet == ("Beta stays in 2 regions nationally against a cap of 0 (at most 1 change is allowed)",)
 
 
 def test_a_locked_mismatch_stays_and_the_proposal_says_why():
@@ -240,7 +240,7 @@ def test_a_locked_mismatch_stays_and_the_proposal_says_why():
          "Region 0 is excluded but Region 0:beta is locked"),
         (OptimiseSettings(min_leads=3, max_leads=2), "each region must keep at least 3 lead industries but may have at most 2"),
         (OptimiseSettings(locks=((CODES[1], "gamma"), (CODES[2], "beta")), max_changes=1),
-         "2 locks add assignments: at least 2 changes, but at most 1 are allowed"),
+         "2 locks add assignments: at least 2 changes, but at most 1 is allowed"),
         (OptimiseSettings(min_leads=3, max_leads=3),
          "Region 0 (100000) must keep at least 3 lead industries but only 2 can be kept or added there (and 1 more region)"),
     ],

@@ -442,11 +442,16 @@ class _Model:
             if adds + drops > s.max_changes:
                 parts = []
                 if adds:
-                    parts.append(f"{adds} locks add assignments")
+                    parts.append("1 lock adds an assignment" if adds == 1 else f"{adds} locks add assignments")
                 if drops:
-                    parts.append(f"{drops} draft assignments lie in excluded regions or industries")
+                    parts.append(
+                        "1 draft assignment lies" if drops == 1 else f"{drops} draft assignments lie"
+                    )
+                    parts[-1] += " in excluded regions or industries"
                 reasons.append(
-                    f"{' and '.join(parts)}: at least {adds + drops} changes, but at most {s.max_changes} are allowed"
+                    f"{' and '.join(parts)}: at least {adds + drops} {'change' if adds + drops == 1 else 'changes'}, "
+                    f"but at most {s.max_changes} "
+                    f"{'is' if s.max_changes == 1 else 'are'} allowed"
                 )
         if reasons:
             raise SettingsConflict(reasons)
@@ -846,7 +851,9 @@ class _Model:
         """What the proposal could not clear, in words."""
         ctx, s = self.ctx, self.settings
         sentences = []
-        limit = f" (at most {s.max_changes} changes are allowed)" if s.max_changes is not None else ""
+        limit = "" if s.max_changes is None else (
+            f" (at most {s.max_changes} {'change is' if s.max_changes == 1 else 'changes are'} allowed)"
+        )
         for where, column, segment, excess_column in self.cap_groups:
             excess = solution[excess_column]
             if excess > 0.5:
