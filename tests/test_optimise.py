@@ -288,3 +288,17 @@ def test_the_proposal_re_checked_has_no_error_flag():
     proposal = propose(plan, ctx, OptimiseSettings(min_leads=1))
     assert (proposal.errors_before, proposal.errors_after) == (2, 0)
     assert analyze(proposal.plan, ctx).summary["flags"]["error"] == 0
+
+
+def test_the_proposal_is_applied_as_edits_change_by_change_or_all_at_once():
+    ctx = context_of(WORLD)
+    draft = plan_of((0, "alpha"), (1, "alpha"), (2, "alpha"))
+    proposal = propose(draft, ctx)
+    one = draft.copy()
+    undo = one.apply(proposal.edit_for(proposal.changes[1]))  # drop alpha in region 2
+    assert (CODES[2], "alpha") not in one
+    one.apply(undo)
+    assert cells(one) == cells(draft)
+    everything = draft.copy()
+    everything.apply(proposal.edits(draft))
+    assert {a.key: (a.role, a.note) for a in everything} == {a.key: (a.role, a.note) for a in proposal.plan}

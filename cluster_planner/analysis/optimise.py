@@ -209,6 +209,22 @@ class Proposal:
     def clears_errors(self) -> bool:
         return self.errors_after == 0
 
+    def edit_for(self, change: ProposedChange) -> Put:
+        """The plan edit that makes one change (the assignment as proposed, note included)."""
+        after = self.plan.get(change.region, change.industry)
+        kind = {"add": "assign", "drop": "unassign", "role": "role"}[change.action]
+        return Put(change.region, change.industry, after, kind)
+
+    def edits(self, draft: Plan) -> Batch:
+        """Every edit that turns ``draft`` into the proposal (segment notes too), as one step."""
+        keys = sorted({a.key for a in draft} | {a.key for a in self.plan})
+        return Batch(tuple(
+            Put(region, industry, self.plan.get(region, industry),
+                "unassign" if self.plan.get(region, industry) is None else "assign")
+            for region, industry in keys
+            if draft.get(region, industry) != self.plan.get(region, industry)
+        ))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "status": self.status,
