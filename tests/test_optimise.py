@@ -302,3 +302,23 @@ def test_the_proposal_is_applied_as_edits_change_by_change_or_all_at_once():
     everything = draft.copy()
     everything.apply(proposal.edits(draft))
     assert {a.key: (a.role, a.note) for a in everything} == {a.key: (a.role, a.note) for a in proposal.plan}
+
+
+@pytest.mark.slow
+def test_cancel_before_a_first_proposal_keeps_the_draft_and_says_so():
+    from cluster_planner.analysis.fit import load_context
+
+    ctx = load_context("prefecture")  # big enough that HiGHS asks before it has a proposal
+    rng = np.random.default_rng(7)
+    plan = Plan.from_assignments(
+        [Assignment(str(code), ctx.industry_ids[j]) for code in ctx.codes
+         for j in rng.choice(ctx.n_industries, 3, replace=False)],
+        level="prefecture",
+    )
+    seen = []
+    proposal = propose(plan, ctx, progress=seen.append, should_stop=lambda: True)
+    assert proposal.status == "cancelled"
+    assert proposal.changes == ()
+    assert proposal.messages[-1] == "Cancelled before a first proposal was found: the draft stands."
+    assert cells(proposal.plan) == cells(plan)
+    assert len(seen) >= 1

@@ -323,10 +323,17 @@ def propose(
     model.check_conflicts()
     model.build()
     solution, status, objective, bound, gap = model.solve(progress, should_stop)
-    proposal_plan, changes = model.read(solution)
-    unmet = model.unmet(solution)
     messages = list(model.messages)
-    if not changes:
+    if solution is None:
+        proposal_plan, changes, unmet = plan.copy(), [], []
+        messages.append(
+            "Cancelled before a first proposal was found: the draft stands." if status == "cancelled"
+            else f"No proposal was found within {settings.time_limit:g} s: the draft stands."
+        )
+    else:
+        proposal_plan, changes = model.read(solution)
+        unmet = model.unmet(solution)
+    if not changes and solution is not None:
         messages.append(
             "No change is proposed within the settings." if unmet
             else "The draft already meets the settings: no change is proposed."
@@ -646,7 +653,7 @@ class _Model:
     # -- solving -----------------------------------------------------------------
     def solve(
         self, progress: Callable[[Progress], None] | None, should_stop: Callable[[], bool] | None
-    ) -> tuple[np.ndarray, str, float, float, float]:
+    ) -> tuple[np.ndarray | None, str, float, float, float]:
         import highspy
         from highspy import _core
 
@@ -699,9 +706,8 @@ class _Model:
         if model_status == highspy.HighsModelStatus.kInfeasible:
             raise SettingsConflict([self._diagnose()])
         if len(solution) != self.n_columns or info.primal_solution_status == 0:
-            if stopped:
-                raise SettingsConflict(["the proposal was cancelled before a first proposal was found"])
-            raise SettingsConflict([f"no proposal within {s.time_limit:g} s ({name.lower()})"])
+            # Nothing found yet: the draft itself stands, and the caller says why.
+            return None, "cancelled" if stopped else "time limit", math.nan, float(info.mip_dual_bound), math.inf
         if stopped:
             status = "cancelled"
         elif model_status == highspy.HighsModelStatus.kOptimal:

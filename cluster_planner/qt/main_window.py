@@ -503,6 +503,10 @@ class MainWindow(QMainWindow):
         plan_menu.addAction(self.unassign_action)
         plan_menu.addSeparator()
         plan_menu.addAction(self.explain_fit_action)
+        plan_menu.addSeparator()
+        self.propose_action = plan_menu.addAction("", self.propose_layout)
+        self.propose_action.setObjectName("proposeAction")
+        self._translated(self.propose_action.setText, lambda: self.tr("Propose &differentiated layout…"))
 
         view_menu = bar.addMenu("")
         self._translated(view_menu.setTitle, lambda: self.tr("&View"))
@@ -1141,6 +1145,13 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.open_path(path, ask_to_save=False)
+
+    def propose_layout(self) -> None:
+        """Plan > Propose differentiated layout…: the optimiser's dialog on the open plan."""
+        from cluster_planner.qt.propose_dialog import ProposeDialog
+
+        self.propose_dialog = ProposeDialog(self.document, self)
+        self.propose_dialog.show()
 
     def open_path(self, path: str | Path, ask_to_save: bool = True) -> bool:
         """Open the plan file ``path``; on error show it and keep the open plan.
