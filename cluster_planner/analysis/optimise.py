@@ -56,7 +56,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -930,6 +930,3 @@ def parse_lock(text: str) -> tuple[str, str]:
         raise ValueError(f"a lock is REGION:INDUSTRY (e.g. 340100:new-energy-vehicles), not {text!r}")
     return region.strip(), industry.strip()
 
-
-def with_locks(settings: OptimiseSettings, locks: Iterable[tuple[str, str]]) -> OptimiseSettings:
-    return replace(settings, locks=tuple(settings.locks) + tuple(locks))
