@@ -80,6 +80,13 @@ def test_a_malformed_lock_is_said_in_the_dialog_without_solving(qtbot, window):
     qtbot.mouseClick(dialog.propose_button, qtbot_left())
     assert not dialog.is_running()
     assert dialog.status.text().startswith("a lock is REGION:INDUSTRY")
+    dialog.locks.setText("130000:steel, 140000:steel")
+    dialog.caps.setText("steel=1")
+    with qtbot.waitSignal(dialog.proposalReady, timeout=2_000, raising=False) as ready:
+        qtbot.mouseClick(dialog.propose_button, qtbot_left())
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=30_000)
+    assert not ready.signal_triggered
+    assert dialog.status.text() == "the settings conflict: 2 regions lock Steel but its cap is 1"
     dialog.reject()
 
 

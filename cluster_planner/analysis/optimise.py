@@ -930,3 +930,11 @@ def parse_lock(text: str) -> tuple[str, str]:
         raise ValueError(f"a lock is REGION:INDUSTRY (e.g. 340100:new-energy-vehicles), not {text!r}")
     return region.strip(), industry.strip()
 
+
+
+def parse_cap(text: str) -> tuple[str, int]:
+    """``INDUSTRY=N`` as a pair; ValueError with a plain message otherwise."""
+    industry, sep, number = text.partition("=")
+    if not sep or not industry.strip() or not number.strip().isdigit():
+        raise ValueError(f"a cap is INDUSTRY=N (e.g. integrated-circuits=8), not {text!r}")
+    return industry.strip(), int(number)

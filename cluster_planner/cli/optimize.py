@@ -28,6 +28,10 @@ def add_arguments(parser) -> None:
                         help="a region that gets no assignment; repeatable")
     parser.add_argument("--exclude-industry", action="append", default=[], metavar="ID",
                         help="an industry that is assigned nowhere; repeatable")
+    parser.add_argument("--cap", action="append", default=[], metavar="INDUSTRY=N",
+                        help="the national cap of an industry (default: the analysis' crowding cap); repeatable")
+    parser.add_argument("--scope-cap", action="append", default=[], metavar="INDUSTRY=N",
+                        help="the cap of an industry within the plan's scope; repeatable")
     parser.add_argument("--min-leads", type=int, metavar="N",
                         help="lead industries each region of the draft keeps at least "
                         "(default: the fewest any region of the draft has)")
@@ -47,6 +51,7 @@ def run(args) -> int:
     from cluster_planner.analysis.optimise import (
         OptimiseSettings,
         SettingsConflict,
+        parse_cap,
         parse_lock,
         propose,
     )
@@ -63,6 +68,8 @@ def run(args) -> int:
             locks=locks,
             excluded_regions=tuple(args.exclude_region),
             excluded_industries=tuple(args.exclude_industry),
+            caps=dict(parse_cap(text) for text in args.cap),
+            scope_caps=dict(parse_cap(text) for text in args.scope_cap),
             min_leads=args.min_leads,
             max_leads=args.max_leads,
             division_of_labour=not args.no_division_of_labour,

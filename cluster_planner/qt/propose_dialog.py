@@ -40,9 +40,15 @@ from cluster_planner.analysis.optimise import (
     Progress,
     Proposal,
     SettingsConflict,
+    parse_cap,
     parse_lock,
     propose,
 )
+
+
+def _items(field: QLineEdit) -> list[str]:
+    """The comma- or semicolon-separated entries of a line edit."""
+    return [text.strip() for text in field.text().replace(";", ",").split(",") if text.strip()]
 
 
 class _SolveThread(QThread):
@@ -97,6 +103,12 @@ class ProposeDialog(QDialog):
         self.max_leads.setSpecialValueText(self.tr("as in the draft"))
         self.locks = QLineEdit(objectName="locks")
         self.locks.setPlaceholderText(self.tr("REGION:INDUSTRY, e.g. 340100:new-energy-vehicles"))
+        self.caps = QLineEdit(objectName="caps")
+        self.caps.setPlaceholderText(self.tr("INDUSTRY=N, e.g. integrated-circuits=8 (default: the analysis' caps)"))
+        self.excluded_regions = QLineEdit(objectName="excludedRegions")
+        self.excluded_regions.setPlaceholderText(self.tr("region codes, e.g. 540000, 650000"))
+        self.excluded_industries = QLineEdit(objectName="excludedIndustries")
+        self.excluded_industries.setPlaceholderText(self.tr("industry ids, e.g. steel, coal-chemicals"))
         self.division = QCheckBox(self.tr("Division of labour: caps apply per segment of the chain"),
                                   objectName="divisionOfLabour", checked=True)
         self.unverified = QCheckBox(self.tr("Keep unverified assignments of the draft"),
@@ -108,6 +120,9 @@ class ProposeDialog(QDialog):
         form.addRow(self.tr("Lead industries per region, at least:"), self.min_leads)
         form.addRow(self.tr("Lead industries per region, at most:"), self.max_leads)
         form.addRow(self.tr("Locked assignments:"), self.locks)
+        form.addRow(self.tr("Caps:"), self.caps)
+        form.addRow(self.tr("Excluded regions:"), self.excluded_regions)
+        form.addRow(self.tr("Excluded industries:"), self.excluded_industries)
         form.addRow(self.division)
         form.addRow(self.unverified)
         form.addRow(self.tr("Time limit:"), self.time_limit)
@@ -151,8 +166,11 @@ class ProposeDialog(QDialog):
     # -- settings ------------------------------------------------------------------
     def settings(self) -> OptimiseSettings:
         """The settings as the planner set them (ValueError on a malformed lock)."""
-        locks = tuple(parse_lock(text) for text in self.locks.text().replace(";", ",").split(",") if text.strip())
+        locks = tuple(parse_lock(text) for text in _items(self.locks))
         return OptimiseSettings(
+            caps=dict(parse_cap(text) for text in _items(self.caps)),
+            excluded_regions=tuple(_items(self.excluded_regions)),
+            excluded_industries=tuple(_items(self.excluded_industries)),
             max_changes=None if self.max_changes.value() < 0 else self.max_changes.value(),
             min_leads=None if self.min_leads.value() < 0 else self.min_leads.value(),
             max_leads=None if self.max_leads.value() < 0 else self.max_leads.value(),

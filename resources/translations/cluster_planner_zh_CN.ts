@@ -1310,6 +1310,18 @@ autosaved {when} — {source}</source>
         <translation>地区:产业，例如 340100:new-energy-vehicles</translation>
     </message>
     <message>
+        <source>INDUSTRY=N, e.g. integrated-circuits=8 (default: the analysis&apos; caps)</source>
+        <translation>产业=上限，例如 integrated-circuits=8（默认：分析给出的上限）</translation>
+    </message>
+    <message>
+        <source>region codes, e.g. 540000, 650000</source>
+        <translation>地区代码，例如 540000, 650000</translation>
+    </message>
+    <message>
+        <source>industry ids, e.g. steel, coal-chemicals</source>
+        <translation>产业编号，例如 steel, coal-chemicals</translation>
+    </message>
+    <message>
         <source>Division of labour: caps apply per segment of the chain</source>
         <translation>链上分工：上限按产业链环节分别计算</translation>
     </message>
@@ -1336,6 +1348,18 @@ autosaved {when} — {source}</source>
     <message>
         <source>Locked assignments:</source>
         <translation>锁定的安排：</translation>
+    </message>
+    <message>
+        <source>Caps:</source>
+        <translation>上限：</translation>
+    </message>
+    <message>
+        <source>Excluded regions:</source>
+        <translation>排除的地区：</translation>
+    </message>
+    <message>
+        <source>Excluded industries:</source>
+        <translation>排除的产业：</translation>
     </message>
     <message>
         <source>Time limit:</source>
