@@ -98,16 +98,15 @@ def random_plan(level: str, codes: list[str], industry_ids: list[str], seed: int
 
 
 def peak_mb() -> float:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
+    """This process's peak resident memory in MB (``VmHWM``, else ``ru_maxrss``)."""
+    from memory_probe import _vmhwm_mb
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _vmhwm_mb()
+    if peak is None:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak
 
 
 def run_case(name: str, plan: Plan, context, settings: OptimiseSettings) -> dict:
