@@ -12,6 +12,7 @@ from test_analysis import grid_layer
 from cluster_planner.analysis.engine import analyze
 from cluster_planner.analysis.fit import AnalysisContext
 from cluster_planner.analysis.optimise import (
+    LEAD_PENALTY,
     PENALTY,
     OptimiseSettings,
     SettingsConflict,
@@ -100,8 +101,9 @@ def brute_force(ctx: AnalysisContext, plan: Plan, settings: OptimiseSettings, th
     for pick in itertools.product(*options):
         layout = {key: choice for key, choice in zip(keys, pick, strict=True) if choice is not None}
         lead_counts = [sum(1 for (r, _), (role, _) in layout.items() if r == row and role == 2) for row in range(n)]
-        if any(lead_counts[r] > max_leads or (r in drafted and lead_counts[r] < min_leads) for r in range(n)):
+        if any(lead_counts[r] > max_leads for r in range(n)):
             continue
+        missing_leads = sum(max(0, min_leads - lead_counts[r]) for r in drafted)
         changes = sum(1 for key in draft.keys() | layout.keys() if draft.get(key) != (layout.get(key) or (0,))[0])
         if settings.max_changes is not None and changes > settings.max_changes:
             continue
@@ -118,7 +120,7 @@ def brute_force(ctx: AnalysisContext, plan: Plan, settings: OptimiseSettings, th
         value -= PENALTY * sum(max(0, count - caps[c]) for (c, _), count in counts.items())
         used = {c for _, c in layout}
         value -= settings.chain_weight * sum(1 for c in used for u in ctx.upstream[c] if u not in used)
-        value -= settings.change_cost * changes
+        value -= settings.change_cost * changes + LEAD_PENALTY * missing_leads
         if value > best + 1e-9:
             best, layouts = value, [layout]
         elif value > best - 1e-9:
@@ -278,16 +280,12 @@ def test_the_proposal_re_checked_has_no_error_flag():
     plan.settings.update({"crowding_min": 1, "crowding_share": 0.0})  # caps: the 2 regions each fits
     # Both crowded: alpha in region 2 and beta in region 1 are known mismatches.
     assert analyze(plan, ctx).summary["flags"]["error"] == 2
-    # Every region keeps its two leads by default: region 2 has no other industry that fits.
-    kept = propose(plan, ctx)
-    assert (kept.errors_before, kept.errors_after) == (2, 1)
-    assert kept.unmet == (
-        "Region 2 keeps Alpha, a known mismatch (fit 0.00) (Region 2 keeps at least 2 lead "
-        "industries and no other industry its evidence supports has room there)",
-    )
-    proposal = propose(plan, ctx, OptimiseSettings(min_leads=1))
+    proposal = propose(plan, ctx)
     assert (proposal.errors_before, proposal.errors_after) == (2, 0)
     assert analyze(proposal.plan, ctx).summary["flags"]["error"] == 0
+    # Every region has two leads in the draft; nothing else fits region 2, so it keeps one.
+    assert "Region 2 has 1 lead industry, below the minimum of 2: no other industry its " \
+        "evidence supports has room there" in proposal.unmet
 
 
 def test_the_proposal_is_applied_as_edits_change_by_change_or_all_at_once():

@@ -17,15 +17,20 @@ Objective (maximised)::
     sum  x * role_weight * fit_s * confidence_s      fit on the chosen segment, lead 1 / support 0.5
   - change_cost * changes                            an assignment added, dropped or given another role
   - PENALTY * (over-cap assignments + kept known mismatches)
+  - LEAD_PENALTY * leads a region of the draft has short of the minimum
   - chain_weight * chain gaps                        an industry used whose upstream nobody covers
 
 Hard constraints (each a setting the planner sees): locks, excluded regions and
-industries, the number of lead industries per region (default: the range of the
-draft's regions), the most changes. The caps (an industry's crowding cap within the
-scope and nationally, defaults from the analysis) and "no known mismatch" are what the
-proposal is *for*; they carry a large penalty instead of being hard, so that a draft
-that cannot be cleared within the most changes allowed still gets the best partial
-proposal, with a sentence for what stays (:attr:`Proposal.unmet`).
+industries, the most lead industries per region, the most changes. The caps (an
+industry's crowding cap within the scope and nationally, defaults from the analysis)
+and "no known mismatch" are what the proposal is *for*; they carry a large penalty
+(``PENALTY`` per over-cap assignment or kept mismatch) instead of being hard, so that a
+draft that cannot be cleared within the most changes allowed still gets the best
+partial proposal, with a sentence for what stays (:attr:`Proposal.unmet`). The least
+lead industries per region of the draft (default: the range of the draft's regions,
+as is the most) costs ``LEAD_PENALTY`` per missing lead: a region keeps its number of
+leads by replacement wherever something its evidence supports has room, and gives one
+up rather than keep a mismatch or crowd a cap.
 
 **Division of labour along the chain.** With ``division_of_labour`` (the default) the
 caps apply per segment of the chain: an over-subscribed industry may stay in more
@@ -70,6 +75,9 @@ from cluster_planner.domain.plan import Assignment, Batch, Plan, Put
 
 #: The weight of what the proposal is for (caps, no known mismatch) against one change.
 PENALTY = 100.0
+#: The cost of each lead a region of the draft has short of the minimum: more than any
+#: replacement costs (two changes), less than a kept mismatch or an over-cap assignment.
+LEAD_PENALTY = 10.0
 #: Models with more columns than this are solved without HiGHS's presolve (see solve).
 PRESOLVE_COLUMNS = 30_000
 ROLE_NAME = {2: "lead", 1: "support"}
@@ -450,9 +458,11 @@ class _Model:
                         f"{count} regions lock {ctx.industry_names[column]}{scope} but its cap is {cap}{segments}"
                     )
                     break
+        # A minimum the planner set that a region cannot reach at all (the draft's own
+        # range is met by the draft; below it a region only pays LEAD_PENALTY).
         leads_possible = self._lead_candidates()
         short = np.flatnonzero(self.drafted & ~self.excluded_rows & (leads_possible < self.min_leads))
-        if len(short):
+        if len(short) and s.min_leads is not None:
             first = int(short[0])
             more = f" (and {len(short) - 1} more {'region' if len(short) == 2 else 'regions'})" if len(short) > 1 else ""
             reasons.append(
@@ -576,9 +586,25 @@ class _Model:
         leads = every[role_of == 2]
         lead_rows = cell_rows[cell_of[leads]]
         regions, lead_row_index = np.unique(lead_rows, return_inverse=True)
-        minimum = np.where(self.drafted[regions] & ~self.excluded_rows[regions], self.min_leads, 0)
-        add_rows("leads", lead_row_index, leads, np.ones(len(leads)), minimum,
+        add_rows("leads", lead_row_index, leads, np.ones(len(leads)), np.full(len(regions), -np.inf),
                  np.full(len(regions), float(self.max_leads)))
+        # At least min_leads for the draft's regions; each lead short of it costs
+        # LEAD_PENALTY, so a region keeps its leads by replacement where anything fits
+        # with room, and loses one rather than keep a mismatch or crowd a cap.
+        minimum = np.where(self.drafted[regions] & ~self.excluded_rows[regions], self.min_leads, 0)
+        wanted = np.flatnonzero(minimum > 0)
+        self.short_columns: dict[int, int] = {}
+        if len(wanted):
+            short = new_columns(len(wanted), -LEAD_PENALTY, False, float(self.min_leads))
+            position = np.full(len(regions), -1)
+            position[wanted] = np.arange(len(wanted))
+            members = leads[position[lead_row_index] >= 0]
+            add_rows("leads-min",
+                     np.concatenate([position[lead_row_index[position[lead_row_index] >= 0]], np.arange(len(wanted))]),
+                     np.concatenate([members, short]),
+                     np.ones(len(members) + len(wanted)),
+                     minimum[wanted].astype(float), np.full(len(wanted), np.inf))
+            self.short_columns = dict(zip(regions[wanted].tolist(), short.tolist(), strict=True))
         self.lead_regions = regions
         # Caps, nationally and within the scope, per segment with division of labour.
         group = cell_columns[cell_of] * width + (segment_of if s.division_of_labour else 0)
@@ -893,16 +919,18 @@ class _Model:
             cell = int(self.x_cell[k])
             if self.cell_penalised[cell]:
                 row, column = int(self.cell_rows[cell]), int(self.cell_columns[cell])
-                why = limit
-                leads = int(sum(1 for j in picked.tolist() if self.cell_rows[self.x_cell[j]] == row and self.x_role[j] == 2))
-                if not why and self.drafted[row] and leads <= self.min_leads:
-                    why = (
-                        f" ({ctx.names[row]} keeps at least {self.min_leads} lead industries and no other "
-                        "industry its evidence supports has room there)"
-                    )
                 sentences.append(
                     f"{ctx.names[row]} keeps {ctx.industry_names[column]}, a known mismatch "
-                    f"(fit {float(ctx.fit[row, column]):.2f}){why}"
+                    f"(fit {float(ctx.fit[row, column]):.2f}){limit}"
+                )
+        for row, short_column in self.short_columns.items():
+            short = round(float(solution[short_column]))
+            if short > 0:
+                leads = self.min_leads - short
+                sentences.append(
+                    f"{ctx.names[row]} has {leads} lead {'industry' if leads == 1 else 'industries'}, "
+                    f"below the minimum of {self.min_leads}: no other industry its evidence supports "
+                    f"has room there{limit}"
                 )
         locked_known = self.locked & (ctx.fit_high < self.threshold)
         for row, column in zip(*np.nonzero(locked_known), strict=True):
