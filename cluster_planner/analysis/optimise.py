@@ -579,9 +579,16 @@ class _Model:
             return index
 
         every = np.arange(n_x)
-        # One segment and role per cell; a locked cell is in the proposal.
-        add_rows("cells", cell_of, every, np.ones(n_x),
-                 np.where(cell_locked, 1.0, -np.inf), np.ones(n_cells))
+        # One segment and role per cell; a locked cell is in the proposal. A cell with one
+        # column needs no row (its bounds say it): most new cells, a third of a county
+        # model's rows and much of the solver's memory.
+        per_cell = np.bincount(cell_of, minlength=n_cells)
+        shared = per_cell[cell_of] > 1
+        cell_row = np.full(n_cells, -1)
+        cell_row[per_cell > 1] = np.arange(int((per_cell > 1).sum()))
+        add_rows("cells", cell_row[cell_of[shared]], every[shared], np.ones(int(shared.sum())),
+                 np.where(cell_locked[per_cell > 1], 1.0, -np.inf), np.ones(int((per_cell > 1).sum())))
+        self.lower = np.where(cell_locked[cell_of] & ~shared, 1.0, 0.0)
         # Lead industries per region.
         leads = every[role_of == 2]
         lead_rows = cell_rows[cell_of[leads]]
@@ -666,6 +673,7 @@ class _Model:
         self.cost = np.concatenate([cost, np.array(extra_cost)])
         self.offset = -s.change_cost * self.n_draft
         self.upper = np.concatenate([np.ones(n_x), np.array(extra_upper)])
+        self.lower = np.concatenate([self.lower, np.zeros(len(extra_upper))])
         self.integer = np.concatenate([np.ones(n_x, dtype=bool), np.array(extra_integer, dtype=bool)])
         rows = np.concatenate([t[0] for t in triplets]) if triplets else np.zeros(0, dtype=int)
         columns = np.concatenate([t[1] for t in triplets]) if triplets else np.zeros(0, dtype=int)
@@ -677,9 +685,8 @@ class _Model:
         self.row_upper = np.concatenate(upper) if upper else np.zeros(0)
 
     # -- solving -----------------------------------------------------------------
-    def solve(
-        self, progress: Callable[[Progress], None] | None, should_stop: Callable[[], bool] | None
-    ) -> tuple[np.ndarray | None, str, float, float, float]:
+    def _solver(self, keep: np.ndarray | None, integer: bool) -> Any:
+        """A silent HiGHS instance holding the model (its columns ``keep`` only, if given)."""
         import highspy
         from highspy import _core
 
@@ -688,31 +695,89 @@ class _Model:
         # turned off, and HiGHS then prints its banner on stdout (which --format json owns).
         highs = _core._Highs()
         highs.setOptionValue("output_flag", False)
+        matrix = self.matrix if keep is None else self.matrix[:, keep].tocsr()
+        columns = np.arange(self.n_columns) if keep is None else np.flatnonzero(keep)
         lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = self.n_columns, self.n_rows
-        lp.col_cost_ = self.cost
-        lp.col_lower_ = np.zeros(self.n_columns)
-        lp.col_upper_ = self.upper
+        lp.num_col_, lp.num_row_ = len(columns), self.n_rows
+        lp.col_cost_ = self.cost[columns]
+        lp.col_lower_ = self.lower[columns]
+        lp.col_upper_ = self.upper[columns]
         inf = highspy.kHighsInf
         lp.row_lower_ = np.where(np.isinf(self.row_lower), -inf, self.row_lower)
         lp.row_upper_ = np.where(np.isinf(self.row_upper), inf, self.row_upper)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = self.n_columns, self.n_rows
-        lp.a_matrix_.start_ = self.matrix.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = self.matrix.indices.astype(np.int32)
-        lp.a_matrix_.value_ = self.matrix.data
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in self.integer
-        ]
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(columns), self.n_rows
+        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+        lp.a_matrix_.value_ = matrix.data
+        if integer:
+            lp.integrality_ = [
+                highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+                for flag in self.integer[columns]
+            ]
         lp.sense_ = highspy.ObjSense.kMaximize
         lp.offset_ = self.offset
         highs.passModel(lp)
         highs.setOptionValue("time_limit", float(s.time_limit))
         highs.setOptionValue("mip_rel_gap", float(s.mip_rel_gap))
-        if self.n_columns > PRESOLVE_COLUMNS:
+        if len(columns) > PRESOLVE_COLUMNS:
             # On a county model HiGHS's presolve spends two thirds of the time (8 of
             # 12 s) probing binaries that the root LP settles anyway (one node).
             highs.setOptionValue("presolve", "off")
+        return highs
+
+    def solve(
+        self, progress: Callable[[Progress], None] | None, should_stop: Callable[[], bool] | None
+    ) -> tuple[np.ndarray | None, str, float, float, float]:
+        """Solve; returns the solution (``None`` if none), status, objective, bound, gap.
+
+        The relaxation first: on these models its optimum is nearly always integral, or
+        reached by an integral point among the columns it uses, and then that point is a
+        proven optimum, found in a fraction of the time and memory of the full MIP
+        (county: about 1 s and +40 MB, against 4-7 s and +240 MB). Otherwise, or when
+        the restricted MIP falls short of the relaxation's bound, the full MIP runs.
+        """
+        import highspy
+
+        if should_stop is not None and should_stop():
+            return None, "cancelled", math.nan, math.nan, math.inf
+        started = time.perf_counter()
+        optimal = highspy.HighsModelStatus.kOptimal
+        highs = self._solver(None, integer=False)
+        highs.run()
+        if highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+            raise SettingsConflict([self._diagnose()])
+        if highs.getModelStatus() == optimal:
+            relaxed = np.asarray(highs.getSolution().col_value)
+            bound = float(highs.getInfo().objective_function_value)
+            tolerance = 1e-6 * max(1.0, abs(bound))
+            whole = relaxed[self.integer]
+            found = None
+            if np.all(np.abs(whole - np.round(whole)) <= 1e-6):
+                found = relaxed
+                found[self.integer] = np.round(whole)
+            elif not (should_stop is not None and should_stop()):
+                keep = ~self.integer | (relaxed > 1e-9)
+                restricted = self._solver(keep, integer=True)
+                restricted.run()
+                if restricted.getModelStatus() == optimal:
+                    objective = float(restricted.getInfo().objective_function_value)
+                    if objective >= bound - tolerance:
+                        found = np.zeros(self.n_columns)
+                        found[keep] = np.asarray(restricted.getSolution().col_value)
+            del highs
+            if found is not None:
+                if progress is not None:
+                    progress(Progress(time.perf_counter() - started, bound, bound, 0.0))
+                return found, "optimal", bound, bound, 0.0
+        return self._solve_mip(progress, should_stop)
+
+    def _solve_mip(
+        self, progress: Callable[[Progress], None] | None, should_stop: Callable[[], bool] | None
+    ) -> tuple[np.ndarray | None, str, float, float, float]:
+        import highspy
+
+        highs = self._solver(None, integer=True)
         stopped = []
         if progress is not None or should_stop is not None:
             def on_interrupt(kind: Any, message: str, out: Any, data_in: Any, user_data: Any) -> None:
