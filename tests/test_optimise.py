@@ -16,6 +16,7 @@ from cluster_planner.analysis.optimise import (
     PENALTY,
     OptimiseSettings,
     SettingsConflict,
+    _Model,
     parse_lock,
     propose,
 )
@@ -166,6 +167,12 @@ def test_the_proposal_reaches_the_optimum_found_by_enumeration(picks, settings):
     assert proposal.status in ("optimal", "unchanged")
     assert proposal.objective == pytest.approx(best, abs=1e-6)
     assert as_layout(proposal, ctx) in layouts
+    # The full MIP (what runs when the relaxation is not integral) agrees.
+    model = _Model(plan, ctx, settings)
+    model.build()
+    solution, status, objective, bound, gap = model._solve_mip(None, None)
+    assert (status, gap) == ("optimal", 0.0)
+    assert objective == pytest.approx(best, abs=1e-6) and bound == pytest.approx(best, abs=1e-6)
 
 
 def test_a_known_mismatch_is_replaced_by_the_best_fit_with_its_reason():
