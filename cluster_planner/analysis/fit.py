@@ -203,6 +203,14 @@ def segment_fit(
 
 
 @dataclass(frozen=True)
+class _OneSegment:
+    """An industry seen through one segment of its chain (for :meth:`segment_fits`)."""
+
+    id: str
+    segments: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
 class NeedMet:
     """One needed condition a region meets, with the facts that say so."""
 
@@ -463,10 +471,11 @@ class AnalysisContext:
         if lab.shape != (n, m):
             raise ValueError(f"field-lab matrix has shape {lab.shape}, expected {(n, m)}")
         self.field_lab_matrix = lab
-        low, high, self.met_pattern, specific = segment_fit(
+        self._segment_inputs = (
             industries, self.condition_ids, conditions, known_absent, base, lab,
             known(BASE_CONDITION, base), known(FIELD_LAB_CONDITION, lab), self.resource_conditions,
         )
+        low, high, self.met_pattern, specific = segment_fit(*self._segment_inputs)
         self.need_share = low
         density = 0.0 if self.density is None else DENSITY_WEIGHT * self.density
         self.fit = np.maximum(np.clip(base, 0.0, 1.0), np.clip(low + density, 0.0, 1.0))
@@ -487,6 +496,38 @@ class AnalysisContext:
         if self._fit_list is None:
             self._fit_list = self.fit.tolist()
         return self._fit_list
+
+    def segment_fits(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fit on the evidence and its upper bound of every region on every segment.
+
+        Returns
+        -------
+        low, high : numpy.ndarray
+            ``(n, m, s)`` where ``s`` is the most segments an industry has: ``fit`` and
+            ``fit_high`` as if segment ``k`` were the industry's only segment (the base
+            and relatedness density count as for the whole industry).
+        valid : numpy.ndarray
+            ``(m, s)`` bool: whether industry ``j`` has a segment ``k``.
+        """
+        cached = self.memo.get("segment_fits")
+        if cached is not None:
+            return cached
+        industries, *inputs = self._segment_inputs
+        width = max((len(segments) for segments in self._segments), default=1)
+        n, m = self.n_regions, self.n_industries
+        low, high = np.zeros((n, m, width)), np.zeros((n, m, width))
+        valid = np.zeros((m, width), dtype=bool)
+        density = 0.0 if self.density is None else DENSITY_WEIGHT * self.density
+        floor = np.clip(inputs[3], 0.0, 1.0)  # the base, with imported statistics' presence
+        for k in range(width):
+            one = [_OneSegment(industry.id, industry.segments[k:k + 1]) for industry in industries]
+            seg_low, seg_high, _, _ = segment_fit(one, *inputs)
+            valid[:, k] = [len(segments) > k for segments in self._segments]
+            fit = np.maximum(floor, np.clip(seg_low + density, 0.0, 1.0))
+            low[:, :, k] = np.where(valid[None, :, k], fit, 0.0)
+            high[:, :, k] = np.where(valid[None, :, k], np.maximum(fit, np.clip(seg_high + density, 0.0, 1.0)), 0.0)
+        result = self.memo["segment_fits"] = (low, high, valid)
+        return result
 
     @property
     def n_regions(self) -> int:

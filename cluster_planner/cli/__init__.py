@@ -34,6 +34,7 @@ COMMANDS = {
     "export": "export a plan by the suffix of OUT (.cplan .gpkg .geojson .csv .png .svg .pdf .html)",
     "diff": "compare two plans: what B adds, removes and changes, and which is more homogenized",
     "db": "share plans on a PostgreSQL + PostGIS server: init, grant, push, pull, log",
+    "optimize": "propose the smallest change to a draft that clears its homogenization, and write it",
 }
 
 

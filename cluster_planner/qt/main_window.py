@@ -646,6 +646,13 @@ class MainWindow(QMainWindow):
         return self.data.import_report
 
     # ------------------------------------------------------------------ fit (see FitController)
+    def propose_layout(self) -> None:
+        """Plan > Propose differentiated layout…: the optimiser's dialog on the open plan."""
+        from cluster_planner.qt.propose_dialog import ProposeDialog
+
+        self.propose_dialog = ProposeDialog(self.document, self)
+        self.propose_dialog.show()
+
     def show_fit_dialog(self, region: str, industry: str) -> Any:
         """Open (or bring up) the "Why this fit?" dialog for ``industry`` in ``region``."""
         return self.fits.show_fit_dialog(region, industry)

@@ -274,6 +274,12 @@ class WindowMenus(QObject):
         plan_menu.addAction(self.w.unassign_action)
         plan_menu.addSeparator()
         plan_menu.addAction(self.w.explain_fit_action)
+        plan_menu.addSeparator()
+        self.w.propose_action = self._action(
+            "proposeAction", lambda: self.tr("Propose &differentiated layout…"), self.w.propose_layout, None,
+            lambda: self.tr("The smallest change to this draft that clears its homogenization"),
+        )
+        plan_menu.addAction(self.w.propose_action)
 
         view_menu = bar.addMenu("")
         self.w._translated(view_menu.setTitle, lambda: self.tr("&View"))

@@ -1071,6 +1071,177 @@ autosaved {when} — {source}</source>
     </message>
 </context>
 <context>
+    <name>ProposeDialog</name>
+    <message>
+        <source>Propose differentiated layout</source>
+        <translation>提出差异化布局</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>as in the draft</source>
+        <translation>同草案</translation>
+    </message>
+    <message>
+        <source>REGION:INDUSTRY, e.g. 340100:new-energy-vehicles</source>
+        <translation>地区:产业，例如 340100:new-energy-vehicles</translation>
+    </message>
+    <message>
+        <source>INDUSTRY=N, e.g. integrated-circuits=8 (default: the analysis&apos; caps)</source>
+        <translation>产业=上限，例如 integrated-circuits=8（默认：分析给出的上限）</translation>
+    </message>
+    <message>
+        <source>region codes, e.g. 540000, 650000</source>
+        <translation>地区代码，例如 540000, 650000</translation>
+    </message>
+    <message>
+        <source>industry ids, e.g. steel, coal-chemicals</source>
+        <translation>产业编号，例如 steel, coal-chemicals</translation>
+    </message>
+    <message>
+        <source>Division of labour: caps apply per segment of the chain</source>
+        <translation>链上分工：上限按产业链环节分别计算</translation>
+    </message>
+    <message>
+        <source>Keep unverified assignments of the draft</source>
+        <translation>保留草案中尚未核实的安排</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Most changes:</source>
+        <translation>最多改动：</translation>
+    </message>
+    <message>
+        <source>Lead industries per region, at least:</source>
+        <translation>每个地区主导产业至少：</translation>
+    </message>
+    <message>
+        <source>Lead industries per region, at most:</source>
+        <translation>每个地区主导产业至多：</translation>
+    </message>
+    <message>
+        <source>Locked assignments:</source>
+        <translation>锁定的安排：</translation>
+    </message>
+    <message>
+        <source>Caps:</source>
+        <translation>上限：</translation>
+    </message>
+    <message>
+        <source>Excluded regions:</source>
+        <translation>排除的地区：</translation>
+    </message>
+    <message>
+        <source>Excluded industries:</source>
+        <translation>排除的产业：</translation>
+    </message>
+    <message>
+        <source>Time limit:</source>
+        <translation>时间上限：</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>改动</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <source>Industry</source>
+        <translation>产业</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>&amp;Propose</source>
+        <translation>提出方案(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Accept &amp;selected</source>
+        <translation>接受所选(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Accept &amp;all</source>
+        <translation>全部接受(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>The plan cannot be analysed yet: its layer is still loading.</source>
+        <translation>暂时无法分析该规划：其图层仍在加载。</translation>
+    </message>
+    <message>
+        <source>Solving…</source>
+        <translation>求解中…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Solving… {seconds:.1f} s: best {objective:.2f}, bound {bound:.2f}, gap {gap:.2%}</source>
+        <translation>求解中… {seconds:.1f} 秒：当前最优 {objective:.2f}，界 {bound:.2f}，差距 {gap:.2%}</translation>
+    </message>
+    <message>
+        <source>{status}: objective {objective:.2f}, bound {bound:.2f}, gap {gap:.2%}, {seconds:.1f} s</source>
+        <translation>{status}：目标值 {objective:.2f}，界 {bound:.2f}，差距 {gap:.2%}，{seconds:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>{changes} changes; error flags {before} → {after}; total fit {fit_a:.2f} → {fit_b:.2f}</source>
+        <translation>{changes} 处改动；错误级问题 {before} → {after}；适配度合计 {fit_a:.2f} → {fit_b:.2f}</translation>
+    </message>
+    <message>
+        <source>Not cleared: {what}</source>
+        <translation>未能消除：{what}</translation>
+    </message>
+    <message>
+        <source>add</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>drop</source>
+        <translation>去掉</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>lead</source>
+        <translation>主导</translation>
+    </message>
+    <message>
+        <source>support</source>
+        <translation>配套</translation>
+    </message>
+    <message>
+        <source>Proposal: {change}</source>
+        <translation>方案：{change}</translation>
+    </message>
+    <message>
+        <source>Accept the proposed layout</source>
+        <translation>接受提出的布局</translation>
+    </message>
+</context>
+<context>
     <name>RegionPanel</name>
     <message>
         <source>Clear</source>
@@ -1287,6 +1458,14 @@ autosaved {when} — {source}</source>
     <message>
         <source>&amp;Plan</source>
         <translation>规划(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Propose &amp;differentiated layout…</source>
+        <translation>提出差异化布局(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>The smallest change to this draft that clears its homogenization</source>
+        <translation>对这份草案做最小的改动，消除其同质化</translation>
     </message>
     <message>
         <source>&amp;View</source>
