@@ -12,12 +12,12 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 
 from cluster_planner.domain.errors import InputError, PlanFileError
 from cluster_planner.domain.plan import MAX_NOTE_LENGTH, Assignment, Plan
+from cluster_planner.domain.safe_text import terminal_safe
 from cluster_planner.io.planfile import (
     MAX_FILE_BYTES,
     atomic_write_bytes,
@@ -30,7 +30,6 @@ from cluster_planner.io.recovery import (
     session_is_running,
     write_recovery,
 )
-from cluster_planner.text.terminal import terminal_safe
 
 
 @pytest.fixture(autouse=True)
@@ -107,12 +106,19 @@ def test_a_read_only_target_is_refused_not_replaced(tmp_path):
 
 
 def test_a_symbolic_link_to_a_device_node_is_refused(tmp_path):
+    # A node of our own (with /dev/null's numbers): a regression must not replace the
+    # system's /dev/null, as the code before this fix did when run as root.
+    node = tmp_path / "null"
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("creating a device node needs root")
     link = tmp_path / "out.cplan"
-    link.symlink_to("/dev/null")
+    link.symlink_to(node)
     with pytest.raises(PlanFileError) as raised:
         save_plan(small_plan(), link)
-    assert str(raised.value) == "/dev/null: cannot save: it is a device, not a file to replace"
-    assert Path("/dev/null").is_char_device()
+    assert str(raised.value) == f"{node}: cannot save: it is a device, not a file to replace"
+    assert stat.S_ISCHR(node.lstat().st_mode)
     assert link.is_symlink()
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cluster_planner.domain.safe_text import terminal_safe
+
 MAX_PROBLEM_LENGTH = 400
 
 
@@ -29,7 +31,8 @@ class InputError(Exception):
     def one_line(self) -> str:
         if self.path is None:
             return self.problem
-        return f"{self.path}: {self.problem}"
+        # A file name may hold a newline or an ESC: shown as escapes, it stays one line.
+        return f"{terminal_safe(str(self.path))}: {self.problem}"
 
 
 class DataError(InputError):

@@ -58,11 +58,7 @@ from cluster_planner.domain.files import (
     too_large,
 )
 from cluster_planner.domain.plan import LEVELS, MAX_NOTE_LENGTH, ROLES, Assignment, Plan
-
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory locks; stale folders are judged by age
-    fcntl = None  # type: ignore[assignment]
+from cluster_planner.io import locks
 
 FORMAT = "cluster-planner-plan"
 CURRENT_VERSION = 1
@@ -916,7 +912,7 @@ def atomic_write(
         )
     except OSError as failure:
         raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
-    lock = _hold_lock(temp_folder)  # tells later saves this folder is in use
+    lock = locks.acquire(temp_folder)  # tells later saves this folder is in use
     temp = temp_folder / path.name
     try:
         writer(temp)
@@ -933,7 +929,7 @@ def atomic_write(
         raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
     finally:
         _remove_tree(temp_folder)
-        _release_lock(lock)
+        locks.release(lock)
     return path
 
 
@@ -943,28 +939,6 @@ TEMP_SUFFIX = ".saving"
 def _temp_stem(name: str) -> str:
     # The temporary folder's name must fit in a file name as well as the file's own.
     return os.fsdecode(os.fsencode(name)[:100]) or "plan"
-
-
-def _hold_lock(folder: Path) -> int | None:
-    """An advisory lock on ``folder`` for as long as this save runs (the OS drops it
-    when the process dies, so a folder nobody holds was left by a killed save)."""
-    if fcntl is None:
-        return None
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(descriptor)
-        return None
-    return descriptor
-
-
-def _release_lock(descriptor: int | None) -> None:
-    if descriptor is not None:
-        os.close(descriptor)
 
 
 #: Without advisory locks (Windows), a temporary folder this old beside a file was left
@@ -993,21 +967,12 @@ def remove_stale_temp_folders(folder: PathLike) -> int:
             age = now - candidate.stat().st_mtime
             if age < FRESH_TEMP_SECONDS:
                 continue
-            if fcntl is None:
-                if age > STALE_TEMP_SECONDS:
-                    _remove_tree(candidate)
-                    removed += 1
+            if not locks.AVAILABLE and age <= STALE_TEMP_SECONDS:
                 continue
-            descriptor = os.open(candidate, os.O_RDONLY)
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
+            if locks.held_elsewhere(candidate):
                 continue  # a save still running holds it
-            else:
-                _remove_tree(candidate)
-                removed += 1
-            finally:
-                os.close(descriptor)
+            _remove_tree(candidate)
+            removed += 1
         except OSError:
             continue
     return removed
