@@ -401,3 +401,23 @@ def test_a_newline_in_a_path_gives_a_one_line_error(tmp_path):
     assert result.stderr.decode().splitlines() == [
         f"cluster-planner check: {tmp_path}/two\\nlines.cplan: no such file"
     ]
+
+
+def test_killed_saves_are_cleared_when_the_plan_is_opened_and_at_start(app_home, tmp_path):
+    target = tmp_path / "plan.cplan"
+    save_plan(small_plan("kept"), target)
+    killed = subprocess.run([sys.executable, "-c", KILLED_SAVE, str(target)], timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    [left] = [p for p in tmp_path.iterdir() if p.name.endswith(".saving")]
+    past = time.time() - 30
+    os.utime(left, (past, past))
+    assert load_plan(target).name == "kept"
+    assert not left.exists()
+
+    write_recovery(small_plan())  # the recovery folder exists
+    dead = recovery_dir() / ".x.recovery.json.abc.saving"
+    dead.mkdir()
+    (dead / "x.recovery.json").write_text("half")
+    os.utime(dead, (past, past))
+    find_recoveries()  # what the window does at start
+    assert not dead.exists()

@@ -33,6 +33,7 @@ folder, fsync, replace, fsync of the folder) and keeps the previous file as
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -113,6 +114,9 @@ def load_plan(path: PathLike, catalog: Any = None, layer: LayerSource = None) ->
     """
     path = Path(path)
     data = read_file_bytes(path)
+    # Opening a plan (the app's start with its last plan included) clears what saves of
+    # it that were killed left beside it.
+    remove_stale_temp_folders(path.parent, path.name)
     return _plan_from_bytes(data, path, catalog, layer)
 
 
@@ -948,8 +952,9 @@ STALE_TEMP_SECONDS = 3600
 FRESH_TEMP_SECONDS = 5
 
 
-def remove_stale_temp_folders(folder: PathLike) -> int:
-    """Remove the temporary folders that killed saves left in ``folder``; how many.
+def remove_stale_temp_folders(folder: PathLike, name: str | None = None) -> int:
+    """Remove the temporary folders that killed saves left in ``folder`` (of the file
+    ``name`` only, when given); how many.
 
     A save holds an advisory lock on its temporary folder, which the operating system
     releases when the process dies: a folder whose lock can be taken is dead.
@@ -957,7 +962,8 @@ def remove_stale_temp_folders(folder: PathLike) -> int:
     now = time.time()
     removed = 0
     try:
-        candidates = list(Path(folder).glob(f".*{TEMP_SUFFIX}"))
+        pattern = f".{glob.escape(_temp_stem(name))}.*" if name else ".*"
+        candidates = list(Path(folder).glob(pattern + TEMP_SUFFIX))
     except OSError:
         return 0
     for candidate in candidates:
