@@ -140,10 +140,21 @@ def test_an_over_long_output_name_gives_one_line(tmp_path, length):
     assert "\n" not in message and len(message) < 400
 
 
-def test_a_name_of_250_bytes_still_saves(tmp_path):
+def test_a_name_of_250_bytes_still_saves_twice_with_its_backup(tmp_path):
     path = tmp_path / ("名" * 80 + "x" * 4 + ".cplan")  # 240 + 4 + 6 bytes
     assert len(os.fsencode(path.name)) == 250
-    save_plan(small_plan(), path)
+    save_plan(small_plan("first"), path)
+    save_plan(small_plan("second"), path)
+    assert load_plan(path).name == "second"
+    assert load_plan(path.with_name(path.name + ".bak")).name == "first"
+
+
+def test_a_name_whose_backup_would_be_too_long_is_refused_before_writing(tmp_path):
+    path = tmp_path / ("x" * 247 + ".cplan")  # 253 bytes; its .bak 257
+    with pytest.raises(PlanFileError, match=r"the file name is too long \(257 bytes; at most 255\)"):
+        save_plan(small_plan(), path)
+    assert list(tmp_path.iterdir()) == []
+    save_plan(small_plan(), path, keep_backup=False)  # an export keeps no backup
     assert load_plan(path).name == "Plan"
 
 
@@ -195,6 +206,8 @@ def test_a_running_save_keeps_its_folder(tmp_path):
 
 
 def test_recovery_files_are_private(app_home):
+    recovery_dir().mkdir(parents=True, mode=0o755)  # as an older version left it
+    recovery_dir().chmod(0o755)
     path = write_recovery(small_plan())
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(recovery_dir().stat().st_mode) == 0o700

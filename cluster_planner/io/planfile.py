@@ -883,6 +883,8 @@ def atomic_write(
     """
     path = Path(path)
     check_file_name(path, error)
+    if keep_backup:
+        check_file_name(backup_path(path), error)
     try:
         if path.is_symlink():  # write through a link to the file it names, keep the link
             path = Path(os.path.realpath(path))

@@ -174,6 +174,7 @@ def write_recovery(
     data = plan_file_bytes(text, path, what="recovery file")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path.parent, 0o700)  # also a folder made open by an older version
     except OSError as error:
         raise PlanFileError(
             path.parent, f"cannot create the recovery folder: {error.strerror}"
