@@ -445,8 +445,11 @@ def _load_stats(path: Path):
 
 
 def _case_stats_good(spec, workdir):
-    text = "region,industry,value\n430000,steel,\"1,234.5\"\n420000,steel,7\n"
-    text = text.replace(",", spec["delimiter"]).replace('"1' + spec["delimiter"] + '234.5"', '"1,234.5"')
+    # Thousands grouped by commas only in a comma-separated table (elsewhere a comma is
+    # a decimal comma and refused as ambiguous).
+    number = '"1,234.5"' if spec["delimiter"] == "," else "1234.5"
+    text = f"region,industry,value\n430000,steel,{number}\n420000,steel,7\n"
+    text = text.replace(",", spec["delimiter"]).replace(number.replace(",", spec["delimiter"]), number)
     path = workdir / "stats.csv"
     path.write_bytes(text.encode(spec["encoding"]))
     table = _load_stats(path)
