@@ -231,3 +231,10 @@ def test_tables_over_the_size_cap_are_refused_before_reading(tmp_path):
     assert str(raised.value) == (
         f"{path}: the file is 22.0 MB, more than the 20 MB a statistics table may have"
     )
+
+
+def test_in_a_semicolon_table_a_comma_is_never_read_as_thousands(tmp_path):
+    path = tmp_path / "stats.csv"
+    path.write_text("region;industry;value\n430200;steel;1,500\n")  # 1.5 in Germany
+    with pytest.raises(DataError, match="line 2: '1,500' is ambiguous"):
+        load_statistics(path)

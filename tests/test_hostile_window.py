@@ -58,3 +58,19 @@ def test_a_plan_the_analysis_refuses_shows_a_dialog_and_keeps_the_open_plan(
     assert window.document.plan.get("430200", "steel") is not None
     assert QApplication.overrideCursor() is None
     window.document.undo_stack.setClean()
+
+
+@pytest.mark.parametrize("name", ["Draft $x^2^3$", "Plan $\\foo$ and $", "$\\left($ 2026"])
+@pytest.mark.parametrize("suffix", [".png", ".html"])
+def test_a_dollar_in_the_plan_name_exports_and_the_wait_cursor_goes(window, tmp_path, name, suffix):
+    from cluster_planner.domain.plan import Rename
+
+    window.document.undo_stack.setClean()
+    window.new_plan()
+    window.document.push(Rename(name))
+    window.canvas.figure_widget().draw()
+    out = tmp_path / f"map{suffix}"
+    assert window.export_to(out) is True
+    assert out.stat().st_size > 1000
+    assert QApplication.overrideCursor() is None
+    window.document.undo_stack.setClean()

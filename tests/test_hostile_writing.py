@@ -12,12 +12,12 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 
 from cluster_planner.domain.errors import InputError, PlanFileError
 from cluster_planner.domain.plan import MAX_NOTE_LENGTH, Assignment, Plan
+from cluster_planner.domain.safe_text import terminal_safe
 from cluster_planner.io.planfile import (
     MAX_FILE_BYTES,
     atomic_write_bytes,
@@ -30,7 +30,6 @@ from cluster_planner.io.recovery import (
     session_is_running,
     write_recovery,
 )
-from cluster_planner.text.terminal import terminal_safe
 
 
 @pytest.fixture(autouse=True)
@@ -107,12 +106,19 @@ def test_a_read_only_target_is_refused_not_replaced(tmp_path):
 
 
 def test_a_symbolic_link_to_a_device_node_is_refused(tmp_path):
+    # A node of our own (with /dev/null's numbers): a regression must not replace the
+    # system's /dev/null, as the code before this fix did when run as root.
+    node = tmp_path / "null"
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("creating a device node needs root")
     link = tmp_path / "out.cplan"
-    link.symlink_to("/dev/null")
+    link.symlink_to(node)
     with pytest.raises(PlanFileError) as raised:
         save_plan(small_plan(), link)
-    assert str(raised.value) == "/dev/null: cannot save: it is a device, not a file to replace"
-    assert Path("/dev/null").is_char_device()
+    assert str(raised.value) == f"{node}: cannot save: it is a device, not a file to replace"
+    assert stat.S_ISCHR(node.lstat().st_mode)
     assert link.is_symlink()
 
 
@@ -134,10 +140,21 @@ def test_an_over_long_output_name_gives_one_line(tmp_path, length):
     assert "\n" not in message and len(message) < 400
 
 
-def test_a_name_of_250_bytes_still_saves(tmp_path):
+def test_a_name_of_250_bytes_still_saves_twice_with_its_backup(tmp_path):
     path = tmp_path / ("名" * 80 + "x" * 4 + ".cplan")  # 240 + 4 + 6 bytes
     assert len(os.fsencode(path.name)) == 250
-    save_plan(small_plan(), path)
+    save_plan(small_plan("first"), path)
+    save_plan(small_plan("second"), path)
+    assert load_plan(path).name == "second"
+    assert load_plan(path.with_name(path.name + ".bak")).name == "first"
+
+
+def test_a_name_whose_backup_would_be_too_long_is_refused_before_writing(tmp_path):
+    path = tmp_path / ("x" * 247 + ".cplan")  # 253 bytes; its .bak 257
+    with pytest.raises(PlanFileError, match=r"the file name is too long \(257 bytes; at most 255\)"):
+        save_plan(small_plan(), path)
+    assert list(tmp_path.iterdir()) == []
+    save_plan(small_plan(), path, keep_backup=False)  # an export keeps no backup
     assert load_plan(path).name == "Plan"
 
 
@@ -189,6 +206,8 @@ def test_a_running_save_keeps_its_folder(tmp_path):
 
 
 def test_recovery_files_are_private(app_home):
+    recovery_dir().mkdir(parents=True, mode=0o755)  # as an older version left it
+    recovery_dir().chmod(0o755)
     path = write_recovery(small_plan())
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(recovery_dir().stat().st_mode) == 0o700
@@ -395,3 +414,23 @@ def test_a_newline_in_a_path_gives_a_one_line_error(tmp_path):
     assert result.stderr.decode().splitlines() == [
         f"cluster-planner check: {tmp_path}/two\\nlines.cplan: no such file"
     ]
+
+
+def test_killed_saves_are_cleared_when_the_plan_is_opened_and_at_start(app_home, tmp_path):
+    target = tmp_path / "plan.cplan"
+    save_plan(small_plan("kept"), target)
+    killed = subprocess.run([sys.executable, "-c", KILLED_SAVE, str(target)], timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    [left] = [p for p in tmp_path.iterdir() if p.name.endswith(".saving")]
+    past = time.time() - 30
+    os.utime(left, (past, past))
+    assert load_plan(target).name == "kept"
+    assert not left.exists()
+
+    write_recovery(small_plan())  # the recovery folder exists
+    dead = recovery_dir() / ".x.recovery.json.abc.saving"
+    dead.mkdir()
+    (dead / "x.recovery.json").write_text("half")
+    os.utime(dead, (past, past))
+    find_recoveries()  # what the window does at start
+    assert not dead.exists()

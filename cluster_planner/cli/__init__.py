@@ -25,7 +25,7 @@ from cluster_planner import __version__
 from cluster_planner.cli._output import tolerate_unencodable_output
 from cluster_planner.domain.errors import InputError
 from cluster_planner.domain.files import os_reason
-from cluster_planner.text.terminal import terminal_safe
+from cluster_planner.domain.safe_text import terminal_safe
 
 COMMANDS = {
     "layers": "list the region layers and the ecosystem cities resolved onto them",

@@ -1,6 +1,6 @@
 """Helpers shared by the headless commands: every line they print goes through here.
 
-User text is cleaned by :func:`cluster_planner.text.terminal.terminal_safe`, characters
+User text is cleaned by :func:`cluster_planner.domain.safe_text.terminal_safe`, characters
 the terminal's encoding lacks (an emoji on a GBK console) are written as escapes, and a
 failing output (a full disk, a closed pipe) ends the command with one line, not a
 traceback (see :func:`cluster_planner.cli.main`).
@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from cluster_planner.text.terminal import json_safe, terminal_safe
+from cluster_planner.domain.safe_text import json_safe, terminal_safe
 
 
 def add_format_argument(parser, choices=("text", "json"), default="text") -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from cluster_planner.domain.safe_text import terminal_safe
+
 MAX_PROBLEM_LENGTH = 400
 
 
@@ -30,7 +32,8 @@ class InputError(Exception):
     def one_line(self) -> str:
         if self.path is None:
             return self.problem
-        return f"{self.path}: {self.problem}"
+        # A file name may hold a newline or an ESC: shown as escapes, it stays one line.
+        return f"{terminal_safe(str(self.path))}: {self.problem}"
 
 
 class DataError(InputError):

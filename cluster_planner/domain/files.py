@@ -271,12 +271,13 @@ def _check_spanning_cells(
                 )
 
 
-def parse_number(text: str, *, maximum: float | None = None) -> float:
+def parse_number(text: str, *, maximum: float | None = None, grouping: bool = True) -> float:
     """A plain decimal number as spreadsheets write it.
 
     ``1234.5``, ``1,234.5`` (thousands grouped by commas) and ``1e6`` are read;
     ``1,5`` (a decimal comma, or a broken group) is ambiguous and refused, as are
-    ``inf``, ``nan``, ``1_000`` and values beyond ``maximum``.
+    ``inf``, ``nan``, ``1_000`` and values beyond ``maximum``. Without ``grouping``
+    (a table separated by semicolons or tabs) any comma is ambiguous.
 
     Raises
     ------
@@ -286,7 +287,7 @@ def parse_number(text: str, *, maximum: float | None = None) -> float:
     shown = text if len(text) <= 30 else text[:27] + "..."
     text = text.strip()
     if "," in text:
-        if not _GROUPED.fullmatch(text):
+        if not grouping or not _GROUPED.fullmatch(text):
             raise ValueError(
                 f"{shown!r} is ambiguous (a decimal comma?); write the number with a dot"
                 " for decimals and no separators"

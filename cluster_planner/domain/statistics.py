@@ -225,6 +225,9 @@ def load_statistics(
     known_regions = None if region_codes is None else set(region_codes)
     known_industries = None if industry_ids is None else set(industry_ids)
     numbered = table.rows
+    # Where cells are separated by semicolons or tabs, a comma in a number is most likely
+    # a decimal comma (1,500 = 1.5 in much of Europe): never read it as thousands.
+    grouping = table.delimiter == ","
     if not numbered:
         raise DataError(path, "the table is empty")
     header_line, header = numbered[0]
@@ -232,9 +235,11 @@ def load_statistics(
     lowered = [cell.lower() for cell in header]
     problems: list[str] = []
     if all(column in lowered for column in LONG_COLUMNS):
-        cells = _read_long(numbered[1:], lowered, known_regions, known_industries, problems)
+        cells = _read_long(numbered[1:], lowered, known_regions, known_industries, problems, grouping)
     elif lowered and lowered[0] == "region" and len(header) > 1:
-        cells = _read_wide(numbered[1:], header, header_line, known_regions, known_industries, problems)
+        cells = _read_wide(
+            numbered[1:], header, header_line, known_regions, known_industries, problems, grouping
+        )
     else:
         raise DataError(
             path,
@@ -269,7 +274,7 @@ def _short_header(header: list[str]) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-def _read_long(numbered_rows, lowered_header, known_regions, known_industries, problems):
+def _read_long(numbered_rows, lowered_header, known_regions, known_industries, problems, grouping=True):
     region_at, industry_at, value_at = (lowered_header.index(c) for c in LONG_COLUMNS)
     width = max(region_at, industry_at, value_at) + 1
     cells: dict[tuple[str, str], float] = {}
@@ -281,7 +286,7 @@ def _read_long(numbered_rows, lowered_header, known_regions, known_industries, p
         region, industry = row[region_at].strip(), row[industry_at].strip()
         ok = _check_region(number, region, known_regions, problems)
         ok = _check_industry(number, industry, known_industries, problems) and ok
-        value = _parse_value(number, row[value_at], problems, empty_is_zero=False)
+        value = _parse_value(number, row[value_at], problems, empty_is_zero=False, grouping=grouping)
         if not ok or value is None:
             continue
         key = (region, industry)
@@ -296,7 +301,9 @@ def _read_long(numbered_rows, lowered_header, known_regions, known_industries, p
     return cells
 
 
-def _read_wide(numbered_rows, header, header_line, known_regions, known_industries, problems):
+def _read_wide(
+    numbered_rows, header, header_line, known_regions, known_industries, problems, grouping=True
+):
     industries = header[1:]
     for column, industry in enumerate(industries, start=2):
         if not industry:
@@ -319,7 +326,9 @@ def _read_wide(numbered_rows, header, header_line, known_regions, known_industri
             continue
         first_line[region] = number
         for industry, text in zip(industries, row[1:], strict=True):
-            value = _parse_value(number, text, problems, empty_is_zero=True, column=industry)
+            value = _parse_value(
+                number, text, problems, empty_is_zero=True, column=industry, grouping=grouping
+            )
             if value is not None and industry:
                 cells[(region, industry)] = value
     return cells
@@ -345,7 +354,7 @@ def _check_industry(number, industry, known_industries, problems) -> bool:
     return True
 
 
-def _parse_value(number, text, problems, *, empty_is_zero, column=None):
+def _parse_value(number, text, problems, *, empty_is_zero, column=None, grouping=True):
     where = f"line {number}" + (f", column {column}" if column else "")
     text = text.strip()
     if not text:
@@ -354,7 +363,7 @@ def _parse_value(number, text, problems, *, empty_is_zero, column=None):
         problems.append(f"{where}: the value is empty")
         return None
     try:
-        value = parse_number(text, maximum=MAX_VALUE)
+        value = parse_number(text, maximum=MAX_VALUE, grouping=grouping)
     except ValueError as error:
         problems.append(f"{where}: {error}")
         return None

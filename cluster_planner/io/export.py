@@ -354,7 +354,10 @@ def write_vector(frame: Any, out: str | Path) -> Path:
         except OSError:
             raise
         except Exception as error:  # GDAL reports as its own error types
-            raise InputError(out, f"cannot write: {_first_line(error)}") from None
+            problem = _first_line(error)
+            if ".saving" in problem:  # GDAL names its (temporary) file: say what failed instead
+                problem = f"GDAL could not create the {driver} file (is the name unusual?)"
+            raise InputError(out, f"cannot write: {problem}") from None
 
     return atomic_write(out, write, error=InputError, action="write")
 

@@ -40,6 +40,7 @@ folder, fsync, replace, fsync of the folder) and keeps the previous file as
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -65,11 +66,7 @@ from cluster_planner.domain.files import (
     too_large,
 )
 from cluster_planner.domain.plan import LEVELS, MAX_NOTE_LENGTH, ROLES, Assignment, Plan
-
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory locks; stale folders are judged by age
-    fcntl = None  # type: ignore[assignment]
+from cluster_planner.io import locks
 
 FORMAT = "cluster-planner-plan"
 CURRENT_VERSION = 2
@@ -127,6 +124,9 @@ def load_plan(path: PathLike, catalog: Any = None, layer: LayerSource = None) ->
     """
     path = Path(path)
     data = read_file_bytes(path)
+    # Opening a plan (the app's start with its last plan included) clears what saves of
+    # it that were killed left beside it.
+    remove_stale_temp_folders(path.parent, path.name)
     return _plan_from_bytes(data, path, catalog, layer)
 
 
@@ -974,6 +974,8 @@ def atomic_write(
     """
     path = Path(path)
     check_file_name(path, error)
+    if keep_backup:
+        check_file_name(backup_path(path), error)
     try:
         if path.is_symlink():  # write through a link to the file it names, keep the link
             path = Path(os.path.realpath(path))
@@ -1007,7 +1009,7 @@ def atomic_write(
         )
     except OSError as failure:
         raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
-    lock = _hold_lock(temp_folder)  # tells later saves this folder is in use
+    lock = locks.acquire(temp_folder)  # tells later saves this folder is in use
     temp = temp_folder / path.name
     try:
         writer(temp)
@@ -1024,7 +1026,7 @@ def atomic_write(
         raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
     finally:
         _remove_tree(temp_folder)
-        _release_lock(lock)
+        locks.release(lock)
     return path
 
 
@@ -1036,28 +1038,6 @@ def _temp_stem(name: str) -> str:
     return os.fsdecode(os.fsencode(name)[:100]) or "plan"
 
 
-def _hold_lock(folder: Path) -> int | None:
-    """An advisory lock on ``folder`` for as long as this save runs (the OS drops it
-    when the process dies, so a folder nobody holds was left by a killed save)."""
-    if fcntl is None:
-        return None
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(descriptor)
-        return None
-    return descriptor
-
-
-def _release_lock(descriptor: int | None) -> None:
-    if descriptor is not None:
-        os.close(descriptor)
-
-
 #: Without advisory locks (Windows), a temporary folder this old beside a file was left
 #: by a save that was killed.
 STALE_TEMP_SECONDS = 3600
@@ -1065,8 +1045,9 @@ STALE_TEMP_SECONDS = 3600
 FRESH_TEMP_SECONDS = 5
 
 
-def remove_stale_temp_folders(folder: PathLike) -> int:
-    """Remove the temporary folders that killed saves left in ``folder``; how many.
+def remove_stale_temp_folders(folder: PathLike, name: str | None = None) -> int:
+    """Remove the temporary folders that killed saves left in ``folder`` (of the file
+    ``name`` only, when given); how many.
 
     A save holds an advisory lock on its temporary folder, which the operating system
     releases when the process dies: a folder whose lock can be taken is dead.
@@ -1074,7 +1055,8 @@ def remove_stale_temp_folders(folder: PathLike) -> int:
     now = time.time()
     removed = 0
     try:
-        candidates = list(Path(folder).glob(f".*{TEMP_SUFFIX}"))
+        pattern = f".{glob.escape(_temp_stem(name))}.*" if name else ".*"
+        candidates = list(Path(folder).glob(pattern + TEMP_SUFFIX))
     except OSError:
         return 0
     for candidate in candidates:
@@ -1084,21 +1066,12 @@ def remove_stale_temp_folders(folder: PathLike) -> int:
             age = now - candidate.stat().st_mtime
             if age < FRESH_TEMP_SECONDS:
                 continue
-            if fcntl is None:
-                if age > STALE_TEMP_SECONDS:
-                    _remove_tree(candidate)
-                    removed += 1
+            if not locks.AVAILABLE and age <= STALE_TEMP_SECONDS:
                 continue
-            descriptor = os.open(candidate, os.O_RDONLY)
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
+            if locks.held_elsewhere(candidate):
                 continue  # a save still running holds it
-            else:
-                _remove_tree(candidate)
-                removed += 1
-            finally:
-                os.close(descriptor)
+            _remove_tree(candidate)
+            removed += 1
         except OSError:
             continue
     return removed

@@ -32,6 +32,7 @@ from typing import Any
 
 from cluster_planner.domain.errors import PlanFileError
 from cluster_planner.domain.plan import Plan
+from cluster_planner.io import locks
 from cluster_planner.io.planfile import (
     atomic_write_bytes,
     format_plan_data,
@@ -43,11 +44,6 @@ from cluster_planner.io.planfile import (
     read_file_bytes,
     remove_stale_temp_folders,
 )
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
 
 RECOVERY_FORMAT = "cluster-planner-recovery"
 RECOVERY_VERSION = 1
@@ -178,6 +174,7 @@ def write_recovery(
     data = plan_file_bytes(text, path, what="recovery file")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path.parent, 0o700)  # also a folder made open by an older version
     except OSError as error:
         raise PlanFileError(
             path.parent, f"cannot create the recovery folder: {error.strerror}"
@@ -297,7 +294,7 @@ def discard_session_recoveries() -> None:
     descriptor = _held_locks.pop(lock, None)
     if descriptor is not None:
         lock.unlink(missing_ok=True)
-        os.close(descriptor)
+        locks.release(descriptor)
 
 
 # ----------------------------------------------------------------------- session locks
@@ -316,17 +313,14 @@ def session_lock_path(session: str = SESSION_ID) -> Path:
 def hold_session_lock() -> Path | None:
     """Lock this session's lock file (once per recovery folder) until the process ends."""
     path = session_lock_path()
-    if path in _held_locks or fcntl is None:
+    if path in _held_locks or not locks.AVAILABLE:
         return path
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
         return None
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(descriptor)
+    descriptor = locks.acquire(path, create=True)
+    if descriptor is None:
         return None
     _held_locks[path] = descriptor
     return path
@@ -356,19 +350,6 @@ def session_is_running(session: str) -> bool:
     """
     if session == SESSION_ID:
         return True
-    if fcntl is None or not session or any(c in session for c in "/\\") or session.startswith("."):
+    if not session or any(c in session for c in "/\\") or session.startswith("."):
         return False
-    path = session_lock_path(session)
-    try:
-        descriptor = os.open(path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(descriptor)
-    return False
+    return locks.held_elsewhere(session_lock_path(session))

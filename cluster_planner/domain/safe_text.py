@@ -6,7 +6,8 @@ of its own, a NUL cuts the line for some tools and bidirectional overrides reord
 is shown. :func:`terminal_safe` writes each such character as a visible escape
 (``\\x1b``, ``\\n``, ``\\u202e``), leaving every printable character, Chinese included,
 as it is. :func:`json_safe` does the same inside JSON text, where the escapes stay valid
-JSON.
+JSON. It lives in the domain layer because :class:`~cluster_planner.domain.errors.InputError`
+uses it too: an error names its file in one line, whatever the file's name holds.
 """
 
 from __future__ import annotations
