@@ -274,3 +274,18 @@ def test_the_session_shows_another_level_without_losing_the_plan():
     session.select([JIANGSU])
     session.assign("steel")
     assert session.plan.get(JIANGSU, "steel").level == "province"
+
+
+def test_a_diff_names_an_assignment_moved_to_another_level():
+    from cluster_planner.analysis.diff import diff_plans
+
+    # Beijing is one region on the province and the prefecture layers (code 110000).
+    before = mixed_plan()
+    before.apply(before.assign_industry("110000", "artificial-intelligence", level="province"))
+    after = mixed_plan()
+    after.apply(after.assign_industry("110000", "artificial-intelligence", level="prefecture"))
+    difference = diff_plans(before, after)
+    assert (difference.added, difference.removed) == ((), ())
+    [change] = difference.changed
+    assert (change.key, change.fields) == (("110000", "artificial-intelligence"), ("level",))
+    assert difference.to_json()["changed"][0]["after"]["level"] == "prefecture"
