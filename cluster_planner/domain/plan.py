@@ -11,8 +11,10 @@ and the map can update only what an edit touched.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from cluster_planner.domain.events import EventHub
@@ -153,9 +155,29 @@ class Plan:
     @classmethod
     def from_assignments(cls, assignments: Iterable[Assignment], **kwargs: Any) -> Plan:
         plan = cls(**kwargs)
-        for assignment in assignments:
-            plan._store(assignment.key, assignment)
+        plan._store_new(assignments)
         return plan
+
+    def _store_new(self, assignments: Iterable[Assignment]) -> None:
+        """:meth:`_store` each of ``assignments`` into an empty plan, in one pass (a
+        county plan file opens with 14,000 of them); a later one replaces an earlier
+        one with its key, as :meth:`_store` does."""
+        level = self.level
+        store, by_region = self._assignments, self._by_region
+        for assignment in assignments:
+            if not assignment.level:
+                assignment = Assignment(
+                    assignment.region, assignment.industry, assignment.role, assignment.note, level
+                )
+            region, industry = assignment.region, assignment.industry
+            store[region, industry] = assignment
+            taken = by_region.get(region)
+            if taken is None:
+                by_region[region] = {industry: assignment}
+            else:
+                taken[industry] = assignment
+        self._level_counts.clear()
+        self._level_counts.update(Counter(map(attrgetter("level"), store.values())))
 
     def _store(self, key: tuple[str, str], assignment: Assignment | None) -> None:
         region, industry = key
