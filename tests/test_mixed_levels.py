@@ -289,3 +289,17 @@ def test_a_diff_names_an_assignment_moved_to_another_level():
     [change] = difference.changed
     assert (change.key, change.fields) == (("110000", "artificial-intelligence"), ("level",))
     assert difference.to_json()["changed"][0]["after"]["level"] == "prefecture"
+
+
+def test_a_spreadsheet_of_a_mixed_plan_names_each_region_at_its_level(tmp_path, capsys):
+    import csv
+
+    from cluster_planner.cli import main
+
+    out = tmp_path / "mixed.csv"
+    assert main(["export", str(DATA / "plan_v2_mixed_levels.cplan"), str(out), "--language", "en"]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = {row["Region code"]: row for row in csv.DictReader(handle)}
+    assert [(code, rows[code]["Region"], rows[code]["Region (Chinese)"]) for code in sorted(rows)] == [
+        (WUXI, "Wuxi", "无锡市"), (SUZHOU, "Suzhou", "苏州市"), (SICHUAN, "Sichuan", "四川省"),
+    ]
