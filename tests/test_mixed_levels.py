@@ -303,3 +303,34 @@ def test_a_spreadsheet_of_a_mixed_plan_names_each_region_at_its_level(tmp_path, 
     assert [(code, rows[code]["Region"], rows[code]["Region (Chinese)"]) for code in sorted(rows)] == [
         (WUXI, "Wuxi", "无锡市"), (SUZHOU, "Suzhou", "苏州市"), (SICHUAN, "Sichuan", "四川省"),
     ]
+
+
+def test_the_three_levels_nest_as_the_layers_do():
+    from cluster_planner.analysis.levels import bundled_nesting, shown_plan
+
+    nesting = bundled_nesting()
+    # A municipality is one prefecture-level region keyed by its province code; its
+    # districts are its counties. A county-level city under a province is its own prefecture.
+    assert nesting.parent("110101", "prefecture") == "110000"
+    assert nesting.children("110000", "province", "prefecture") == ["110000"]
+    assert len(nesting.children("110000", "prefecture", "county")) == 16
+    assert nesting.parent("429004", "prefecture") == "429004"  # Xiantao
+    assert nesting.parent("429004", "province") == "420000"
+    assert nesting.parent("320583", "prefecture") == SUZHOU  # Kunshan
+    assert nesting.parent(SICHUAN, "prefecture") is None  # a province is not inside a city
+    plan = Plan.from_assignments(
+        [
+            Assignment("320583", "new-materials", "support", "", "county"),
+            Assignment("110000", "artificial-intelligence", "lead", "", "province"),
+        ],
+        level="prefecture",
+    )
+    on_prefectures = shown_plan(plan, "prefecture", nesting)
+    assert sorted((a.region, a.industry, a.role) for a in on_prefectures) == [
+        ("110000", "artificial-intelligence", "lead"),
+        (SUZHOU, "new-materials", "support"),
+    ]
+    on_counties = shown_plan(plan, "county", nesting)
+    assert len(on_counties) == 17 and on_counties.get("110105", "artificial-intelligence").role == "lead"
+    on_provinces = shown_plan(plan, "province", nesting)
+    assert sorted(a.region for a in on_provinces) == ["110000", JIANGSU]
