@@ -155,29 +155,19 @@ class Plan:
     @classmethod
     def from_assignments(cls, assignments: Iterable[Assignment], **kwargs: Any) -> Plan:
         plan = cls(**kwargs)
-        plan._store_new(assignments)
-        return plan
-
-    def _store_new(self, assignments: Iterable[Assignment]) -> None:
-        """:meth:`_store` each of ``assignments`` into an empty plan, in one pass (a
-        county plan file opens with 14,000 of them); a later one replaces an earlier
-        one with its key, as :meth:`_store` does."""
-        level = self.level
-        store, by_region = self._assignments, self._by_region
+        # As _store for each, inlined: reading a county plan stores 14,000 of them.
+        stored, by_region, level = plan._assignments, plan._by_region, plan.level
         for assignment in assignments:
-            if not assignment.level:
-                assignment = Assignment(
-                    assignment.region, assignment.industry, assignment.role, assignment.note, level
-                )
             region, industry = assignment.region, assignment.industry
-            store[region, industry] = assignment
+            if not assignment.level:  # on the plan's level
+                assignment = Assignment(region, industry, assignment.role, assignment.note, level)
+            stored[(region, industry)] = assignment
             taken = by_region.get(region)
             if taken is None:
-                by_region[region] = {industry: assignment}
-            else:
-                taken[industry] = assignment
-        self._level_counts.clear()
-        self._level_counts.update(Counter(map(attrgetter("level"), store.values())))
+                taken = by_region[region] = {}
+            taken[industry] = assignment
+        plan._level_counts.update(Counter(map(attrgetter("level"), stored.values())))
+        return plan
 
     def _store(self, key: tuple[str, str], assignment: Assignment | None) -> None:
         region, industry = key
