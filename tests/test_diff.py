@@ -68,7 +68,13 @@ def test_plans_on_different_levels_cannot_be_compared():
 def test_json_lists_every_difference():
     payload = diff_plans(A, B).to_json()
     assert payload["added"] == [
-        {"region": "350000", "industry": "lithium-batteries", "role": "lead", "note": ""}
+        {
+            "region": "350000",
+            "industry": "lithium-batteries",
+            "role": "lead",
+            "note": "",
+            "level": "province",
+        }
     ]
     assert payload["changed"][0]["fields"] == ["role"]
     assert payload["settings_changed"] == {"fit_threshold": {"a": None, "b": 0.6}}

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -398,6 +399,26 @@ def test_switching_level_with_a_drafted_plan_keeps_it_and_draws_it_rolled_up(qtb
         fresh.request_level("prefecture")
     qtbot.wait(350)
     assert questions == []
+
+
+def test_a_plan_across_levels_opens_and_shows_on_each_level(qtbot, fresh):
+    from cluster_planner.render.colouring import NOTHING_GREY, _rgba
+
+    path = Path(__file__).parent / "data" / "plan_v2_mixed_levels.cplan"
+    assert fresh.open_path(path, ask_to_save=False)
+    assert fresh.document.level == "prefecture" and len(fresh.document.plan) == 3
+    # Sichuan, a province, keeps its name in the table of a prefecture map.
+    assert fresh.document.region_name("510000") == "Sichuan"
+    grey = _rgba(NOTHING_GREY)
+    coloured = {code for code in fresh.document.layer.index_of if tuple(facecolour(fresh, code)) != grey}
+    assert len(coloured) == 23 and {"320500", "320200", "510100"} <= coloured  # Sichuan's 21 cities
+    with qtbot.waitSignal(fresh.levelReady, timeout=5000):
+        fresh.request_level("province")
+    coloured = {code for code in fresh.document.layer.index_of if tuple(facecolour(fresh, code)) != grey}
+    assert coloured == {"320000", "510000"}  # Jiangsu rolled up from its cities
+    assert fresh.document.plan.get("320500", "integrated-circuits").level == "prefecture"
+    with qtbot.waitSignal(fresh.levelReady, timeout=5000):
+        fresh.request_level("prefecture")
 
 
 def test_autosave_writes_a_recovery_file_and_a_clean_save_removes_it(qtbot, fresh, tmp_path):

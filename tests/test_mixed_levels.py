@@ -274,3 +274,63 @@ def test_the_session_shows_another_level_without_losing_the_plan():
     session.select([JIANGSU])
     session.assign("steel")
     assert session.plan.get(JIANGSU, "steel").level == "province"
+
+
+def test_a_diff_names_an_assignment_moved_to_another_level():
+    from cluster_planner.analysis.diff import diff_plans
+
+    # Beijing is one region on the province and the prefecture layers (code 110000).
+    before = mixed_plan()
+    before.apply(before.assign_industry("110000", "artificial-intelligence", level="province"))
+    after = mixed_plan()
+    after.apply(after.assign_industry("110000", "artificial-intelligence", level="prefecture"))
+    difference = diff_plans(before, after)
+    assert (difference.added, difference.removed) == ((), ())
+    [change] = difference.changed
+    assert (change.key, change.fields) == (("110000", "artificial-intelligence"), ("level",))
+    assert difference.to_json()["changed"][0]["after"]["level"] == "prefecture"
+
+
+def test_a_spreadsheet_of_a_mixed_plan_names_each_region_at_its_level(tmp_path, capsys):
+    import csv
+
+    from cluster_planner.cli import main
+
+    out = tmp_path / "mixed.csv"
+    assert main(["export", str(DATA / "plan_v2_mixed_levels.cplan"), str(out), "--language", "en"]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = {row["Region code"]: row for row in csv.DictReader(handle)}
+    assert [(code, rows[code]["Region"], rows[code]["Region (Chinese)"]) for code in sorted(rows)] == [
+        (WUXI, "Wuxi", "无锡市"), (SUZHOU, "Suzhou", "苏州市"), (SICHUAN, "Sichuan", "四川省"),
+    ]
+
+
+def test_the_three_levels_nest_as_the_layers_do():
+    from cluster_planner.analysis.levels import bundled_nesting, shown_plan
+
+    nesting = bundled_nesting()
+    # A municipality is one prefecture-level region keyed by its province code; its
+    # districts are its counties. A county-level city under a province is its own prefecture.
+    assert nesting.parent("110101", "prefecture") == "110000"
+    assert nesting.children("110000", "province", "prefecture") == ["110000"]
+    assert len(nesting.children("110000", "prefecture", "county")) == 16
+    assert nesting.parent("429004", "prefecture") == "429004"  # Xiantao
+    assert nesting.parent("429004", "province") == "420000"
+    assert nesting.parent("320583", "prefecture") == SUZHOU  # Kunshan
+    assert nesting.parent(SICHUAN, "prefecture") is None  # a province is not inside a city
+    plan = Plan.from_assignments(
+        [
+            Assignment("320583", "new-materials", "support", "", "county"),
+            Assignment("110000", "artificial-intelligence", "lead", "", "province"),
+        ],
+        level="prefecture",
+    )
+    on_prefectures = shown_plan(plan, "prefecture", nesting)
+    assert sorted((a.region, a.industry, a.role) for a in on_prefectures) == [
+        ("110000", "artificial-intelligence", "lead"),
+        (SUZHOU, "new-materials", "support"),
+    ]
+    on_counties = shown_plan(plan, "county", nesting)
+    assert len(on_counties) == 17 and on_counties.get("110105", "artificial-intelligence").role == "lead"
+    on_provinces = shown_plan(plan, "province", nesting)
+    assert sorted(a.region for a in on_provinces) == ["110000", JIANGSU]

@@ -110,17 +110,22 @@ class LevelsAnalyzer:
         plan, shown = self.plan, self.plan.level
         levels = sorted({*plan.levels, shown}, key=RANK.__getitem__)
         analyzers: dict[str, Analyzer] = {}
+        analysed: dict[str, Plan] = {}
         for level in levels:
             context = self.context if level == shown else self.context_of(level)
             if context is None:
                 continue
-            analyzers[level] = Analyzer(context, analysed_plan(plan, level, self.nesting), self.overrides)
+            analysed[level] = analysed_plan(plan, level, self.nesting)
+            analyzers[level] = Analyzer(context, analysed[level], self.overrides)
         self._shown = analyzers[shown]
         self.settings = self._shown.settings
         tagged: list[tuple[str, Flag]] = []
         for level, analyzer in analyzers.items():
             tagged += [(level, flag) for flag in analyzer.analysis.flags]
-            tagged += [(level, flag) for flag in roll_up_flags(plan, level, self.nesting, self.industry_name)]
+            tagged += [
+                (level, flag)
+                for flag in roll_up_flags(plan, level, self.nesting, self.industry_name, analysed)
+            ]
         severity_rank = {severity: rank for rank, severity in enumerate(SEVERITIES)}
         # Errors first, then warnings, then infos (as in one level); coarse levels first.
         tagged.sort(key=lambda item: (-severity_rank[item[1].severity], RANK[item[0]]))

@@ -17,7 +17,7 @@ from cluster_planner.domain.plan import Assignment, Plan
 
 @dataclass(frozen=True)
 class AssignmentChange:
-    """One assignment present in both plans with another role or note."""
+    """One assignment present in both plans with another role, note or level."""
 
     before: Assignment
     after: Assignment
@@ -28,10 +28,10 @@ class AssignmentChange:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        """Which of ``role`` and ``note`` differ."""
+        """Which of ``role``, ``note`` and ``level`` differ."""
         return tuple(
             name
-            for name in ("role", "note")
+            for name in ("role", "note", "level")
             if getattr(self.before, name) != getattr(self.after, name)
         )
 
@@ -63,7 +63,7 @@ class PlanDiff:
     added, removed
         Assignments only in ``b`` / only in ``a``, sorted by region then industry.
     changed
-        Assignments in both with another role or note.
+        Assignments in both with another role, note or level.
     renamed
         ``(name_a, name_b)`` when the names differ, else ``None``.
     settings_changed
@@ -114,6 +114,7 @@ class PlanDiff:
                 "industry": assignment.industry,
                 "role": assignment.role,
                 "note": assignment.note,
+                "level": assignment.level,
             }
 
         return {
@@ -222,9 +223,13 @@ def diff_plans(
 def plan_figures(
     plan: Plan, context: Any, settings: Mapping[str, Any] | None = None
 ) -> PlanFigures:
-    """Analyse ``plan`` and keep the figures a comparison shows."""
+    """Analyse ``plan`` and keep the figures a comparison shows (on the level shown,
+    with the assignments below it rolled up)."""
     from cluster_planner.analysis.engine import analyze
+    from cluster_planner.analysis.levels import analysed_plan, bundled_nesting
 
+    if not plan.on_one_level(plan.level):
+        plan = analysed_plan(plan, plan.level, bundled_nesting())
     analysis = analyze(plan, context, settings)
     industry_ids = list(analysis.industry_ids)
     crowded = tuple(

@@ -193,13 +193,20 @@ def one_level(plan: Plan, level: str) -> bool:
     return plan.on_one_level(level)
 
 
-def roll_up_flags(plan: Plan, level: str, nesting: Nesting, industry_name: Callable[[str], str] = str) -> list[Flag]:
+def roll_up_flags(
+    plan: Plan,
+    level: str,
+    nesting: Nesting,
+    industry_name: Callable[[str], str] = str,
+    analysed: Mapping[str, Plan] | None = None,
+) -> list[Flag]:
     """Regions of ``level`` whose every child on a finer level takes one industry.
 
     A province whose cities all take the same industry is itself homogenized: the
     finding is a ``crowded-industry`` warning naming the province (crowding within its
     own territory), with the children as evidence. A region with a single child (a
-    municipality on the prefecture level) says nothing and is left out.
+    municipality on the prefecture level) says nothing and is left out. ``analysed``
+    may hold :func:`analysed_plan` results already made, by level.
     """
     flags: list[Flag] = []
     # The next finer level only (with the roll-ups from below it): all of a province's
@@ -207,7 +214,7 @@ def roll_up_flags(plan: Plan, level: str, nesting: Nesting, industry_name: Calla
     for child_level in LEVELS[RANK[level] + 1 : RANK[level] + 2]:
         if not any(RANK[a.level] >= RANK[child_level] for a in plan):
             continue
-        taken = analysed_plan(plan, child_level, nesting)
+        taken = (analysed or {}).get(child_level) or analysed_plan(plan, child_level, nesting)
         by_industry: dict[str, set[str]] = {}
         for assignment in taken:
             by_industry.setdefault(assignment.industry, set()).add(assignment.region)

@@ -89,6 +89,8 @@ def report_lines(difference, layer, catalog, language: str = "en") -> list[str]:
             parts.append(f"{role(was.role)} -> {role(now.role)}")
         if "note" in change.fields:
             parts.append(f"note {was.note!r} -> {now.note!r}")
+        if "level" in change.fields:
+            parts.append(f"level {was.level} -> {now.level}")
         lines.append(f"~ {region(was.region)}: {industry(was.industry)} {'; '.join(parts)}")
     for label, figures in (("A", difference.figures_a), ("B", difference.figures_b)):
         if figures is not None and figures.crowded_industries:

@@ -188,14 +188,24 @@ def _own_first(pair: tuple[str, str], language: str) -> tuple[str, str]:
     return pair if language == "zh" else (pair[1], pair[0])
 
 
-def _region_names(layer: Any) -> dict[str, tuple[str, str]]:
+def _region_names(layer: Any, plan: Plan | None = None) -> dict[str, tuple[str, str]]:
+    """``(zh, en)`` names of the layer's regions, and of the regions ``plan`` names on
+    other levels (their bundled layers)."""
     if layer is None:
         return {}
-    frame = layer.frame
-    return {
-        str(code): (str(zh), str(en))
-        for code, zh, en in zip(frame["adcode"], frame["name_zh"], frame["name_en"], strict=True)
-    }
+    layers = [layer]
+    if plan is not None and not plan.on_one_level(getattr(layer, "level", plan.level)):
+        from cluster_planner.domain.regions import load_layer
+
+        layers += [load_layer(level) for level in plan.levels if level != getattr(layer, "level", None)]
+    names: dict[str, tuple[str, str]] = {}
+    for each in reversed(layers):  # the layer shown names a code it shares
+        frame = each.frame
+        names.update(
+            (str(code), (str(zh), str(en)))
+            for code, zh, en in zip(frame["adcode"], frame["name_zh"], frame["name_en"], strict=True)
+        )
+    return names
 
 
 class _FitLookup:
@@ -438,7 +448,7 @@ def assignment_rows(
     (a spreadsheet is read by people; the ``.gpkg`` and ``check --format json`` keep
     the ids).
     """
-    names = _region_names(layer)
+    names = _region_names(layer, plan)
     fit = _FitLookup(analysis, layer)
     flags = _flags_about(analysis)
     rows = []
@@ -583,7 +593,7 @@ def report_html(
 
     generated = generated or datetime.now(UTC)
     summary = dict(getattr(analysis, "summary", {}) or {})
-    region_names = _region_names(layer)
+    region_names = _region_names(layer, plan)
     names = _names(layer, catalog)
     separator = "、" if language == "zh" else ", "
 

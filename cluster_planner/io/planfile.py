@@ -660,8 +660,11 @@ def _check_known(plan: Plan, source: PathLike, catalog: Any, layer: LayerSource)
             layer_of = _layers_beside(given, plan.level)
         # Each code is checked on its own level's layer (adcodes are unique across levels).
         by_level: dict[str, list[str]] = {}
-        for assignment in plan.assignments:
-            by_level.setdefault(assignment.level, []).append(assignment.region)
+        if len(plan.levels) == 1:  # the usual plan: no walk over its assignments
+            by_level[plan.levels[0]] = plan.regions
+        else:
+            for assignment in plan.assignments:
+                by_level.setdefault(assignment.level, []).append(assignment.region)
         for level in LEVELS:
             if level not in by_level:
                 continue

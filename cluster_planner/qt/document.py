@@ -145,7 +145,7 @@ class PlanDocument(QObject):
         try:
             return self.layer.name(code, lang)
         except (KeyError, ValueError):
-            return code
+            return self.session.region_name(code, lang)  # a region on another level
 
     def region_label(self, code: str) -> str:
         """The region's name in the active language (``株洲市`` or ``Zhuzhou``)."""

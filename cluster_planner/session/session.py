@@ -632,6 +632,18 @@ class PlanSession:
             return
         self.analysis = self.analyzer.analysis
 
+    def region_name(self, code: str, language: str = "en") -> str:
+        """The name of ``code`` on the level shown, else on a level the plan names it at
+        (the code itself when no layer knows it)."""
+        from cluster_planner.domain.regions import load_layer
+
+        layers = [self.layer] if self.layer is not None else []
+        layers += [load_layer(level) for level in self.plan.levels if level != self.level]
+        for layer in layers:
+            if code in layer.index_of:
+                return str(layer.name(code, language))
+        return code
+
     def _other_level_context(self, level: str) -> Any:
         """The analysis context of another level than the one shown (bundled conditions)."""
         return self.level_data_for(level).context
