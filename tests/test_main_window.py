@@ -314,7 +314,7 @@ def test_save_close_and_reopen_restore_the_same_assignments(qtbot, fresh, tmp_pa
     path = tmp_path / "draft.cplan"
     assert fresh.save_to(path)
     assert not fresh.isWindowModified()
-    assert fresh.windowTitle() == "Untitled plan[*] — Cluster Planner"
+    assert fresh.windowTitle() == "draft.cplan[*] — Cluster Planner"
     assert str(path.resolve()) == fresh.settings.recent_files()[0]
 
     fresh.new_plan()  # clean: no question asked

@@ -57,6 +57,18 @@ def severity_name(severity: str) -> str:
     return names.get(severity, severity)
 
 
+def severity_count(severity: str, count: int) -> str:
+    """``"17 warnings"``, ``"1 error"``: Qt's %n plural forms (English picks by count)."""
+    from PySide6.QtCore import QCoreApplication
+
+    translate = QCoreApplication.translate
+    if severity == "error":
+        return translate("Severity", "1 error") if count == 1 else translate("Severity", "%n errors", "", count)
+    if severity == "warning":
+        return translate("Severity", "1 warning") if count == 1 else translate("Severity", "%n warnings", "", count)
+    return translate("Severity", "1 info") if count == 1 else translate("Severity", "%n info", "", count)
+
+
 def _finding(flag: Any) -> tuple[Any, ...]:
     return (flag.kind, flag.industry, tuple(flag.regions))
 
@@ -353,9 +365,7 @@ class FlagsPanel(QWidget):
             self.unavailable.setText(f"{text}\n\n{problem}" if problem else text)
         else:
             counts = Counter(flag.severity for flag in self.model.all_flags())
-            parts = [
-                f"{counts[s]} {severity_name(s)}" for s in ("error", "warning", "info") if s in counts
-            ]
+            parts = [severity_count(s, counts[s]) for s in ("error", "warning", "info") if s in counts]
             self.summary.setText(", ".join(parts) if parts else self.tr("No flags"))
         flag, self._kept_flag = self._kept_flag, None
         row = self.model.row_of(flag) if flag is not None and available else -1

@@ -947,8 +947,12 @@ autosaved {when} — {source}</source>
         </translation>
     </message>
     <message>
-        <source> · {flags} flags</source>
-        <translation> · {flags} 个问题</translation>
+        <source> · 1 flag</source>
+        <translation> · 1 个问题</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n flags</source>
+        <translation><numerusform> · %n 个问题</numerusform></translation>
     </message>
     <message>
         <source> · homogeneity {index:.2f}</source>
@@ -1112,6 +1116,30 @@ autosaved {when} — {source}</source>
     <message>
         <source>error</source>
         <translation>错误</translation>
+    </message>
+    <message>
+        <source>1 error</source>
+        <translation>1 个错误</translation>
+    </message>
+    <message>
+        <source>%n errors</source>
+        <translation>%n 个错误</translation>
+    </message>
+    <message>
+        <source>1 warning</source>
+        <translation>1 个警告</translation>
+    </message>
+    <message>
+        <source>%n warnings</source>
+        <translation>%n 个警告</translation>
+    </message>
+    <message>
+        <source>1 info</source>
+        <translation>1 条提示</translation>
+    </message>
+    <message>
+        <source>%n info</source>
+        <translation>%n 条提示</translation>
     </message>
 </context>
 <context>
