@@ -73,3 +73,77 @@ def test_flag_counts_are_plural_in_english_and_counted_in_chinese(fresh):
     QApplication.processEvents()
     assert fresh.flags_panel.summary.text() == "1 个错误, 55 个警告, 33 条提示"
     assert " · 89 个问题" in fresh.counts_label.text()
+
+
+def _select_flag(window, predicate):
+    model = window.flags_panel.model
+    for row in range(model.rowCount()):
+        flag = model.flag_at(row)
+        if predicate(flag):
+            window.flags_panel.table.selectRow(row)
+            window.flags_panel.table.setFocus()
+            return flag
+    raise AssertionError("no such flag shown")
+
+
+def test_enter_or_a_double_click_on_a_flag_opens_why_this_fit_on_its_region_and_industry(qtbot, fresh):
+    from PySide6.QtCore import Qt
+
+    assert fresh.open_path(HOMOGENIZED, ask_to_save=False)
+    flag = _select_flag(fresh, lambda f: len(f.regions) == 1 and f.industry)
+    assert fresh.canvas.map_figure.highlight == [fresh.document.layer.index_of[flag.regions[0]]]
+    assert fresh.explain_fit_action.isEnabled()  # no region or industry chosen: the flag is enough
+    qtbot.keyClick(fresh.flags_panel.table, Qt.Key.Key_Return)
+    dialog = fresh.fits.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert (dialog.region, dialog.industry) == (flag.regions[0], flag.industry)
+    dialog.close()
+
+    table = fresh.flags_panel.table
+    row = table.selectionModel().selectedRows()[0]
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(row).center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(row).center())
+    assert dialog.isVisible() and (dialog.region, dialog.industry) == (flag.regions[0], flag.industry)
+    dialog.close()
+
+
+def test_ctrl_i_on_a_flag_about_several_regions_offers_them(qtbot, fresh):
+    from PySide6.QtCore import Qt
+
+    assert fresh.open_path(HOMOGENIZED, ask_to_save=False)
+    flag = _select_flag(fresh, lambda f: f.kind == "crowded-industry")
+    fresh.activateWindow()
+    qtbot.waitUntil(fresh.isActiveWindow, timeout=2000)  # shortcuts reach the active window
+    qtbot.keyClick(fresh.flags_panel.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    menu = fresh.fits.menu
+    assert menu is not None and menu.isVisible()
+    actions = menu.actions()
+    assert len(actions) == min(12, len(flag.regions)) > 1
+    second = fresh.document.region_label(flag.regions[1])
+    assert second in actions[1].text()
+    actions[1].trigger()
+    menu.close()
+    dialog = fresh.fits.dialog
+    assert (dialog.region, dialog.industry) == (flag.regions[1], flag.industry)
+    dialog.close()
+
+
+def test_selecting_regions_filters_the_flags_with_a_show_all_switch(qtbot, fresh):
+    from PySide6.QtCore import Qt
+
+    assert fresh.open_path(HOMOGENIZED, ask_to_save=False)
+    panel = fresh.flags_panel
+    every = panel.model.rowCount()
+    assert every == 89 and not panel.scope_bar.isVisible()
+    picked = ["430000", "440000"]  # Hunan, Guangdong
+    fresh.selection.apply(picked, "replace")
+    about = [f for f in fresh.document.analysis.flags if set(f.regions) & set(picked)]
+    assert 0 < panel.model.rowCount() == len(about) < every
+    assert panel.scope_bar.isVisible()
+    assert panel.scope_label.text() == f"Showing the flags of 2 regions ({len(about)} flags)"
+    qtbot.mouseClick(panel.show_all_button, Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() == every and not panel.scope_bar.isVisible()
+    fresh.selection.apply(["430000"], "replace")
+    assert panel.scope_label.text().startswith("Showing the flags of 1 region")
+    fresh.selection.clear()
+    assert panel.model.rowCount() == every and not panel.scope_bar.isVisible()

@@ -484,7 +484,7 @@ class MainWindow(QMainWindow):
         self.compare_action.setEnabled(self.ready)
         self.import_conditions_action.setEnabled(self.ready)
         self.import_statistics_action.setEnabled(self.ready)
-        self.explain_fit_action.setEnabled(has_selection and has_industry)
+        self.explain_fit_action.setEnabled(self.ready and self.fits.can_explain())
 
     def _update_title(self) -> None:
         # The file's name, as a desktop names a document window ("plan.cplan — Cluster
