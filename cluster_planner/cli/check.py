@@ -61,7 +61,8 @@ def run(args) -> int:
     language = getattr(args, "language", "en")
     if language == "en":
         payload = analysis.to_json()
-        lines = report_lines(analysis, "en")
+        # The evidence names industries and conditions in words (regions are named already).
+        lines = report_lines(analysis, "en", _names(None, catalog)) if args.format != "json" else ()
     else:
         names = _names(plan.level, catalog)
         payload = localised_json(analysis, language, names)
@@ -79,7 +80,7 @@ def _names(level: str, catalog):
     from cluster_planner.domain.regions import load_layer
     from cluster_planner.text.messages import names_from
 
-    return names_from(load_layer(level), catalog, load_condition_types())
+    return names_from(load_layer(level) if level else None, catalog, load_condition_types())
 
 
 def localised_json(analysis, language: str, names) -> dict:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from cluster_planner.analysis.engine import FLAG_KINDS
 from cluster_planner.qt.document import PlanDocument
 from cluster_planner.qt.i18n import current_language, document_names, other_language
+from cluster_planner.text.evidence import evidence_rows
 from cluster_planner.text.messages import flag_message, kind_name, suggestion_text
 
 FLAG_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -460,11 +461,11 @@ class FlagsPanel(QWidget):
         if regions:
             heading = self.tr("Regions:")  # lupdate finds tr() outside f-strings only
             parts.append(f"<p><b>{html.escape(heading)}</b> {regions}</p>")
-        evidence = getattr(flag, "evidence", None) or {}
+        evidence = evidence_rows(flag, current_language(), self.model.names())
         if evidence:
             rows = "".join(
-                f"<tr><td>{html.escape(str(key))}</td><td>{html.escape(_short(value))}</td></tr>"
-                for key, value in evidence.items()
+                f"<tr><td><i>{html.escape(term)}</i>&nbsp;&nbsp;</td><td>{html.escape(text)}</td></tr>"
+                for term, text in evidence
             )
             heading = self.tr("Evidence")
             parts.append(f"<p><b>{html.escape(heading)}</b></p><table>{rows}</table>")

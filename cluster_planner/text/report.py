@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from cluster_planner.text.evidence import evidence_sentence
 from cluster_planner.text.messages import (
     Names,
     flag_message,
@@ -54,6 +55,7 @@ REPORT: dict[str, tuple[str, str]] = {
         "Flags: {error} errors, {warning} warnings, {info} infos",
     ),
     "flag": ("[{severity}] {kind}：{message}", "[{severity}] {kind}: {message}"),
+    "evidence": ("    依据：{items}", "    evidence: {items}"),
     "suggestions": ("    建议：{items}", "    suggestions: {items}"),
     "separator": ("；", "; "),
 }
@@ -107,6 +109,8 @@ def report_lines(analysis: Any, language: str = "en", names: Names | None = None
         severity = severity_name(flag.severity, "zh") if zh else flag.severity
         kind = kind_name(flag.kind, "zh") if zh else flag.kind
         yield text("flag", language, severity=severity, kind=kind, message=flag_message(flag, language, names))
+        if flag.evidence:
+            yield text("evidence", language, items=evidence_sentence(flag, language, names))
         if flag.suggestions:
             items = text("separator", language).join(suggestion_text(s, language, names) for s in flag.suggestions)
             yield text("suggestions", language, items=items)
