@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, unescape
 
 TS_FILE = Path(__file__).resolve().parents[1] / "resources" / "translations" / "cluster_planner_zh_CN.ts"
 _UNFINISHED = re.compile(
-    r"(<source>(?P<source>[^<]*)</source>\s*(?:<comment>[^<]*</comment>\s*)?)<translation type=\"unfinished\">[^<]*</translation>",
+    r"(<source>(?P<source>[^<]*)</source>\s*(?:<comment>[^<]*</comment>\s*)?)<translation type=\"unfinished\">(?P<forms>\s*<numerusform>[^<]*</numerusform>\s*|[^<]*)</translation>",
     re.DOTALL,
 )
 
@@ -31,6 +31,8 @@ def fill(table: dict[str, str], ts_file: Path = TS_FILE) -> int:
         if source not in table:
             return match.group(0)
         filled += 1
+        if "<numerusform>" in match.group("forms"):  # Chinese has one plural form
+            return f"{match.group(1)}<translation><numerusform>{escape(table[source])}</numerusform></translation>"
         return f"{match.group(1)}<translation>{escape(table[source])}</translation>"
 
     ts_file.write_text(_UNFINISHED.sub(replace, text), encoding="utf-8")

@@ -33,7 +33,9 @@ def test_the_chinese_and_english_reports_say_the_same_lines(west):
     analysis, names = west
     english = list(report_lines(analysis, "en", names))
     chinese = list(report_lines(analysis, "zh", names))
-    assert len(english) == len(chinese) == 5 + len(analysis.flags) + sum(bool(f.suggestions) for f in analysis.flags)
+    assert len(english) == len(chinese) == 5 + len(analysis.flags) + sum(
+        bool(f.suggestions) + bool(f.evidence) for f in analysis.flags
+    )
     assert english[2] == "Scope: the West (12 regions); crowding is judged there and nationally"
     assert chinese[2] == "范围：西部地区（12 个地区）；在该范围内和全国同时判断是否扎堆"
     assert chinese[3].startswith("  集成电路：12 个地区，上限 23，西部地区范围内 12 个，上限 6（扎堆）")

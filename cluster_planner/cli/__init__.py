@@ -52,13 +52,49 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def window_plan(argv: list[str]) -> tuple[bool, str | None]:
+    """Whether ``argv`` opens the window, and on which plan.
+
+    Only a bare ``cluster-planner``, ``cluster-planner PLAN`` or ``cluster-planner -- PLAN``
+    opens it; PLAN must be an existing file or look like one (a suffix or a folder in it),
+    so a mistyped or unknown command is reported instead of opening a window that a
+    script would wait on forever.
+    """
+    rest = argv[1:] if argv[:1] == ["--"] else argv
+    if not rest:
+        return True, None
+    if argv[:1] != ["--"] and (rest[0] in COMMANDS or rest[0].startswith("-")):
+        return False, None
+    if len(rest) != 1:
+        return False, None
+    return (True, rest[0]) if _looks_like_a_file(rest[0]) else (False, None)
+
+
+def _looks_like_a_file(word: str) -> bool:
+    return os.path.exists(word) or "/" in word or os.sep in word or bool(os.path.splitext(word)[1])
+
+
+def _refuse(argv: list[str]) -> int:
+    """Usage and a one-line reason on stderr, exit 2 (an unknown command or extra words)."""
+    rest = argv[1:] if argv[:1] == ["--"] else argv
+    if _looks_like_a_file(rest[0]):
+        reason = f"give one plan file to open, not {len(rest)} arguments"
+    else:
+        reason = f"unknown command '{rest[0]}' (choose from {', '.join(COMMANDS)}, or give a plan file)"
+    _build_parser().print_usage(sys.stderr)
+    print(f"cluster-planner: error: {reason}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")) or argv[0] == "--":
-        plan = next((arg for arg in argv if arg != "--"), None)
+    opens_window, plan = window_plan(argv)
+    if opens_window:
         from cluster_planner.qt.app import run_app
 
         return run_app(plan)
+    if argv[0] not in COMMANDS and not argv[0].startswith("-") or argv[0] == "--":
+        return _refuse(argv)
     args = _build_parser().parse_args(argv)
     if args.command is None:
         from cluster_planner.qt.app import run_app

@@ -65,7 +65,11 @@ def run(args) -> int:
     language = getattr(args, "language", "en")
     if language == "en":
         payload = analysis.to_json()
-        lines = report_lines(analysis, "en")
+        # The evidence names industries and conditions in words (regions are named already).
+        lines = (
+            report_lines(analysis, "en", _names(plan.levels or [plan.level], plan.level, catalog))
+            if args.format != "json" else ()
+        )
     else:
         names = _names(plan.levels or [plan.level], plan.level, catalog)
         payload = localised_json(analysis, language, names)

@@ -188,6 +188,10 @@ class PlanDocument(QObject):
     def display_name(self) -> str:
         return self.session.display_name(self.tr("Untitled plan"))
 
+    def file_label(self) -> str:
+        """The file's name (``draft.cplan``) once the plan has one, else its display name."""
+        return self.path.name if self.path is not None else self.display_name()
+
     # -- editing (every edit is a session command on the undo stack) ---------------
     def push(self, edit: Edit, text: str | None = None) -> None:
         """Apply ``edit`` as one undo step."""

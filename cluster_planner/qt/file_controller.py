@@ -60,7 +60,7 @@ class FileController(QObject):
         """Ask to save unsaved changes; ``False`` when the user cancels."""
         if not self.w.document.is_modified():
             return True
-        answer = dialogs.ask_save_changes(self.w, self.w.document.display_name())
+        answer = dialogs.ask_save_changes(self.w, self.w.document.file_label())
         if answer == "save":
             return self.save()
         return answer == "discard"

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QMenu
 
 from cluster_planner.qt.assignments_model import KEY_ROLE
 
 if TYPE_CHECKING:
     from cluster_planner.qt.main_window import MainWindow
+
+
+#: The most regions a flag's "Why this fit?" menu offers (a crowded industry may name 30).
+_MENU_REGIONS = 12
 
 
 class FitController(QObject):
@@ -26,6 +30,7 @@ class FitController(QObject):
         super().__init__(window)
         self.w = window
         self.dialog: Any = None
+        self.menu: QMenu | None = None  # the last "Why this fit?" menu offered
 
     def connect_tables(self) -> None:
         """The assignments table and the flags table open the dialog (double click, context menu)."""
@@ -35,6 +40,26 @@ class FitController(QObject):
             table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         window.assignments_table.customContextMenuRequested.connect(self.assignment_context_menu)
         window.flags_panel.table.customContextMenuRequested.connect(self.flag_context_menu)
+        # A flag is a starting point: a double click or Enter opens its explanation, and
+        # selecting regions narrows the flags to theirs.
+        flags_table = window.flags_panel.table
+        flags_table.doubleClicked.connect(lambda _index: self.explain_selected_flag())
+        flags_table.installEventFilter(self)
+        flags_table.selectionModel().selectionChanged.connect(lambda *_args: window._update_actions())
+        window.flags_panel.model.modelReset.connect(window._update_actions)
+        window.selection.changed.connect(window.flags_panel.filter_to_regions)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        """Enter on the flags table explains the selected flag."""
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
+            and watched is self.w.flags_panel.table
+            and self.w.flags_panel.selected_flag() is not None
+        ):
+            self.explain_selected_flag()
+            return True
+        return super().eventFilter(watched, event)
 
     def show_fit_dialog(self, region: str, industry: str) -> Any:
         """Open (or bring up) the "Why this fit?" dialog for ``industry`` in ``region``."""
@@ -46,14 +71,51 @@ class FitController(QObject):
         self.dialog.show_fit(region, industry)
         return self.dialog
 
+    def can_explain(self) -> bool:
+        """Whether Plan > "Why this fit?" has something to explain (a flag, or a region and an industry)."""
+        flag = self.w.flags_panel.selected_flag()
+        if flag is not None and flag.industry and flag.regions:
+            return True
+        return bool(self.w.selection.codes) and bool(self.w.catalog_panel.current_industry())
+
     def explain_current_fit(self) -> None:
-        """Explain the chosen industry in the first selected region."""
+        """Explain the selected flag (when the flags have the focus, or nothing else is chosen),
+        else the chosen industry in the first selected region."""
         codes = self.w.selection.codes
         industry = self.w.catalog_panel.current_industry()
-        if codes and industry:
+        flag = self.w.flags_panel.selected_flag()
+        focus = self.w.focusWidget()
+        in_flags = focus is not None and self.w.flags_panel.isAncestorOf(focus)
+        if flag is not None and flag.industry and flag.regions and (in_flags or not (codes and industry)):
+            self.explain_flag(flag)
+        elif codes and industry:
             self.show_fit_dialog(codes[0], industry)
         else:
             self.w.statusBar().showMessage(self.tr("Select a region and an industry first"), 4000)
+
+    def explain_selected_flag(self) -> None:
+        flag = self.w.flags_panel.selected_flag()
+        if flag is not None:
+            self.explain_flag(flag)
+
+    def explain_flag(self, flag: Any) -> None:
+        """Open "Why this fit?" on the flag's region and industry; a flag about several
+        regions offers them (a menu beside its row)."""
+        if not flag.industry or not flag.regions:
+            self.w.statusBar().showMessage(
+                self.tr("This flag is not about one industry in a region: its details list the evidence"), 5000
+            )
+            return
+        if len(flag.regions) == 1:
+            self.show_fit_dialog(flag.regions[0], flag.industry)
+            return
+        table = self.w.flags_panel.table
+        row = table.selectionModel().selectedRows()
+        rect = table.visualRect(row[0]) if row else table.viewport().rect()
+        self._fit_menu(
+            [(region, flag.industry) for region in flag.regions[:_MENU_REGIONS]],
+            table.viewport().mapToGlobal(QPoint(rect.left() + 24, rect.bottom())),
+        )
 
     def _assign_suggestion(self, region: str, industry: str) -> None:
         if self.w.session.plan.get(region, industry) is None:
@@ -84,7 +146,7 @@ class FitController(QObject):
         flag = self.w.flags_panel.selected_flag()
         if flag is None or not flag.industry:
             return
-        keys = [(region, flag.industry) for region in flag.regions[:8]]
+        keys = [(region, flag.industry) for region in flag.regions[:_MENU_REGIONS]]
         self._fit_menu(keys, table.viewport().mapToGlobal(position))
 
     def _fit_menu(self, keys: list[tuple[str, str]], global_position: Any) -> None:
@@ -99,4 +161,5 @@ class FitController(QObject):
             action.triggered.connect(
                 lambda _checked=False, region=region, industry=industry: self.show_fit_dialog(region, industry)
             )
+        self.menu = menu
         menu.popup(global_position)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from cluster_planner.analysis.engine import FLAG_KINDS
 from cluster_planner.qt.document import PlanDocument
 from cluster_planner.qt.i18n import current_language, document_names, other_language
+from cluster_planner.text.evidence import evidence_rows
 from cluster_planner.text.messages import flag_message, kind_name, suggestion_text
 
 FLAG_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -55,6 +57,18 @@ def severity_name(severity: str) -> str:
         "error": QCoreApplication.translate("Severity", "error"),
     }
     return names.get(severity, severity)
+
+
+def severity_count(severity: str, count: int) -> str:
+    """``"17 warnings"``, ``"1 error"``: Qt's %n plural forms (English picks by count)."""
+    from PySide6.QtCore import QCoreApplication
+
+    translate = QCoreApplication.translate
+    if severity == "error":
+        return translate("Severity", "1 error") if count == 1 else translate("Severity", "%n errors", "", count)
+    if severity == "warning":
+        return translate("Severity", "1 warning") if count == 1 else translate("Severity", "%n warnings", "", count)
+    return translate("Severity", "1 info") if count == 1 else translate("Severity", "%n info", "", count)
 
 
 def _finding(flag: Any) -> tuple[Any, ...]:
@@ -77,6 +91,7 @@ class FlagsModel(QAbstractTableModel):
         self._flags: list[Any] = []  # the analysis' order (errors first)
         self._rows: list[Any] = []  # what the table shows: filtered and sorted
         self._kind = ""
+        self._regions: frozenset[str] = frozenset()  # empty: flags of every region
         self._sort_column = 0
         self._sort_order = Qt.SortOrder.DescendingOrder
         # Messages in the active language are formatted when shown, then kept here.
@@ -141,6 +156,21 @@ class FlagsModel(QAbstractTableModel):
         self._rows = self._arrange()
         self.endResetModel()
 
+    @property
+    def regions(self) -> frozenset[str]:
+        """The regions whose flags are shown (empty: every region's)."""
+        return self._regions
+
+    def set_regions(self, codes: Any) -> None:
+        """Show only the flags about at least one of ``codes`` (empty: all)."""
+        regions = frozenset(codes)
+        if regions == self._regions:
+            return
+        self.beginResetModel()
+        self._regions = regions
+        self._rows = self._arrange()
+        self.endResetModel()
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # noqa: D102
         if not 0 <= column < len(_COLUMNS):
             return
@@ -152,6 +182,9 @@ class FlagsModel(QAbstractTableModel):
     def _arrange(self) -> list[Any]:
         kind = self._kind
         rows = [flag for flag in self._flags if flag.kind == kind] if kind else list(self._flags)
+        if self._regions:
+            regions = self._regions
+            rows = [flag for flag in rows if not regions.isdisjoint(flag.regions)]
         column = _COLUMNS[self._sort_column]
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
         if column == "severity":
@@ -298,9 +331,23 @@ class FlagsPanel(QWidget):
         top.addWidget(self.kind_label)
         top.addWidget(self.kind_filter)
         top.addWidget(self.summary, 1)
+        # "Showing flags of 2 regions · Show all": the table follows the selected regions.
+        self.scope_bar = QWidget()
+        self.scope_bar.setObjectName("flagsScopeBar")
+        self.scope_label = QLabel()
+        self.scope_label.setObjectName("flagsScopeLabel")
+        self.show_all_button = QPushButton(self.tr("Show all"))
+        self.show_all_button.setObjectName("flagsShowAll")
+        self.show_all_button.clicked.connect(self.show_all)
+        scope_layout = QHBoxLayout(self.scope_bar)
+        scope_layout.setContentsMargins(0, 0, 0, 0)
+        scope_layout.addWidget(self.scope_label, 1)
+        scope_layout.addWidget(self.show_all_button)
+        self.scope_bar.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addWidget(self.scope_bar)
         layout.addWidget(self._stack, 1)
 
         self._kept_flag: Any = None
@@ -325,7 +372,34 @@ class FlagsPanel(QWidget):
             self.kind_filter.setItemData(
                 index, kind_name(kind, other_language(language)), Qt.ItemDataRole.ToolTipRole
             )
+        self.show_all_button.setText(self.tr("Show all"))
         self.model.retranslate()
+
+    def filter_to_regions(self, codes: Any) -> None:
+        """Show the flags of the selected regions ``codes`` (none selected: every flag)."""
+        self.model.set_regions(codes)
+        self._update_scope_bar()
+
+    def show_all(self) -> None:
+        """Every region's flags again (until the selection changes)."""
+        self.model.set_regions(())
+        self._update_scope_bar()
+
+    def _update_scope_bar(self) -> None:
+        count = len(self.model.regions)
+        if not count:
+            self.scope_bar.hide()
+            return
+        shown = self.model.rowCount()
+        self.scope_label.setText(
+            (
+                self.tr("Showing the flags of 1 region")
+                if count == 1
+                else self.tr("Showing the flags of %n regions", "", count)
+            )
+            + (self.tr(" (1 flag)") if shown == 1 else self.tr(" (%n flags)", "", shown))
+        )
+        self.scope_bar.show()
 
     def selected_flag(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
@@ -340,6 +414,7 @@ class FlagsPanel(QWidget):
         self._kept_scroll = self.table.verticalScrollBar().value()
 
     def _on_reset(self) -> None:
+        self._update_scope_bar()
         available = self._document.analysis_available
         self._stack.setCurrentIndex(1 if available else 0)
         self.kind_filter.setEnabled(available)
@@ -353,9 +428,7 @@ class FlagsPanel(QWidget):
             self.unavailable.setText(f"{text}\n\n{problem}" if problem else text)
         else:
             counts = Counter(flag.severity for flag in self.model.all_flags())
-            parts = [
-                f"{counts[s]} {severity_name(s)}" for s in ("error", "warning", "info") if s in counts
-            ]
+            parts = [severity_count(s, counts[s]) for s in ("error", "warning", "info") if s in counts]
             self.summary.setText(", ".join(parts) if parts else self.tr("No flags"))
         flag, self._kept_flag = self._kept_flag, None
         row = self.model.row_of(flag) if flag is not None and available else -1
@@ -388,11 +461,11 @@ class FlagsPanel(QWidget):
         if regions:
             heading = self.tr("Regions:")  # lupdate finds tr() outside f-strings only
             parts.append(f"<p><b>{html.escape(heading)}</b> {regions}</p>")
-        evidence = getattr(flag, "evidence", None) or {}
+        evidence = evidence_rows(flag, current_language(), self.model.names())
         if evidence:
             rows = "".join(
-                f"<tr><td>{html.escape(str(key))}</td><td>{html.escape(_short(value))}</td></tr>"
-                for key, value in evidence.items()
+                f"<tr><td><i>{html.escape(term)}</i>&nbsp;&nbsp;</td><td>{html.escape(text)}</td></tr>"
+                for term, text in evidence
             )
             heading = self.tr("Evidence")
             parts.append(f"<p><b>{html.escape(heading)}</b></p><table>{rows}</table>")

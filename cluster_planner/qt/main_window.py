@@ -490,11 +490,15 @@ class MainWindow(QMainWindow):
         self.compare_action.setEnabled(self.ready)
         self.import_conditions_action.setEnabled(self.ready)
         self.import_statistics_action.setEnabled(self.ready)
-        self.explain_fit_action.setEnabled(has_selection and has_industry)
+        self.explain_fit_action.setEnabled(self.ready and self.fits.can_explain())
 
     def _update_title(self) -> None:
+        # The file's name, as a desktop names a document window ("plan.cplan — Cluster
+        # Planner", with the platform's modified mark); an unsaved plan shows its name.
+        path = self.document.path
+        self.setWindowFilePath(str(path) if path is not None else "")
         self.setWindowTitle(
-            self.tr("{name}[*] — Cluster Planner").format(name=self.document.display_name())
+            self.tr("{name}[*] — Cluster Planner").format(name=self.document.file_label())
         )
         self.setWindowModified(self.document.is_modified())
 
@@ -510,7 +514,8 @@ class MainWindow(QMainWindow):
         )
         analysis = self.document.analysis
         if analysis is not None:
-            text += self.tr(" · {flags} flags").format(flags=len(analysis.flags))
+            flags = len(analysis.flags)
+            text += self.tr(" · 1 flag") if flags == 1 else self.tr(" · %n flags", "", flags)
             index = _homogeneity_index(analysis)
             if index is not None:
                 text += self.tr(" · homogeneity {index:.2f}").format(index=index)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from cluster_planner.text.evidence import evidence_sentence
 from cluster_planner.text.messages import (
     Names,
     flag_message,
@@ -62,6 +63,7 @@ REPORT: dict[str, tuple[str, str]] = {
     ),
     "flag_level": ("（{level}）", " ({level} level)"),
     "flag": ("[{severity}] {kind}{where}：{message}", "[{severity}] {kind}{where}: {message}"),
+    "evidence": ("    依据：{items}", "    evidence: {items}"),
     "suggestions": ("    建议：{items}", "    suggestions: {items}"),
     "separator": ("；", "; "),
 }
@@ -122,6 +124,8 @@ def report_lines(analysis: Any, language: str = "en", names: Names | None = None
         yield text(
             "flag", language, severity=severity, kind=kind, where=where, message=flag_message(flag, language, names)
         )
+        if flag.evidence:
+            yield text("evidence", language, items=evidence_sentence(flag, language, names))
         if flag.suggestions:
             items = text("separator", language).join(suggestion_text(s, language, names) for s in flag.suggestions)
             yield text("suggestions", language, items=items)

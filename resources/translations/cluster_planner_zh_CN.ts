@@ -632,7 +632,12 @@ autosaved {when} — {source}</source>
     <name>FitController</name>
     <message>
         <source>Select a region and an industry first</source>
+        <extracomment>The most regions a flag&apos;s &quot;Why this fit?&quot; menu offers (a crowded industry may name 30).</extracomment>
         <translation>请先选择地区和产业</translation>
+    </message>
+    <message>
+        <source>This flag is not about one industry in a region: its details list the evidence</source>
+        <translation>这条问题不针对某一地区的某一产业：详情中列出了依据</translation>
     </message>
     <message>
         <source>Why this fit? {industry} in {region}</source>
@@ -796,6 +801,30 @@ autosaved {when} — {source}</source>
         <translation>类型：</translation>
     </message>
     <message>
+        <source>Show all</source>
+        <translation>显示全部</translation>
+    </message>
+    <message>
+        <source>Showing the flags of 1 region</source>
+        <translation>仅显示 1 个地区的问题</translation>
+    </message>
+    <message numerus="yes">
+        <source>Showing the flags of %n regions</source>
+        <translation>
+            <numerusform>仅显示 %n 个地区的问题</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (1 flag)</source>
+        <translation>（1 个问题）</translation>
+    </message>
+    <message numerus="yes">
+        <source> (%n flags)</source>
+        <translation>
+            <numerusform>（%n 个问题）</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>No flags</source>
         <translation>没有问题</translation>
     </message>
@@ -947,8 +976,14 @@ autosaved {when} — {source}</source>
         </translation>
     </message>
     <message>
-        <source> · {flags} flags</source>
-        <translation> · {flags} 个问题</translation>
+        <source> · 1 flag</source>
+        <translation> · 1 个问题</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n flags</source>
+        <translation>
+            <numerusform> · %n 个问题</numerusform>
+        </translation>
     </message>
     <message>
         <source> · homogeneity {index:.2f}</source>
@@ -1283,6 +1318,30 @@ autosaved {when} — {source}</source>
     <message>
         <source>error</source>
         <translation>错误</translation>
+    </message>
+    <message>
+        <source>1 error</source>
+        <translation>1 个错误</translation>
+    </message>
+    <message>
+        <source>%n errors</source>
+        <translation>%n 个错误</translation>
+    </message>
+    <message>
+        <source>1 warning</source>
+        <translation>1 个警告</translation>
+    </message>
+    <message>
+        <source>%n warnings</source>
+        <translation>%n 个警告</translation>
+    </message>
+    <message>
+        <source>1 info</source>
+        <translation>1 条提示</translation>
+    </message>
+    <message>
+        <source>%n info</source>
+        <translation>%n 条提示</translation>
     </message>
 </context>
 <context>
