@@ -260,7 +260,7 @@ class Proposal:
         )
         lines.extend(f"  {change.text}" for change in self.changes)
         lines.extend(f"Not cleared: {sentence}" for sentence in self.unmet)
-        if self.status not in ("empty", "unchanged"):
+        if self.status not in ("empty", "unchanged") and math.isfinite(self.objective):
             lines.append(
                 f"Objective {self.objective:.3f}, bound {self.bound:.3f}, gap {self.gap:.2%} "
                 f"({self.status}, {self.seconds:.2f} s)"
