@@ -12,14 +12,13 @@ from test_analysis import grid_layer
 from cluster_planner.analysis.engine import analyze
 from cluster_planner.analysis.fit import AnalysisContext
 from cluster_planner.analysis.optimise import (
-    LEAD_PENALTY,
-    PENALTY,
     OptimiseSettings,
     SettingsConflict,
-    _Model,
     parse_lock,
     propose,
 )
+from cluster_planner.analysis.optimise_model import _Model
+from cluster_planner.analysis.optimise_types import LEAD_PENALTY, PENALTY
 from cluster_planner.domain.catalog import Catalog, Industry, Segment
 from cluster_planner.domain.plan import Assignment, Plan
 
@@ -325,5 +324,5 @@ def test_cancel_before_a_first_proposal_keeps_the_draft_and_says_so():
     assert proposal.status == "cancelled"
     assert proposal.changes == ()
     assert proposal.messages[-1] == "Cancelled before a first proposal was found: the draft stands."
-    assert proposal.lines()[-1] == "0 changes; total fit 152.00 -> 152.00; error flags 0 -> 0"
+    assert proposal.lines()[-1] == "0 changes; total fit 154.50 -> 154.50; error flags 0 -> 0"
     assert cells(proposal.plan) == cells(plan)
