@@ -1,5 +1,10 @@
 """Exports of a plan for other tools and for colleagues, chosen by the file suffix.
 
+Why one module of about 950 lines: every format writes the same rows (regions with
+their assignments, flags and fit, in the chosen language) through the same atomic writer,
+and the HTML report embeds the same picture the PNG export draws; one module keeps the
+formats from disagreeing about a plan.
+
 =============  ==========================================================================
 suffix         what is written
 =============  ==========================================================================

@@ -1,5 +1,9 @@
 """The map figure: one region layer drawn once in matplotlib and recoloured in place.
 
+Why one module of about 900 lines: the main map, the South China Sea inset, the city
+labels and the legend share one projection and one view state, and the window's raster
+view reads them all; split apart, each piece would need the others' internals.
+
 No Qt here: the window (``cluster_planner.qt.map_canvas``) and the picture exports
 (:func:`export_figure`) draw the same :class:`MapFigure`.
 
