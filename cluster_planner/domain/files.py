@@ -44,7 +44,7 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 def os_reason(error: OSError) -> str:
     """A short, plain reason for an operating-system error."""
-    reasons = {
+    reasons: dict[int | None, str] = {
         errno.EACCES: "permission denied",
         errno.EPERM: "permission denied",
         errno.EROFS: "the folder is read-only",

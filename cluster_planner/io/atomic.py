@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cluster_planner.domain.errors import PlanFileError
+from cluster_planner.domain.errors import InputError, PlanFileError
 from cluster_planner.domain.files import (
     check_file_name,
     file_kind,
@@ -37,7 +37,7 @@ def atomic_write_bytes(
     data: bytes,
     *,
     keep_backup: bool = False,
-    error: type[Exception] = PlanFileError,
+    error: type[InputError] = PlanFileError,
     action: str = "save",
     mode: int | None = None,
 ) -> Path:
@@ -57,7 +57,7 @@ def atomic_write(
     writer: Callable[[Path], None],
     *,
     keep_backup: bool = False,
-    error: type[Exception] = PlanFileError,
+    error: type[InputError] = PlanFileError,
     action: str = "save",
     mode: int | None = None,
 ) -> Path:

@@ -908,7 +908,7 @@ def _picture_colours(plan: Plan, layer: Any, analysis: Any, colour_by: str, lang
         from cluster_planner.render.mapfigure import HIGHLIGHT_COLOUR
 
         outlined = _picture_text("outlined", language)
-        legend = [*legend, (outlined, tuple(to_rgba(HIGHLIGHT_COLOUR)))]
+        legend = [*legend, (outlined, to_rgba(HIGHLIGHT_COLOUR))]
     return facecolors, legend, flagged, _picture_text("industries_per_region", language)
 
 

@@ -554,7 +554,7 @@ def _assignments_of(columns: list[tuple[str, ...]]) -> list[Assignment]:
     per-field frozen-attribute calls and role check (the roles are checked already):
     a third less time for the 14,000 of a county plan."""
     make = object.__new__
-    made = []
+    made: list[Assignment] = []
     append = made.append
     for region, industry, role, note, level in zip(*columns, strict=True):
         assignment = make(Assignment)
@@ -584,9 +584,9 @@ def _parse_assignments(
         unknown = [key for key in item if key not in fields]
         if unknown:
             raise PlanFileError(source, f"{where} has an unknown field {_short(unknown[0])}")
-        for key in ("region", "industry", "role"):
-            if key not in item:
-                raise PlanFileError(source, f"{where} has no {key!r}")
+        for name in ("region", "industry", "role"):
+            if name not in item:
+                raise PlanFileError(source, f"{where} has no {name!r}")
         region = item["region"]
         if not isinstance(region, str) or not _REGION_CODE.fullmatch(region):
             raise PlanFileError(

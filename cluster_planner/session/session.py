@@ -14,7 +14,7 @@ events on :attr:`PlanSession.events` (:mod:`cluster_planner.session.events`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -390,7 +390,7 @@ class PlanSession:
         self.push(Rename(name))
         return True
 
-    def _push_all(self, edits: list[Edit]) -> bool:
+    def _push_all(self, edits: Sequence[Edit]) -> bool:
         if not edits:
             return False
         self.push(edits[0] if len(edits) == 1 else Batch(tuple(edits)))
@@ -447,6 +447,7 @@ class PlanSession:
         """Apply a fact edit to the plan's conditions and record it in the plan; return the inverse."""
         if self.conditions is None:
             raise ValueError("no local conditions are loaded")
+        assert self.level_data is not None  # conditions come with a level
         bundled = self.level_data.conditions
         if not self._owns_conditions:
             # Copy: the level's bundled conditions are shared by every plan on the level.
@@ -581,6 +582,7 @@ class PlanSession:
     def _load_saved_data(self) -> None:
         """The open plan's conditions and statistics: the level's, plus what the plan saved."""
         data = self.level_data
+        assert data is not None  # called after install()
         self.saved_data_problems = []
         self._owns_conditions = False
         self._context_stale = False

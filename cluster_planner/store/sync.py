@@ -345,6 +345,7 @@ def _push_once(conn, url: str, plan: Plan, name: str) -> PushResult:
         was = base.get(key)
         if was == (theirs.seq if theirs else None):
             if ours is None:
+                assert theirs is not None  # each key is in mine or in stored
                 deletes.append(theirs)
             elif theirs is None:
                 inserts.append(ours)
@@ -420,7 +421,7 @@ def _changes_after(now: dict[Key, int], stored: dict[Key, StoredAssignment],
     for key in now.keys() | base.keys():
         row = stored.get(key)
         written = key in now and (row is None or row.seq != now[key])
-        if written or (key in now and row.same_as(mine.get(key))):
+        if written or (key in now and row is not None and row.same_as(mine.get(key))):
             matched[key] = now[key]
         elif key in base:
             matched[key] = base[key]
