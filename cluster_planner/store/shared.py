@@ -260,10 +260,10 @@ class Notice:
 class ChangeListener(_Connected):
     """Notifications of changes to the store's plans (LISTEN on its own connection)."""
 
-    def __init__(self, url: str, plan_name: str | None = None):
+    def __init__(self, url: str, plan_name: str | None = None, password: str | None = None):
         self.url = url
         self.plan_name = plan_name
-        self.conn = connect(url, autocommit=True)
+        self.conn = connect(url, autocommit=True, password=password)
         with translated_errors(url, "listening for changes"):
             self.conn.execute(f"LISTEN {CHANNEL}")
 
