@@ -38,9 +38,9 @@ from cluster_planner.store.connection import StoreError, needs_password, redact_
 if TYPE_CHECKING:
     from cluster_planner.qt.main_window import MainWindow
 
-#: How long a status-bar message about the store stays (ms).
+# How long a status-bar message about the store stays (ms).
 MESSAGE_MS = 15000
-#: How often the listening thread looks whether it should stop (s).
+# How often the listening thread looks whether it should stop (s).
 LISTEN_SLICE_S = 0.25
 
 
@@ -116,7 +116,7 @@ class ServerController(QObject):
         super().__init__(window)
         self.w = window
         self.watcher: ChangeWatcher | None = None
-        #: What the window last said about the store (one line each), newest last.
+        # What the window last said about the store (one line each), newest last.
         self.messages: list[str] = []
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -351,11 +351,11 @@ class ServerController(QObject):
         who = ", ".join(sorted({change.who for change in event.changes if change.who}))
         if len(event.changes) == 1:
             change = event.changes[0]
-            what = self.tr("removed") if change.row is None else self.tr("changed")
-            self._say(self.tr("{who} {what} {industry} in {region}").format(
-                who=who or self.tr("someone"), what=what,
-                industry=document.industry_label(change.industry),
-                region=document.region_label(change.region)))
+            text = (self.tr("{who} removed {industry} from {region}") if change.row is None
+                    else self.tr("{who} changed {industry} in {region}"))
+            self._say(text.format(who=who or self.tr("someone"),
+                                  industry=document.industry_label(change.industry),
+                                  region=document.region_label(change.region)))
         else:
             self._say(self.tr("{who} changed {count} assignments").format(
                 who=who or self.tr("someone"), count=len(event.changes)))

@@ -24,10 +24,6 @@ from PySide6.QtWidgets import (
 from cluster_planner.store.connection import redact_url, url_has_password
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ServerDialog", text)
-
-
 class ServerDialog(QDialog):
     """Asks for a store URL and a plan name.
 
@@ -52,12 +48,11 @@ class ServerDialog(QDialog):
         self.problem.setObjectName("serverProblem")
         self.problem.setWordWrap(True)
         self.problem.hide()
-        hint = QLabel(_tr("The password comes from ~/.pgpass or PGPASSWORD, or you are asked "
-                          "for it; it is never saved."))
+        hint = QLabel(self.tr("The password comes from ~/.pgpass or PGPASSWORD, or you are asked for it; it is never saved."))
         hint.setWordWrap(True)
         form = QFormLayout()
-        form.addRow(_tr("Server URL:"), self.url_edit)
-        form.addRow(_tr("Plan name:"), self.name_edit)
+        form.addRow(self.tr("Server URL:"), self.url_edit)
+        form.addRow(self.tr("Plan name:"), self.name_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -77,12 +72,11 @@ class ServerDialog(QDialog):
     def check(self) -> str:
         """Why the entries cannot be used ("" when they can)."""
         if not self.url():
-            return _tr("Give the server's URL, e.g. postgresql://hunan@dbhost/plans")
+            return self.tr("Give the server's URL, e.g. postgresql://hunan@dbhost/plans")
         if url_has_password(self.url()):
-            return _tr("The URL holds a password; put it in ~/.pgpass or PGPASSWORD instead, "
-                       "or leave it out to be asked for it")
+            return self.tr("The URL holds a password; put it in ~/.pgpass or PGPASSWORD instead, or leave it out to be asked for it")
         if not self.name():
-            return _tr("Give the plan's name on the server")
+            return self.tr("Give the plan's name on the server")
         return ""
 
     def accept(self) -> None:
@@ -97,6 +91,7 @@ class ServerDialog(QDialog):
 def ask_password(parent: QWidget | None, url: str) -> str | None:
     """Ask for the password of ``url``'s role; ``None`` when cancelled. Kept nowhere."""
     password, accepted = QInputDialog.getText(
-        parent, _tr("Password"),
-        _tr("Password for {url}:").format(url=redact_url(url)), QLineEdit.EchoMode.Password)
+        parent, QCoreApplication.translate("ServerDialog", "Password"),
+        QCoreApplication.translate("ServerDialog", "Password for {url}:").format(url=redact_url(url)),
+        QLineEdit.EchoMode.Password)
     return password if accepted else None
