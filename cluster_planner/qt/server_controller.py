@@ -71,7 +71,7 @@ class ChangeWatcher(QThread):
         listener = self._listener
         try:
             while not self._stopping:
-                notices = listener.wait(timeout=LISTEN_SLICE_S, stop_after=100)
+                notices = listener.wait(timeout=LISTEN_SLICE_S, stop_after=1)
                 if notices and not self._stopping:
                     self.heard.emit(len(notices))
         except StoreError as error:
