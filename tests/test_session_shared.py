@@ -126,3 +126,24 @@ def test_a_server_gone_mid_session_keeps_the_edits_for_a_file_and_a_later_push(s
     assert (result.inserted, result.updated, result.deleted, result.conflicts) == (1, 0, 0, [])
     assert rows_of(store, "National 2026") == {
         **before, ("430200", "lithium-batteries"): ("lead", "")}
+
+
+def test_an_edit_made_before_a_refresh_still_meets_the_other_change_as_a_conflict(store):
+    session = PlanSession()
+    link = session.open_shared(as_role(store, province_role(HUNAN)), "National 2026")
+    refused = heard(session, SharedEditsRefused)
+    try:
+        with SharedPlan.open(as_role(store, COORDINATOR), "National 2026") as other:
+            other.load()
+            other.put("430100", "new-materials",
+                      Assignment("430100", "new-materials", "lead", "from Beijing"))
+        session.set_note("430100", "new-materials", "from Changsha")
+        assert link.refresh() == ()  # the edited assignment is left as it is here
+        assert session.plan.get("430100", "new-materials").note == "from Changsha"
+        assert link.flush() == 0
+        assert refused[0].conflicts == 1
+        assert session.plan.get("430100", "new-materials").note == "from Beijing"
+        assert rows_of(store, "National 2026")[("430100", "new-materials")] == (
+            "lead", "from Beijing")
+    finally:
+        link.close()

@@ -19,11 +19,10 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QIdentityProxyModel, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
 from cluster_planner.qt import dialogs
-from cluster_planner.qt.assignments_model import KEY_ROLE
 from cluster_planner.qt.server_dialog import ServerDialog, ask_password
 from cluster_planner.session.shared import (
     RemoteChanges,
@@ -49,13 +48,13 @@ class ChangeWatcher(QThread):
 
     Signals
     -------
-    heard(int)
-        Another connection changed the plan (the number of notices).
+    heard(list)
+        The plan changed (the store's notices: who, how many, change number).
     lost(str)
         The listening connection died (one line, no password).
     """
 
-    heard = Signal(int)
+    heard = Signal(list)
     lost = Signal(str)
 
     def __init__(self, listener: Any, parent: QObject | None = None):
@@ -73,7 +72,7 @@ class ChangeWatcher(QThread):
             while not self._stopping:
                 notices = listener.wait(timeout=LISTEN_SLICE_S, stop_after=1)
                 if notices and not self._stopping:
-                    self.heard.emit(len(notices))
+                    self.heard.emit(notices)
         except StoreError as error:
             if not self._stopping:
                 self.lost.emit(error.one_line())
@@ -82,25 +81,6 @@ class ChangeWatcher(QThread):
                 listener.close()
             except Exception:  # noqa: BLE001 (a dead connection may fail to close)
                 pass
-
-
-class LastChangeProxy(QIdentityProxyModel):
-    """The assignments table with "changed by … at …" added to every tooltip."""
-
-    def __init__(self, controller: ServerController, parent: QObject | None = None):
-        super().__init__(parent)
-        self._controller = weakref.ref(controller)
-
-    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        value = super().data(index, role)
-        controller = self._controller()
-        if role != Qt.ItemDataRole.ToolTipRole or controller is None:
-            return value
-        key = super().data(index, KEY_ROLE)
-        line = controller.last_change_text(key) if key else ""
-        if not line:
-            return value
-        return f"{value}\n{line}" if value else line
 
 
 class ServerController(QObject):
@@ -127,9 +107,7 @@ class ServerController(QObject):
         self.status_label.setObjectName("serverLabel")
         self.status_label.hide()
         window.statusBar().addPermanentWidget(self.status_label)
-        self.proxy = LastChangeProxy(self, self)
-        self.proxy.setSourceModel(window.assignments_model)
-        window.assignments_proxy.setSourceModel(self.proxy)
+        window.assignments_model.tooltip_extra = self.last_change_text
         window.document.planEdited.connect(self._on_plan_edited)
         window.document.planReplaced.connect(self._on_plan_replaced)
         this = weakref.ref(self)
@@ -233,7 +211,7 @@ class ServerController(QObject):
     def _start_watching(self, listener: Any) -> None:
         self.stop()
         self.watcher = ChangeWatcher(listener, self)
-        self.watcher.heard.connect(self.refresh)
+        self.watcher.heard.connect(self._on_heard)
         self.watcher.lost.connect(self._on_listener_lost)
         self.watcher.start()
         self._show_status()
@@ -325,6 +303,11 @@ class ServerController(QObject):
         if row.locked:
             text += self.tr(", locked by the coordinator")
         return text
+
+    def _on_heard(self, notices: list) -> None:
+        link = self.link
+        if link is not None and not link.only_own(notices):
+            self.refresh()
 
     def _on_plan_edited(self, _change: Any) -> None:
         # The link hears of the edit after this signal: it flushes what it then holds.

@@ -147,6 +147,8 @@ class SharedLink:
         #: Why the link is offline ("" while online).
         self.problem = ""
         self._applying_store = False
+        # Change numbers of this link's own writes: their notices need no refresh.
+        self._written_seqs: set[int] = set()
         self._unsubscribe = session.events.subscribe(self._on_plan_edited, PlanEdited)
 
     # -- what the window shows ----------------------------------------------------
@@ -228,6 +230,9 @@ class SharedLink:
             else:
                 self.pending.discard(key)
                 written += 1
+                row = self.shared.rows.get(key)
+                if row is not None:
+                    self._written_seqs.add(row.seq)
         if undone:
             self._apply_store_rows(undone)
         self._remember_changes()
@@ -240,6 +245,12 @@ class SharedLink:
         return written
 
     # -- reading ----------------------------------------------------------------------
+    def only_own(self, notices: Any) -> bool:
+        """Whether the store's ``notices`` (:class:`~cluster_planner.store.shared.Notice`)
+        all announce this link's own writes (then a refresh would find nothing)."""
+        return bool(notices) and all(
+            notice.count == 1 and notice.seq in self._written_seqs for notice in notices)
+
     def refresh(self) -> tuple[RemoteChange, ...]:
         """Bring others' edits into the plan; returns (and announces) them.
 
@@ -248,11 +259,19 @@ class SharedLink:
         """
         if not self.online:
             return ()
+        # An edit made here stays based on the assignment it was made on: written later,
+        # it meets the other change as a conflict.
+        bases = {key: self.shared.rows.get(key) for key in self.pending}
         try:
             changed = self.shared.refresh()
         except StoreError as error:
             self._go_offline(error.one_line())
             return ()
+        for key, row in bases.items():
+            if row is None:
+                self.shared.rows.pop(key, None)
+            else:
+                self.shared.rows[key] = row
         keys = sorted(key for key in changed if key not in self.pending)
         plan = self.session.plan
         keys = [key for key in keys if not _same(plan.get(*key), changed[key])]
