@@ -147,3 +147,74 @@ def test_a_server_gone_mid_session_keeps_the_work_for_a_file(shared_window, stor
     assert window.server.push(as_role(store, HUNAN), PLAN)
     assert rows_of(store, PLAN)[("430200", "lithium-batteries")] == ("lead", "offline")
     assert window.session.shared.online and not window.isWindowModified()
+
+
+def answer_modal(answers: list) -> None:
+    """Answer the next modal dialogs in turn: each answer is called with the dialog."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, answer)
+            return
+        answers.pop(0)(dialog)
+        if answers:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_open_from_server_asks_for_a_password_and_keeps_it_nowhere(window, store, qtbot,
+                                                                   monkeypatch, home):
+    secret = "s3cret ' \" ;--"
+    with psycopg.connect(store, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS cp_pw_alice")
+        conn.execute(f"CREATE ROLE cp_pw_alice LOGIN PASSWORD {psycopg.sql.quote(secret)}")
+    from cluster_planner.store.admin import grant
+
+    grant(store, "cp_pw_alice", province="430000")
+    for name in ("PGPASSWORD", "PGPASSFILE", "PGSERVICEFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(home / "no-pgpass"))
+    url = as_role(store, "cp_pw_alice")
+    with_password = url.replace("cp_pw_alice@", "cp_pw_alice:pw@")
+    seen = {}
+
+    def fill(dialog, url_text=with_password):
+        dialog.url_edit.setText(url_text)
+        dialog.name_edit.setText(PLAN)
+        dialog.accept()
+        seen.setdefault("problem", dialog.problem.text())
+        if dialog.isVisible():  # refused: a URL holding a password
+            dialog.url_edit.setText(url)
+            dialog.accept()
+
+    def type_password(dialog):
+        seen["prompt"] = dialog.labelText()
+        dialog.setTextValue(secret)
+        dialog.accept()
+
+    answer_modal([fill, type_password])
+    window.server.open_from_server()
+    try:
+        assert seen["problem"] == ("The URL holds a password; put it in ~/.pgpass or "
+                                   "PGPASSWORD instead, or leave it out to be asked for it")
+        assert seen["prompt"] == f"Password for {url}:"
+        assert window.server.status_label.text() == f"On server: “{PLAN}” as cp_pw_alice"
+        assert len(window.session.plan) == 3
+        # Edits go in as alice, through the listening connection's password too.
+        window.selection.apply(["430200"])
+        window.assign_to_selection("new-materials", "lead")
+        qtbot.waitUntil(lambda: ("430200", "new-materials") in rows_of(store, PLAN), timeout=2000)
+        window.settings.sync()
+        settings_text = (home / "settings.ini").read_text(encoding="utf-8")
+        assert f"url={url}" in settings_text or url in settings_text
+        assert secret not in settings_text and ":pw@" not in settings_text
+        assert window.server._password is None
+        assert not any(secret in message for message in window.server.messages)
+    finally:
+        window.server.close()
+        window.document.undo_stack.setClean()
+        window.session.new(data=window.session.level_data)
