@@ -102,7 +102,6 @@ class ServerController(QObject):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(0)
         self._flush_timer.timeout.connect(self.flush)
-        self._password: str | None = None
         self.status_label = QLabel()
         self.status_label.setObjectName("serverLabel")
         self.status_label.hide()
@@ -153,9 +152,10 @@ class ServerController(QObject):
         if ask_to_save and not self.w.files.maybe_save():
             return False
         failure = self.tr("Cannot open the plan from the server")
-        shared = self._connect(url, name, password, failure)
-        if shared is None:
+        connected = self._connect(url, name, password, failure)
+        if connected is None:
             return False
+        shared, password = connected  # the password (if any) lives only in this call
         listener = self._listen(url, name, password, failure)
         if listener is None:
             shared.close()
@@ -181,18 +181,22 @@ class ServerController(QObject):
         self.w.with_level_data(shared.level, install)
         return outcome.get("ok", True)
 
-    def _connect(self, url: str, name: str, password: str | None, failure: str) -> Any:
+    def _with_password(self, url: str, password: str | None, attempt: Any) -> Any:
+        """``(attempt(password), password)``; when libpq finds no password for ``url``,
+        the user is asked and the attempt made again with the answer (``None``: cancelled)."""
         try:
-            try:
-                return connect_shared(url, name, password)
-            except StoreError as error:
-                if password is not None or not needs_password(error):
-                    raise
-            asked = ask_password(self.w, url)
-            if asked is None:
-                return None
-            self._password = asked  # for the listening connection, then forgotten
-            return connect_shared(url, name, asked)
+            return attempt(password), password
+        except StoreError as error:
+            if password is not None or not needs_password(error):
+                raise
+        asked = ask_password(self.w, url)
+        return None if asked is None else (attempt(asked), asked)
+
+    def _connect(self, url: str, name: str, password: str | None, failure: str) -> Any:
+        """``(SharedPlan, password used)`` or ``None`` (said, or cancelled)."""
+        try:
+            return self._with_password(url, password,
+                                       lambda given: connect_shared(url, name, given))
         except StoreError as error:
             dialogs.show_error(self.w, failure, error.one_line())
             return None
@@ -200,8 +204,6 @@ class ServerController(QObject):
     def _listen(self, url: str, name: str, password: str | None, failure: str) -> Any:
         from cluster_planner.store.shared import ChangeListener
 
-        password = password if password is not None else self._password
-        self._password = None
         try:
             return ChangeListener(url, plan_name=name, password=password)
         except StoreError as error:
@@ -237,15 +239,11 @@ class ServerController(QObject):
         failure = self.tr("Cannot save the plan to the server")
         plan = self.w.session.plan
         try:
-            try:
-                conn = connect(url, password=password)
-            except StoreError as error:
-                if password is not None or not needs_password(error):
-                    raise
-                password = ask_password(self.w, url)
-                if password is None:
-                    return False
-                conn = connect(url, password=password)
+            connected = self._with_password(url, password,
+                                            lambda given: connect(url, password=given))
+            if connected is None:
+                return False
+            conn, password = connected
             try:
                 result = push(conn, url, plan, name)
             finally:
