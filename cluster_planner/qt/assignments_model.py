@@ -49,8 +49,8 @@ class AssignmentsModel(QAbstractTableModel):
         self._document = document
         self._keys: list[tuple[str, str]] = []
         self._row_of: dict[tuple[str, str], int] = {}
-        #: A line added to every row's tooltip (who changed a shared plan's assignment
-        #: last), or ``None``.
+        # A line added to every row's tooltip (who changed a shared plan's assignment
+        # last), or None.
         self.tooltip_extra: Callable[[tuple[str, str]], str] | None = None
         document.planReplaced.connect(self._reload)
         document.planEdited.connect(self._on_plan_edited)
