@@ -7,6 +7,7 @@ role, note, fit and flags. The note column is editable (an undoable note edit).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -48,6 +49,9 @@ class AssignmentsModel(QAbstractTableModel):
         self._document = document
         self._keys: list[tuple[str, str]] = []
         self._row_of: dict[tuple[str, str], int] = {}
+        # A line added to every row's tooltip (who changed a shared plan's assignment
+        # last), or None.
+        self.tooltip_extra: Callable[[tuple[str, str]], str] | None = None
         document.planReplaced.connect(self._reload)
         document.planEdited.connect(self._on_plan_edited)
         document.analysisUpdated.connect(self._on_analysis_updated)
@@ -100,12 +104,10 @@ class AssignmentsModel(QAbstractTableModel):
             return self._display(key, column, editing=role == Qt.ItemDataRole.EditRole)
         if role == SORT_ROLE:
             return self._sort_value(key, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column in ("note", "flags"):
-            return self._display(key, column, editing=True, full=True) or None
-        if role == Qt.ItemDataRole.ToolTipRole and column == "region":
-            return self._document.region_other_label(key[0])
-        if role == Qt.ItemDataRole.ToolTipRole and column == "industry":
-            return self._document.industry_other_label(key[1])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = self._tooltip(key, column)
+            extra = self.tooltip_extra(key) if self.tooltip_extra is not None else ""
+            return "\n".join(text for text in (tip, extra) if text) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("fit", "flags"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -129,6 +131,15 @@ class AssignmentsModel(QAbstractTableModel):
         return True
 
     # -- helpers --------------------------------------------------------------------
+    def _tooltip(self, key: tuple[str, str], column: str) -> str:
+        if column in ("note", "flags"):
+            return self._display(key, column, editing=True, full=True) or ""
+        if column == "region":
+            return self._document.region_other_label(key[0])
+        if column == "industry":
+            return self._document.industry_other_label(key[1])
+        return ""
+
     def key_at(self, row: int) -> tuple[str, str]:
         return self._keys[row]
 

@@ -66,6 +66,7 @@ from cluster_planner.qt.i18n import current_language, document_names
 from cluster_planner.qt.level_loader import LevelLoader
 from cluster_planner.qt.map_canvas import MapCanvas
 from cluster_planner.qt.region_panel import RegionPanel
+from cluster_planner.qt.server_controller import ServerController
 from cluster_planner.qt.settings import AppSettings
 from cluster_planner.qt.window_menus import WindowMenus
 from cluster_planner.text.messages import flag_message
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
 
         self._build_canvas()
         self._build_docks()
+        self.server = ServerController(self)
         self.menus.build_actions()
         self.menus.build_menus()
         self.menus.build_toolbar()
@@ -484,7 +486,8 @@ class MainWindow(QMainWindow):
         for action in (self.lead_action, self.support_action, self.unassign_action):
             action.setEnabled(has_selection and has_industry)
         self.clear_selection_action.setEnabled(has_selection)
-        for action in (self.save_action, self.save_as_action, self.new_action, self.open_action):
+        for action in (self.save_action, self.save_as_action, self.new_action, self.open_action,
+                       self.open_server_action, self.save_server_action):
             action.setEnabled(self.ready)
         self.export_action.setEnabled(self.ready)
         self.compare_action.setEnabled(self.ready)
@@ -754,6 +757,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.levels.wait()
+        self.server.close()
         self.files.autosave_timer.stop()
         self.files._discard_recovery()
         self.settings.set_window_geometry(self.saveGeometry())

@@ -78,6 +78,15 @@ class WindowMenus(QObject):
         self.w.save_as_action = self._action(
             "saveAsAction", lambda: self.tr("Save &As…"), self.w.files.save_as, QKeySequence("Ctrl+Shift+S")
         )
+        self.w.open_server_action = self._action(
+            "openServerAction", lambda: self.tr("Open from ser&ver…"), self.w.server.open_from_server,
+            None, lambda: self.tr("Open a plan shared on a PostgreSQL server; edits go to the server"),
+        )
+        self.w.save_server_action = self._action(
+            "saveServerAction", lambda: self.tr("Save to serve&r…"), self.w.server.save_to_server,
+            None, lambda: self.tr("Put this plan on a PostgreSQL server (conflicts are listed, "
+                                  "nothing is overwritten)"),
+        )
         self.w.export_action = self._action(
             "exportAction", lambda: self.tr("&Export…"), self.w.files.export, QKeySequence("Ctrl+E"),
             lambda: self.tr("Export the plan as a map, table, GIS layer or report"),
@@ -245,6 +254,9 @@ class WindowMenus(QObject):
         file_menu.addMenu(self.w.recent_menu)
         file_menu.addAction(self.w.save_action)
         file_menu.addAction(self.w.save_as_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.w.open_server_action)
+        file_menu.addAction(self.w.save_server_action)
         file_menu.addSeparator()
         file_menu.addAction(self.w.export_action)
         file_menu.addAction(self.w.compare_action)

@@ -94,6 +94,9 @@ class PlanSession:
         self._owns_conditions = False
         self._context_stale = False
         self._flags_by_region: dict[str, list[Any]] | None = None
+        #: The link to a plan store while the open plan is a store's plan (see
+        #: :mod:`cluster_planner.session.shared`), else ``None``.
+        self.shared: Any = None
         self._unsubscribe = self.plan.subscribe(self._on_plan_change)
 
     # ------------------------------------------------------------------ construction
@@ -189,6 +192,31 @@ class PlanSession:
             plan = load_plan(path, self.catalog, data.layer)
         self.install(plan, data, path)
 
+    def open_shared(self, url: str, name: str, *, password: str | None = None,
+                    data: LevelData | None = None) -> Any:
+        """Open the plan ``name`` of the plan store at ``url``; edits then go to the store.
+
+        Returns the :class:`~cluster_planner.session.shared.SharedLink` (``self.shared``).
+        ``password`` is used for this connection only and kept nowhere.
+
+        Raises
+        ------
+        StoreError
+            The store or the plan cannot be reached (one line, never a password).
+        """
+        from cluster_planner.session.shared import connect_shared, open_shared
+
+        shared = connect_shared(url, name, password)
+        try:
+            return open_shared(self, shared, data)
+        except BaseException:
+            shared.close()
+            raise
+
+    def attach_shared(self, link: Any) -> None:
+        """Make ``link`` the open plan's store (called by :func:`session.shared.open_shared`)."""
+        self.shared = link
+
     def load_recovery(self, entry: Any, data: LevelData) -> None:
         """Open the plan of an autosaved recovery ``entry`` as an unsaved plan.
 
@@ -226,6 +254,9 @@ class PlanSession:
         if plan.level != data.level:
             raise ValueError(f"a {plan.level} plan cannot open on the {data.level} layer")
         self._unsubscribe()
+        if self.shared is not None:  # another plan: this one's store link ends here
+            self.shared.close()
+            self.shared = None
         self.command_stack.clear()
         level_changed = self.level_data is not data
         self.add_level(data)

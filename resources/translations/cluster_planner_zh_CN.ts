@@ -1306,6 +1306,118 @@ autosaved {when} — {source}</source>
     </message>
 </context>
 <context>
+    <name>ServerController</name>
+    <message>
+        <source>Open from server</source>
+        <translation>从服务器打开</translation>
+    </message>
+    <message>
+        <source>Cannot open the plan from the server</source>
+        <translation>无法从服务器打开规划</translation>
+    </message>
+    <message>
+        <source>Opened “{name}” from {url} as {role}</source>
+        <translation>已从 {url} 以 {role} 身份打开“{name}”</translation>
+    </message>
+    <message>
+        <source>Save to server</source>
+        <translation>保存到服务器</translation>
+    </message>
+    <message>
+        <source>Cannot save the plan to the server</source>
+        <translation>无法将规划保存到服务器</translation>
+    </message>
+    <message>
+        <source>Nothing was written; {count} assignment(s) could not be saved:
+{lines}</source>
+        <translation>未写入任何内容；{count} 项布局无法保存：
+{lines}</translation>
+    </message>
+    <message>
+        <source>Saved to {url} as “{name}”: {added} added, {changed} changed, {removed} removed</source>
+        <translation>已保存到 {url}，名为“{name}”：新增 {added} 项，修改 {changed} 项，删除 {removed} 项</translation>
+    </message>
+    <message>
+        <source>Changed by {who} at {when} (version {version})</source>
+        <translation>最后由 {who} 于 {when} 修改（第 {version} 版）</translation>
+    </message>
+    <message>
+        <source>, locked by the coordinator</source>
+        <translation>，已被协调方锁定</translation>
+    </message>
+    <message>
+        <source>{count} edits were not saved: {first} (and {more} more)</source>
+        <translation>{count} 处修改未保存：{first}（另有 {more} 处）</translation>
+    </message>
+    <message>
+        <source>{who} removed {industry} from {region}</source>
+        <translation>{who} 从{region}移除了{industry}</translation>
+    </message>
+    <message>
+        <source>{who} changed {industry} in {region}</source>
+        <translation>{who} 修改了{region}的{industry}</translation>
+    </message>
+    <message>
+        <source>someone</source>
+        <translation>他人</translation>
+    </message>
+    <message>
+        <source>{who} changed {count} assignments</source>
+        <translation>{who} 修改了 {count} 项布局</translation>
+    </message>
+    <message>
+        <source>{message}. Your edits are kept in this window: save them to a file (File &gt; Save As…) and save that to the server when it is back (File &gt; Save to server…).</source>
+        <translation>{message}。您的修改仍保留在此窗口中：请先保存为文件（文件 &gt; 另存为…），待服务器恢复后再保存到服务器（文件 &gt; 保存到服务器…）。</translation>
+    </message>
+    <message>
+        <source>The server went away</source>
+        <translation>与服务器的连接已断开</translation>
+    </message>
+    <message>
+        <source>On server: “{name}” as {role}</source>
+        <translation>服务器上：“{name}”，身份 {role}</translation>
+    </message>
+    <message>
+        <source>Offline: “{name}”, edits kept here</source>
+        <translation>离线：“{name}”，修改保留在本机</translation>
+    </message>
+</context>
+<context>
+    <name>ServerDialog</name>
+    <message>
+        <source>The password comes from ~/.pgpass or PGPASSWORD, or you are asked for it; it is never saved.</source>
+        <translation>密码取自 ~/.pgpass 或 PGPASSWORD，否则会询问您；密码从不保存。</translation>
+    </message>
+    <message>
+        <source>Server URL:</source>
+        <translation>服务器地址：</translation>
+    </message>
+    <message>
+        <source>Plan name:</source>
+        <translation>规划名称：</translation>
+    </message>
+    <message>
+        <source>Give the server&apos;s URL, e.g. postgresql://hunan@dbhost/plans</source>
+        <translation>请填写服务器地址，例如 postgresql://hunan@dbhost/plans</translation>
+    </message>
+    <message>
+        <source>The URL holds a password; put it in ~/.pgpass or PGPASSWORD instead, or leave it out to be asked for it</source>
+        <translation>地址中含有密码；请改放在 ~/.pgpass 或 PGPASSWORD 中，或省略密码以便询问</translation>
+    </message>
+    <message>
+        <source>Give the plan&apos;s name on the server</source>
+        <translation>请填写服务器上的规划名称</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password for {url}:</source>
+        <translation>{url} 的密码：</translation>
+    </message>
+</context>
+<context>
     <name>Severity</name>
     <message>
         <source>info</source>
@@ -1361,6 +1473,22 @@ autosaved {when} — {source}</source>
     <message>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Open from ser&amp;ver…</source>
+        <translation>从服务器打开(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Open a plan shared on a PostgreSQL server; edits go to the server</source>
+        <translation>打开 PostgreSQL 服务器上共享的规划；修改直接写入服务器</translation>
+    </message>
+    <message>
+        <source>Save to serve&amp;r…</source>
+        <translation>保存到服务器(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Put this plan on a PostgreSQL server (conflicts are listed, nothing is overwritten)</source>
+        <translation>将此规划存到 PostgreSQL 服务器（冲突会逐条列出，不会静默覆盖）</translation>
     </message>
     <message>
         <source>&amp;Export…</source>
