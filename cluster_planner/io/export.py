@@ -820,16 +820,21 @@ ul { margin: 0; padding-left: 1.2em; }
 figure { margin: 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { color: #555; font-size: 0.8em; }
 h3.part { margin-top: 1.5em; border-bottom: 2px solid #999; }
+table.flags { width: 100%; table-layout: fixed; } table.flags td { overflow-wrap: anywhere; }
+table.flags > tbody > tr > th:nth-child(1) { width: 7%; } table.flags > tbody > tr > th:nth-child(2) { width: 9%; }
+table.flags > tbody > tr > th:nth-child(3) { width: 14%; } table.flags > tbody > tr > th:nth-child(4) { width: 28%; }
+table.flags > tbody > tr > th:nth-child(5) { width: 26%; } table.flags > tbody > tr > th:nth-child(6) { width: 16%; }
+table.evidence { width: 100%; } table.evidence th { width: 38%; }
 h4 { margin: 1.2em 0 0.3em; }
 table.evidence { margin: 0; font-size: 0.95em; } table.evidence th, table.evidence td { border: none;
   padding: 0.05em 0.4em 0.05em 0; background: none; } table.evidence th { font-weight: normal;
-  color: #555; white-space: nowrap; }
+  color: #555; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   body { margin: 0; max-width: none; font-size: 9pt; }
   h2.section { page-break-before: always; break-before: page; }
   h3, h4 { page-break-after: avoid; break-after: avoid; }
-  tr, figure { page-break-inside: avoid; break-inside: avoid; }
+  figure, table.evidence tr { page-break-inside: avoid; break-inside: avoid; }
   figure img { max-height: 230mm; }
 }
 """
