@@ -147,3 +147,48 @@ def test_selecting_regions_filters_the_flags_with_a_show_all_switch(qtbot, fresh
     assert panel.scope_label.text().startswith("Showing the flags of 1 region")
     fresh.selection.clear()
     assert panel.model.rowCount() == every and not panel.scope_bar.isVisible()
+
+
+def _lightness(colour) -> int:
+    return colour.lightness()
+
+
+def test_themes_switch_both_ways_with_visible_checkboxes_and_the_map_following(qtbot, fresh):
+    from matplotlib.colors import to_hex
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QCheckBox
+
+    def window_colour():
+        return QApplication.palette().color(QPalette.ColorRole.Window)
+
+    def empty_box_contrast() -> int:
+        box = QCheckBox("x", fresh)
+        box.setChecked(False)
+        box.resize(60, 30)
+        box.show()
+        QApplication.processEvents()
+        image = box.grab().toImage()
+        box.deleteLater()
+        back = window_colour().lightness()
+        return max(
+            abs(QColor(image.pixel(x, y)).lightness() - back) for x in range(18) for y in range(image.height())
+        )
+
+    try:
+        assert fresh.set_theme("dark") == "dark"
+        QApplication.processEvents()
+        assert window_colour().lightness() < 80
+        assert empty_box_contrast() > 40  # the unticked box's border shows on the dark window
+        figure = fresh.canvas.map_figure
+        assert to_hex(figure.figure.get_facecolor()) == "#2d2d30"
+        assert to_hex(figure.ax.get_facecolor()) == "#1f2a33"
+
+        assert fresh.set_theme("light") == "light"
+        QApplication.processEvents()
+        assert window_colour().lightness() > 200  # Light after Dark is light again
+        assert QApplication.palette().color(QPalette.ColorRole.Base) == QColor(255, 255, 255)
+        assert empty_box_contrast() > 40
+        assert to_hex(figure.figure.get_facecolor()) == "#ffffff"
+        assert to_hex(figure.ax.get_facecolor()) == "#f4f8fb"
+    finally:
+        fresh.set_theme("system")
