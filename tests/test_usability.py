@@ -192,3 +192,35 @@ def test_themes_switch_both_ways_with_visible_checkboxes_and_the_map_following(q
         assert to_hex(figure.ax.get_facecolor()) == "#f4f8fb"
     finally:
         fresh.set_theme("system")
+
+
+def test_at_800_by_600_the_map_keeps_priority_and_the_docks_recover(qtbot, fresh):
+    from cluster_planner.qt.window_layout import MINIMUM_SIZE
+
+    def settle(width, height):
+        fresh.resize(width, height)
+        QApplication.processEvents()
+        qtbot.wait(30)
+        QApplication.processEvents()
+
+    assert fresh.open_path(HOMOGENIZED, ask_to_save=False)
+    try:
+        settle(800, 600)
+        canvas = fresh.canvas
+        assert canvas.width() >= 380 and canvas.height() >= 340  # was 10 x 358
+        assert fresh.selection_dock.width() <= 200 and fresh.flags_dock.width() <= 240
+        fresh.canvas.figure_widget().draw()
+        legend = fresh.canvas.map_figure.legend
+        box = legend.get_window_extent()
+        axes = fresh.canvas.map_figure.ax.get_window_extent()
+        assert box.width * box.height <= 0.25 * axes.width * axes.height  # a corner, not half the map
+        assert box.x0 <= axes.x0 + 0.02 * axes.width and box.y0 <= axes.y0 + 0.02 * axes.height
+
+        settle(1400, 900)
+        assert (fresh.selection_dock.width(), fresh.flags_dock.width()) == (340, 440)
+        assert fresh.assignments_dock.height() == 200
+
+        settle(500, 400)
+        assert fresh.size() == MINIMUM_SIZE == fresh.minimumSize()
+    finally:
+        settle(1400, 900)

@@ -138,6 +138,13 @@ class MainWindow(QMainWindow):
             self.resizeDocks(
                 [self.assignments_dock, self.conditions_dock], [760, 620], Qt.Orientation.Horizontal
             )
+        from cluster_planner.qt.window_layout import LayoutKeeper, make_shrinkable
+
+        for dock in (self.selection_dock, self.flags_dock, self.conditions_dock):
+            make_shrinkable(dock)
+        self.layout_keeper = LayoutKeeper(
+            self, {self.selection_dock: 340, self.flags_dock: 440}, {self.assignments_dock: 200}
+        )
         self._update_title()
         self._update_actions()
 
