@@ -224,3 +224,17 @@ def test_at_800_by_600_the_map_keeps_priority_and_the_docks_recover(qtbot, fresh
         assert fresh.size() == MINIMUM_SIZE == fresh.minimumSize()
     finally:
         settle(1400, 900)
+
+
+def test_a_freshly_opened_flagged_plan_is_coloured_by_its_flags(fresh):
+    from cluster_planner.domain.paths import resources_dir
+
+    fresh.set_colour_mode("count")
+    assert fresh.open_path(resources_dir() / "examples" / "local_conditions_2026.cplan", ask_to_save=False)
+    assert not any(f.severity in ("warning", "error") for f in fresh.document.analysis.flags)
+    assert fresh.colour_mode == "count"  # nothing to point at: the counts stay
+    assert fresh.open_path(HOMOGENIZED, ask_to_save=False)
+    assert fresh.colour_mode == "severity"
+    legend = [label for label, _ in fresh.canvas.map_figure.legend_entries()]
+    assert legend == ["Error", "Warning", "Info", "No flag"]
+    fresh.set_colour_mode("count")
