@@ -84,6 +84,8 @@ INSET_EDGE_COLOUR = "#7a7a7a"
 SELECTION_COLOUR = "#1a1a1a"
 HIGHLIGHT_COLOUR = "#cc79a7"  # Okabe-Ito reddish purple: apart from every fill colour
 HOVER_COLOUR = "#000000"
+OUTLINE_HALO_COLOUR = "#ffffff"
+OUTLINE_HALO_WIDTH = 2.4  # points added to an outline's width for its halo
 SEA_LINE_COLOUR = "#4d4d4d"
 CITY_COLOUR = "#1a1a1a"
 PICTURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -408,6 +410,9 @@ class MapFigure:
                  linestyle: str = "solid") -> PathCollection:
         overlay = PathCollection([], facecolors="none", edgecolors=colour, linewidths=width,
                                  linestyles=linestyle, zorder=zorder, animated=animated)
+        # A light halo under the line: the outline shows on the darkest fill and the lightest.
+        overlay.set_path_effects([patheffects.Stroke(linewidth=width + OUTLINE_HALO_WIDTH, foreground=OUTLINE_HALO_COLOUR),
+                                  patheffects.Normal()])
         ax.add_collection(overlay, autolim=False)
         return overlay
 
