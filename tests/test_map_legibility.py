@@ -37,3 +37,28 @@ def test_an_outline_shows_on_the_darkest_fill_through_its_halo(provinces_dark, m
     light = after.min(axis=2) > 200
     # A light ring where the outline runs: many pixels turn light that were dark navy.
     assert (changed & light).sum() > 150
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_city_labels_do_not_cover_each_other_at_the_default_view(language):
+    from cluster_planner.domain.cities import load_ecosystem_cities
+
+    layer = load_layer("prefecture")
+    for size in ((10, 8), (8, 6)):
+        figure = Figure(figsize=size, dpi=80)
+        canvas = FigureCanvasAgg(figure)
+        mapfig = MapFigure(figure, layer, cities=load_ecosystem_cities(), language=language)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        boxes = [label.get_window_extent(renderer) for label in mapfig.city_labels]
+        assert len(boxes) == 12
+        names = [label.get_text() for label in mapfig.city_labels]
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                assert not boxes[i].overlaps(boxes[j]), (names[i], names[j], size)
+        # Guangzhou's label is not under Shenzhen's dot either
+        dots = mapfig.ax.transData.transform(np.column_stack(mapfig.city_markers.get_offsets().T))
+        for i, box in enumerate(boxes):
+            for j, (x, y) in enumerate(dots):
+                if i != j:
+                    assert not box.padded(-0.5).contains(x, y), (names[i], names[j])
