@@ -170,6 +170,8 @@ def test_the_csv_opens_in_excel_with_english_headers_and_names_first(setting, tm
     assert zhuzhou["fit"] == "1.00" and zhuzhou["flags"] == ""
     chengdu = by_key[("510100", "integrated-circuits")]
     assert chengdu["flags"] == "Local mismatch" and chengdu["worst_severity"] == "warning"
+    assert chengdu["evidence"].startswith("Fit: ") and "Verdict: " in chengdu["evidence"]
+    assert zhuzhou["evidence"] == ""
     assert chengdu["role"] == "lead"
     # a note that looks like a formula stays text in a spreadsheet
     assert by_key[("320600", "shipbuilding")]["note"].startswith("'=HYPERLINK")
@@ -193,6 +195,7 @@ def test_the_chinese_csv_has_chinese_headers_and_values(setting, tmp_path):
         "适配度",
         "问题",
         "最高严重程度",
+        "依据",
     ]
     chengdu = next(
         r for r in rows if (r["region"], r["industry"]) == ("510100", "integrated-circuits")
@@ -203,6 +206,8 @@ def test_the_chinese_csv_has_chinese_headers_and_values(setting, tmp_path):
         "脱离当地条件",
         "警告",
     )
+    assert chengdu["evidence"].startswith("适配度：依据现有证据为 ")
+    assert "fit_threshold" not in out.read_text(encoding="utf-8-sig")
 
 
 def test_the_csv_without_an_analysis_still_lists_every_assignment(setting, tmp_path):
@@ -447,3 +452,24 @@ def test_the_command_running_out_of_space_leaves_the_old_export_whole(tmp_path):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["plan.geojson"]
+
+
+def test_the_html_report_reads_as_a_briefing_with_a_print_style(setting, bundled_analysis):
+    plan, layer, catalog, *_ = setting
+    text = report_html(plan, layer, catalog, bundled_analysis, map_png=b"\x89PNG fake", language="en")
+    order = [
+        text.index(marker)
+        for marker in (
+            "<h1>", "<h2>Summary</h2>", '<h2 class="section">Map</h2>', "Industries: regions assigned",
+            ">Flags (", '<h3 class="part">By industry</h3>', '<h3 class="part">By region</h3>',
+            ">Assignments (",
+        )
+    ]
+    assert order == sorted(order)
+    assert "@page { size: A4;" in text and "page-break-before: always" in text
+    # evidence in words, never the machine keys
+    assert "<th>Fit</th><td>" in text and "<th>Verdict</th><td>" in text
+    for internal in ("fit_threshold", "needs_missing", "in_base", "crowded True"):
+        assert internal not in text
+    chinese = report_html(plan, layer, catalog, bundled_analysis, language="zh")
+    assert '<h3 class="part">按产业</h3>' in chinese and "<th>适配度</th><td>依据现有证据为" in chinese

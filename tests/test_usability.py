@@ -147,3 +147,94 @@ def test_selecting_regions_filters_the_flags_with_a_show_all_switch(qtbot, fresh
     assert panel.scope_label.text().startswith("Showing the flags of 1 region")
     fresh.selection.clear()
     assert panel.model.rowCount() == every and not panel.scope_bar.isVisible()
+
+
+def _lightness(colour) -> int:
+    return colour.lightness()
+
+
+def test_themes_switch_both_ways_with_visible_checkboxes_and_the_map_following(qtbot, fresh):
+    from matplotlib.colors import to_hex
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QCheckBox
+
+    def window_colour():
+        return QApplication.palette().color(QPalette.ColorRole.Window)
+
+    def empty_box_contrast() -> int:
+        box = QCheckBox("x", fresh)
+        box.setChecked(False)
+        box.resize(60, 30)
+        box.show()
+        QApplication.processEvents()
+        image = box.grab().toImage()
+        box.deleteLater()
+        back = window_colour().lightness()
+        return max(
+            abs(QColor(image.pixel(x, y)).lightness() - back) for x in range(18) for y in range(image.height())
+        )
+
+    try:
+        assert fresh.set_theme("dark") == "dark"
+        QApplication.processEvents()
+        assert window_colour().lightness() < 80
+        assert empty_box_contrast() > 40  # the unticked box's border shows on the dark window
+        figure = fresh.canvas.map_figure
+        assert to_hex(figure.figure.get_facecolor()) == "#2d2d30"
+        assert to_hex(figure.ax.get_facecolor()) == "#1f2a33"
+
+        assert fresh.set_theme("light") == "light"
+        QApplication.processEvents()
+        assert window_colour().lightness() > 200  # Light after Dark is light again
+        assert QApplication.palette().color(QPalette.ColorRole.Base) == QColor(255, 255, 255)
+        assert empty_box_contrast() > 40
+        assert to_hex(figure.figure.get_facecolor()) == "#ffffff"
+        assert to_hex(figure.ax.get_facecolor()) == "#f4f8fb"
+    finally:
+        fresh.set_theme("system")
+
+
+def test_at_800_by_600_the_map_keeps_priority_and_the_docks_recover(qtbot, fresh):
+    from cluster_planner.qt.window_layout import MINIMUM_SIZE
+
+    def settle(width, height):
+        fresh.resize(width, height)
+        QApplication.processEvents()
+        qtbot.wait(30)
+        QApplication.processEvents()
+
+    assert fresh.open_path(HOMOGENIZED, ask_to_save=False)
+    try:
+        settle(800, 600)
+        canvas = fresh.canvas
+        assert canvas.width() >= 380 and canvas.height() >= 340  # was 10 x 358
+        assert fresh.selection_dock.width() <= 200 and fresh.flags_dock.width() <= 240
+        fresh.canvas.figure_widget().draw()
+        legend = fresh.canvas.map_figure.legend
+        box = legend.get_window_extent()
+        axes = fresh.canvas.map_figure.ax.get_window_extent()
+        assert box.width * box.height <= 0.25 * axes.width * axes.height  # a corner, not half the map
+        assert box.x0 <= axes.x0 + 0.02 * axes.width and box.y0 <= axes.y0 + 0.02 * axes.height
+
+        settle(1400, 900)
+        assert (fresh.selection_dock.width(), fresh.flags_dock.width()) == (340, 440)
+        assert fresh.assignments_dock.height() == 200
+
+        settle(500, 400)
+        assert fresh.size() == MINIMUM_SIZE == fresh.minimumSize()
+    finally:
+        settle(1400, 900)
+
+
+def test_a_freshly_opened_flagged_plan_is_coloured_by_its_flags(fresh):
+    from cluster_planner.domain.paths import resources_dir
+
+    fresh.set_colour_mode("count")
+    assert fresh.open_path(resources_dir() / "examples" / "local_conditions_2026.cplan", ask_to_save=False)
+    assert not any(f.severity in ("warning", "error") for f in fresh.document.analysis.flags)
+    assert fresh.colour_mode == "count"  # nothing to point at: the counts stay
+    assert fresh.open_path(HOMOGENIZED, ask_to_save=False)
+    assert fresh.colour_mode == "severity"
+    legend = [label for label, _ in fresh.canvas.map_figure.legend_entries()]
+    assert legend == ["Error", "Warning", "Info", "No flag"]
+    fresh.set_colour_mode("count")

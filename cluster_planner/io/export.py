@@ -54,6 +54,7 @@ from cluster_planner.io.planfile import (
     dumps_plan,
     plan_file_bytes,
 )
+from cluster_planner.text.evidence import evidence_rows, evidence_sentence
 from cluster_planner.text.messages import (
     Names,
     check_language,
@@ -390,6 +391,7 @@ CSV_COLUMNS = (
     "fit",
     "flags",
     "worst_severity",
+    "evidence",
 )
 
 
@@ -403,6 +405,7 @@ _CSV_LABEL_KEYS = {
     "fit": "fit",
     "flags": "flags",
     "worst_severity": "worst_severity",
+    "evidence": "evidence",
 }
 
 
@@ -421,6 +424,7 @@ def csv_columns(language: str = "en") -> tuple[str, ...]:
         "fit",
         "flags",
         "worst_severity",
+        "evidence",
     )
 
 
@@ -454,6 +458,7 @@ def assignment_rows(
     the ids).
     """
     names = _region_names(layer, plan)
+    text_names = _names(layer, catalog)
     fit = _FitLookup(analysis, layer)
     flags = _flags_about(analysis)
     rows = []
@@ -477,6 +482,10 @@ def assignment_rows(
                     kind_name(kind, language) for kind in _unique(f.kind for f in about)
                 ),
                 "worst_severity": severity_name(worst, language) if worst else "",
+                # the numbers behind the flags about this assignment, in words
+                "evidence": " | ".join(
+                    evidence_sentence(f, language, text_names) for f in about if f.industry == a.industry and len(f.regions) == 1
+                ),
             }
         )
     return rows
@@ -549,6 +558,10 @@ _REPORT_TEXT: dict[str, tuple[str, str]] = {
     "within_cap": ("未超上限", "within cap"),
     "clustered": ("（聚集）", " (clustered)"),
     "flags_heading": ("问题（{count}）", "Flags ({count})"),
+    "by_industry": ("按产业", "By industry"),
+    "by_region": ("按地区", "By region"),
+    "across_industries": ("跨产业（地区产业结构）", "Across industries (regions' portfolios)"),
+    "flag_count": ("{count} 个问题", "{count} flags"),
     "no_flags": (
         "没有发现问题：布局符合当地条件。",
         "No flags: the layout follows local conditions.",
@@ -676,9 +689,19 @@ def report_html(
         parts.append("</table>")
         parts.append(f'<p class="note">{e(t("index_note"))}</p>')
 
+    attribution = BOUNDARY_ATTRIBUTIONS[language]
+    if map_png:
+        encoded = base64.b64encode(map_png).decode("ascii")
+        parts.append(f'<h2 class="section">{e(lab("map"))}</h2>')
+        parts.append(
+            f'<figure><img alt="{e(t("map_alt", name=plan.name))}" '
+            f'src="data:image/png;base64,{encoded}"><figcaption>{e(attribution)}</figcaption></figure>'
+        )
+
+
     industries = summary.get("industries") or []
     if industries:
-        parts.append(f"<h2>{e(t('industries_heading'))}</h2>")
+        parts.append(f'<h2 class="section">{e(t("industries_heading"))}</h2>')
         parts.append(
             "<table>"
             + header_row(
@@ -708,57 +731,14 @@ def report_html(
         parts.append("</table>")
 
     if analysis is not None:
-        parts.append(f"<h2>{e(t('flags_heading', count=len(analysis.flags)))}</h2>")
+        parts.append(f'<h2 class="section">{e(t("flags_heading", count=len(analysis.flags)))}</h2>')
         if not analysis.flags:
             parts.append(f"<p>{e(t('no_flags'))}</p>")
         else:
-            parts.append(
-                '<table class="flags">'
-                + header_row(
-                    lab("severity"),
-                    lab("kind"),
-                    lab("industry"),
-                    t("region_list"),
-                    lab("message"),
-                    lab("evidence"),
-                    lab("suggestions"),
-                )
-            )
-            for flag in analysis.flags:
-                codes = list(flag.regions)
-                regions = separator.join(region_label(code) for code in codes[:20])
-                if len(codes) > 20:
-                    regions += t("more_regions", count=len(codes) - 20)
-                # evidence keys are the check command's JSON keys: shown as they are
-                evidence = "".join(
-                    f"<li>{e(str(key))}: {e(_evidence_text(value, language))}</li>"
-                    for key, value in (flag.evidence or {}).items()
-                )
-                suggestions = "".join(
-                    f"<li>{e(suggestion_text(item, language, names))}</li>"
-                    for item in flag.suggestions
-                )
-                severity = str(flag.severity)
-                parts.append(
-                    f'<tr class="{e(severity)}"><td>{e(severity_name(severity, language))}</td>'
-                    f"<td>{e(kind_name(flag.kind, language))}</td>"
-                    f"<td>{e(industry_label(flag.industry))}</td>"
-                    f"<td>{e(regions)}</td><td>{e(flag_message(flag, language, names))}</td>"
-                    f"<td><ul>{evidence}</ul></td><td><ul>{suggestions}</ul></td></tr>"
-                )
-            parts.append("</table>")
-
-    attribution = BOUNDARY_ATTRIBUTIONS[language]
-    if map_png:
-        encoded = base64.b64encode(map_png).decode("ascii")
-        parts.append(f"<h2>{e(lab('map'))}</h2>")
-        parts.append(
-            f'<figure><img alt="{e(t("map_alt", name=plan.name))}" '
-            f'src="data:image/png;base64,{encoded}"><figcaption>{e(attribution)}</figcaption></figure>'
-        )
+            parts += _findings_html(analysis.flags, language, names, region_label, industry_label, t, lab)
 
     fit = _FitLookup(analysis, layer)
-    parts.append(f"<h2>{e(t('assignments_heading', count=len(plan)))}</h2>")
+    parts.append(f'<h2 class="section">{e(t("assignments_heading", count=len(plan)))}</h2>')
     parts.append(
         "<table>" + header_row(lab("region"), lab("industry"), lab("role"), lab("fit"), lab("note"))
     )
@@ -775,23 +755,81 @@ def report_html(
     return "\n".join(parts) + "\n"
 
 
+def _findings_html(
+    flags: Sequence[Any],
+    language: str,
+    names: Names,
+    region_label: Any,
+    industry_label: Any,
+    t: Any,
+    lab: Any,
+) -> list[str]:
+    """The findings as a briefing: grouped by industry (worst first), then a table by region."""
+    e = html.escape
+    separator = "、" if language == "zh" else ", "
+    rank = {severity: index for index, severity in enumerate(SEVERITY_ORDER)}
+
+    def worst_first(group: Sequence[Any]) -> tuple[int, int]:
+        return (-max(rank.get(f.severity, 0) for f in group), -len(group))
+
+    by_industry: dict[str, list[Any]] = {}
+    for flag in flags:
+        by_industry.setdefault(flag.industry or "", []).append(flag)
+    parts = [f'<h3 class="part">{e(t("by_industry"))}</h3>']
+    for industry, group in sorted(by_industry.items(), key=lambda item: worst_first(item[1])):
+        heading = industry_label(industry) if industry else t("across_industries")
+        parts.append(f'<section class="industry"><h4>{e(heading)} · {e(t("flag_count", count=len(group)))}</h4>')
+        parts.append(
+            '<table class="flags">'
+            + "<tr>" + "".join(
+                f"<th>{e(text)}</th>"
+                for text in (lab("severity"), lab("kind"), t("region_list"), lab("message"), lab("evidence"), lab("suggestions"))
+            ) + "</tr>"
+        )
+        for flag in group:
+            codes = list(flag.regions)
+            regions = separator.join(region_label(code) for code in codes[:20])
+            if len(codes) > 20:
+                regions += t("more_regions", count=len(codes) - 20)
+            evidence = "".join(
+                f"<tr><th>{e(term)}</th><td>{e(text)}</td></tr>" for term, text in evidence_rows(flag, language, names)
+            )
+            suggestions = "".join(f"<li>{e(suggestion_text(item, language, names))}</li>" for item in flag.suggestions)
+            severity = str(flag.severity)
+            parts.append(
+                f'<tr class="{e(severity)}"><td>{e(severity_name(severity, language))}</td>'
+                f"<td>{e(kind_name(flag.kind, language))}</td><td>{e(regions)}</td>"
+                f"<td>{e(flag_message(flag, language, names))}</td>"
+                f'<td><table class="evidence">{evidence}</table></td><td><ul>{suggestions}</ul></td></tr>'
+            )
+        parts.append("</table></section>")
+
+    by_region: dict[str, list[Any]] = {}
+    for flag in flags:
+        for code in flag.regions:
+            by_region.setdefault(code, []).append(flag)
+    parts.append(f'<h3 class="part">{e(t("by_region"))}</h3>')
+    parts.append(
+        '<table class="regions"><tr>'
+        + "".join(f"<th>{e(text)}</th>" for text in (lab("region"), lab("worst_severity"), lab("flags"), lab("kind"), lab("industry")))
+        + "</tr>"
+    )
+    for code, group in sorted(by_region.items(), key=lambda item: (*worst_first(item[1]), item[0])):
+        worst = _worst(f.severity for f in group)
+        kinds = separator.join(kind_name(kind, language) for kind in _unique(f.kind for f in group))
+        industries = separator.join(industry_label(i) for i in _unique(f.industry for f in group if f.industry))
+        parts.append(
+            f'<tr class="{e(worst)}"><td>{e(region_label(code))}</td><td>{e(severity_name(worst, language))}</td>'
+            f"<td>{len(group)}</td><td>{e(kinds)}</td><td>{e(industries)}</td></tr>"
+        )
+    parts.append("</table>")
+    return parts
+
+
 def _number(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     return "" if value is None else str(value)
-
-
-def _evidence_text(value: Any, language: str = "en") -> str:
-    if isinstance(value, float):
-        return f"{value:.3g}"
-    if isinstance(value, list | tuple):
-        shown = ", ".join(_evidence_text(v, language) for v in value[:12])
-        return shown + (
-            _report_text("in_all", language, count=len(value)) if len(value) > 12 else ""
-        )
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {_evidence_text(v, language)}" for k, v in value.items())
-    return str(value)
 
 
 _REPORT_CSS = """
@@ -808,6 +846,24 @@ tr.crowded td { background: #fbe9dc; }
 ul { margin: 0; padding-left: 1.2em; }
 figure { margin: 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { color: #555; font-size: 0.8em; }
+h3.part { margin-top: 1.5em; border-bottom: 2px solid #999; }
+table.flags { width: 100%; table-layout: fixed; } table.flags td { overflow-wrap: anywhere; }
+table.flags > tbody > tr > th:nth-child(1) { width: 7%; } table.flags > tbody > tr > th:nth-child(2) { width: 9%; }
+table.flags > tbody > tr > th:nth-child(3) { width: 14%; } table.flags > tbody > tr > th:nth-child(4) { width: 28%; }
+table.flags > tbody > tr > th:nth-child(5) { width: 26%; } table.flags > tbody > tr > th:nth-child(6) { width: 16%; }
+table.evidence { width: 100%; } table.evidence th { width: 38%; }
+h4 { margin: 1.2em 0 0.3em; }
+table.evidence { margin: 0; font-size: 0.95em; } table.evidence th, table.evidence td { border: none;
+  padding: 0.05em 0.4em 0.05em 0; background: none; } table.evidence th { font-weight: normal;
+  color: #555; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body { margin: 0; max-width: none; font-size: 9pt; }
+  h2.section { page-break-before: always; break-before: page; }
+  h3, h4 { page-break-after: avoid; break-after: avoid; }
+  figure, table.evidence tr { page-break-inside: avoid; break-inside: avoid; }
+  figure img { max-height: 230mm; }
+}
 """
 
 

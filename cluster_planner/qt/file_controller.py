@@ -103,9 +103,18 @@ class FileController(QObject):
             )
             if outcome["ok"]:
                 self._remember_file(path)
+                self._colour_by_flags_if_flagged()
 
         self.w.with_level_data(level, install)
         return outcome.get("ok", True)
+
+    def _colour_by_flags_if_flagged(self) -> None:
+        """A freshly opened plan with warnings or errors is coloured by its flags: where
+        the problems are is the first thing to see (one click back to the counts)."""
+        analysis = self.w.document.analysis
+        flags = getattr(analysis, "flags", None) or ()
+        if any(flag.severity in ("warning", "error") for flag in flags):
+            self.w.set_colour_mode("severity")
 
     def _replace_plan(self, replace: Callable[[], None], failure: str) -> bool:
         """Run ``replace`` (a session call opening another plan); on error say ``failure``."""

@@ -147,6 +147,13 @@ class MainWindow(QMainWindow):
             self.resizeDocks(
                 [self.assignments_dock, self.conditions_dock], [760, 620], Qt.Orientation.Horizontal
             )
+        from cluster_planner.qt.window_layout import LayoutKeeper, make_shrinkable
+
+        for dock in (self.selection_dock, self.flags_dock, self.conditions_dock):
+            make_shrinkable(dock)
+        self.layout_keeper = LayoutKeeper(
+            self, {self.selection_dock: 340, self.flags_dock: 440}, {self.assignments_dock: 200}
+        )
         self._update_title()
         self._update_actions()
 
@@ -562,6 +569,7 @@ class MainWindow(QMainWindow):
             return
         started = time.perf_counter()
         self.canvas.set_colours(*self.session.map_colours(self._colour_labels()))
+        self.follow_theme()  # a new legend takes the window's scheme
         self.last_recolour_seconds = time.perf_counter() - started
 
     def _colour_labels(self) -> Any:
@@ -750,7 +758,18 @@ class MainWindow(QMainWindow):
 
         self.settings.set_theme(choice)
         self.theme_actions[choice].setChecked(True)
-        return apply_theme(choice)
+        scheme = apply_theme(choice)
+        self.follow_theme()
+        return scheme
+
+    def follow_theme(self) -> None:
+        """Give the map the colours of the window's scheme (after a theme switch, a new legend or level)."""
+        from cluster_planner.qt.theme import current_scheme
+        from cluster_planner.render.map_theme import apply_map_theme
+
+        map_figure = self.canvas.map_figure
+        if map_figure is not None and apply_map_theme(map_figure, current_scheme()):
+            self.canvas.figure_widget().draw_idle()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():

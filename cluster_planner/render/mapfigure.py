@@ -89,6 +89,8 @@ INSET_EDGE_COLOUR = "#7a7a7a"
 SELECTION_COLOUR = "#1a1a1a"
 HIGHLIGHT_COLOUR = "#cc79a7"  # Okabe-Ito reddish purple: apart from every fill colour
 HOVER_COLOUR = "#000000"
+OUTLINE_HALO_COLOUR = "#ffffff"
+OUTLINE_HALO_WIDTH = 2.4  # points added to an outline's width for its halo
 SEA_LINE_COLOUR = "#4d4d4d"
 CITY_COLOUR = "#1a1a1a"
 PICTURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -415,6 +417,9 @@ class MapFigure:
                  linestyle: str = "solid") -> PathCollection:
         overlay = PathCollection([], facecolors="none", edgecolors=colour, linewidths=width,
                                  linestyles=linestyle, zorder=zorder, animated=animated)
+        # A light halo under the line: the outline shows on the darkest fill and the lightest.
+        overlay.set_path_effects([patheffects.Stroke(linewidth=width + OUTLINE_HALO_WIDTH, foreground=OUTLINE_HALO_COLOUR),
+                                  patheffects.Normal()])
         ax.add_collection(overlay, autolim=False)
         return overlay
 
@@ -479,6 +484,31 @@ class MapFigure:
                 fontsize=8, family=FONT_FAMILY, color="#222222", zorder=5,
                 path_effects=halo, annotation_clip=True)
             self.city_labels.append(label)
+        self._place_city_labels()
+
+    def _place_city_labels(self) -> None:
+        """Move city labels apart where they would cover each other at the whole-country
+        view (Shenzhen's used to cover Guangzhou's); zoomed in they only spread further."""
+        from cluster_planner.render.labels import place_labels, text_size
+
+        if not self.city_labels:
+            return
+        (x0, x1), (y0, y1) = self.home_limits
+        box = self.ax.get_position(original=True).transformed(self.figure.transFigure)
+        # Kilometres to points at the home view (the axes keep km square).
+        scale = min(box.width / (x1 - x0), box.height / (y1 - y0)) * 72.0 / self.figure.dpi
+        points = [(label.xy[0] * scale, label.xy[1] * scale) for label in self.city_labels]
+        sizes = [text_size(label.get_text(), label.get_fontsize()) for label in self.city_labels]
+        changed = False
+        for label, placement in zip(self.city_labels, place_labels(points, sizes), strict=True):
+            wanted = ((placement.dx, placement.dy), placement.ha, placement.va)
+            if (tuple(label.xyann), label.get_horizontalalignment(), label.get_verticalalignment()) != wanted:
+                label.xyann = wanted[0]
+                label.set_horizontalalignment(placement.ha)
+                label.set_verticalalignment(placement.va)
+                changed = True
+        if changed and hasattr(self, "title"):  # (built already: pictures of the labels are stale)
+            self.decoration_version += 1
 
     def _city_name(self, city) -> str:
         return city.name_zh if self.language == "zh" else city.name_en
@@ -615,6 +645,7 @@ class MapFigure:
         self.attribution.set_text(BOUNDARY_ATTRIBUTIONS[language])
         for city, label in zip(self.cities, self.city_labels, strict=True):
             label.set_text(self._city_name(city))
+        self._place_city_labels()
 
     # ---- coordinates and hit testing ------------------------------------------------
     @staticmethod
@@ -716,6 +747,7 @@ class MapFigure:
     def fit_to_axes(self, _event=None) -> None:
         """Refit the last requested view to the axes' shape (after the figure resized)."""
         self.set_view(*self._requested_view)
+        self._place_city_labels()  # the whole-country view is another size now
 
     def reset_view(self) -> None:
         """Show the whole main map (the far south seas stay in the inset)."""
