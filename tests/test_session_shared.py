@@ -143,3 +143,26 @@ def test_an_edit_made_before_a_refresh_still_meets_the_other_change_as_a_conflic
     assert session.plan.get("430100", "new-materials").note == "from Beijing"
     assert rows_of(store, "National 2026")[("430100", "new-materials")] == (
         "lead", "from Beijing")
+
+
+def test_a_plan_file_pushed_from_a_session_lands_and_a_stale_copy_is_refused_whole(store, tmp_path):
+    from cluster_planner.io.planfile import save_plan
+
+    url = as_role(store, province_role(HUNAN))
+    plan = Plan.from_assignments([Assignment("430300", "hydrogen-energy", "support", "湘潭")],
+                                 name="Hunan draft", level="prefecture")
+    session = PlanSession.from_file(save_plan(plan, tmp_path / "hunan.cplan"))
+    result = session.push_to_store(url, "Hunan draft")
+    assert result.written and result.created and result.inserted == 1
+    assert rows_of(store, "Hunan draft") == {("430300", "hydrogen-energy"): ("support", "湘潭")}
+    # The session remembers the store's change numbers: its next push is a three-way merge.
+    session.set_note("430300", "hydrogen-energy", "mine")
+    with SharedPlan.open(as_role(store, COORDINATOR), "Hunan draft") as other:
+        other.load()
+        other.put("430300", "hydrogen-energy",
+                  Assignment("430300", "hydrogen-energy", "lead", "theirs"))
+    stale = session.push_to_store(url, "Hunan draft")
+    assert not stale.written
+    assert [c.message().split(":")[0] for c in stale.conflicts] == [
+        "conflict at Xiangtan (430300), hydrogen-energy"]
+    assert rows_of(store, "Hunan draft") == {("430300", "hydrogen-energy"): ("lead", "theirs")}

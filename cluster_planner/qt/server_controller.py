@@ -233,21 +233,13 @@ class ServerController(QObject):
     def push(self, url: str, name: str, password: str | None = None) -> bool:
         """Push the open plan into the store as ``name``; on success the window then
         edits the store's plan. Conflicts are listed and nothing is written."""
-        from cluster_planner.store.connection import connect
-        from cluster_planner.store.sync import push
-
         failure = self.tr("Cannot save the plan to the server")
-        plan = self.w.session.plan
         try:
-            connected = self._with_password(url, password,
-                                            lambda given: connect(url, password=given))
-            if connected is None:
+            pushed = self._with_password(
+                url, password, lambda given: self.w.session.push_to_store(url, name, given))
+            if pushed is None:
                 return False
-            conn, password = connected
-            try:
-                result = push(conn, url, plan, name)
-            finally:
-                conn.close()
+            result, password = pushed
         except StoreError as error:
             dialogs.show_error(self.w, failure, error.one_line())
             return False

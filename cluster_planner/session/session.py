@@ -213,6 +213,28 @@ class PlanSession:
             shared.close()
             raise
 
+    def push_to_store(self, url: str, name: str | None = None,
+                      password: str | None = None) -> Any:
+        """Push the open plan into the store at ``url`` as ``name`` (a three-way merge).
+
+        Returns the store's ``PushResult``: written, or its conflicts listed and nothing
+        written. A written push makes the plan remember the store's change numbers (as
+        ``cluster-planner db push`` does with the file).
+
+        Raises
+        ------
+        StoreError
+            The store cannot be reached or the plan cannot go there (one line).
+        """
+        from cluster_planner.store.connection import session as store_session
+        from cluster_planner.store.sync import push, remember_changes
+
+        with store_session(url, "pushing", password=password) as conn:
+            result = push(conn, url, self.plan, name)
+        if result.written:
+            remember_changes(self.plan, result)
+        return result
+
     def attach_shared(self, link: Any) -> None:
         """Make ``link`` the open plan's store (called by :func:`session.shared.open_shared`)."""
         self.shared = link
