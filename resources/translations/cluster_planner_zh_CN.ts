@@ -767,6 +767,14 @@ autosaved {when} — {source}</source>
         <translation>无：没有其他产业既适配该地区又未超出上限。</translation>
     </message>
     <message>
+        <source>why?</source>
+        <translation>为什么？</translation>
+    </message>
+    <message>
+        <source>assign</source>
+        <translation>布局</translation>
+    </message>
+    <message>
         <source>fit {fit:.2f}</source>
         <translation>适配度 {fit:.2f}</translation>
     </message>
@@ -810,7 +818,9 @@ autosaved {when} — {source}</source>
     </message>
     <message numerus="yes">
         <source>Showing the flags of %n regions</source>
-        <translation><numerusform>仅显示 %n 个地区的问题</numerusform></translation>
+        <translation>
+            <numerusform>仅显示 %n 个地区的问题</numerusform>
+        </translation>
     </message>
     <message>
         <source> (1 flag)</source>
@@ -818,11 +828,17 @@ autosaved {when} — {source}</source>
     </message>
     <message numerus="yes">
         <source> (%n flags)</source>
-        <translation><numerusform>（%n 个问题）</numerusform></translation>
+        <translation>
+            <numerusform>（%n 个问题）</numerusform>
+        </translation>
     </message>
     <message>
         <source>No flags</source>
         <translation>没有问题</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
     </message>
     <message>
         <source>Regions:</source>
