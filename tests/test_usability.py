@@ -71,7 +71,7 @@ def test_flag_counts_are_plural_in_english_and_counted_in_chinese(fresh):
 
     assert fresh.set_language("zh") == "zh"
     QApplication.processEvents()
-    assert fresh.flags_panel.summary.text() == "1 个错误, 55 个警告, 33 条提示"
+    assert fresh.flags_panel.summary.text() == "1 个错误，55 个警告，33 条提示"
     assert " · 89 个问题" in fresh.counts_label.text()
 
 
@@ -238,3 +238,33 @@ def test_a_freshly_opened_flagged_plan_is_coloured_by_its_flags(fresh):
     legend = [label for label, _ in fresh.canvas.map_figure.legend_entries()]
     assert legend == ["Error", "Warning", "Info", "No flag"]
     fresh.set_colour_mode("count")
+
+
+def test_why_this_fit_links_are_in_chinese_too(fresh):
+    assert fresh.set_language("zh") == "zh"
+    dialog = fresh.show_fit_dialog("130000", "artificial-intelligence")  # Hebei
+    html = dialog.browser.toHtml()
+    assert ">为什么？<" in html and ">布局<" in html and ">why?<" not in html
+    dialog.close()
+
+
+def test_region_names_grow_with_the_zoom_without_covering_each_other_or_the_cities(qtbot, fresh):
+    names = fresh.region_names
+    canvas = fresh.canvas
+    canvas.map_figure.reset_view()
+    canvas.figure_widget().draw()
+    renderer = canvas.map_figure.figure.canvas.get_renderer()
+
+    def boxes(texts):
+        return [text.get_window_extent(renderer) for text in texts]
+
+    home = names.shown()
+    assert 5 <= len(home) < 60  # at the whole country only the large regions are named
+    shown = boxes(home)
+    cities = boxes(canvas.map_figure.city_labels)
+    for i, box in enumerate(shown):
+        assert not any(box.overlaps(other) for other in shown[i + 1:] + cities), home[i].get_text()
+    canvas.map_figure.zoom(4.0)
+    zoomed = names.shown()
+    assert len(zoomed) > len(home) or max(t.get_fontsize() for t in zoomed) > max(t.get_fontsize() for t in home)
+    canvas.map_figure.reset_view()

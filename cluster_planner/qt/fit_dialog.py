@@ -326,10 +326,12 @@ class FitDialog(QDialog):
                 self.tr("None: no other industry fits this region and has room under its cap.")
             ) + "</p>"
         items = []
+        # (outside the f-strings: lupdate finds tr() there only, so these get translated)
+        why_text, assign_text = esc(self.tr("why?")), esc(self.tr("assign"))
         for suggestion in suggestions:
             name = esc(document.industry_label(suggestion.industry))
-            why = f'<a href="explain:/{region}/{suggestion.industry}">{esc(self.tr("why?"))}</a>'
-            take = f'<a href="assign:/{region}/{suggestion.industry}">{esc(self.tr("assign"))}</a>'
+            why = f'<a href="explain:/{region}/{suggestion.industry}">{why_text}</a>'
+            take = f'<a href="assign:/{region}/{suggestion.industry}">{assign_text}</a>'
             items.append(
                 f"<li>{name} — " + esc(self.tr("fit {fit:.2f}").format(fit=suggestion.fit))
                 + f" ({why} · {take})</li>"

@@ -429,7 +429,7 @@ class FlagsPanel(QWidget):
         else:
             counts = Counter(flag.severity for flag in self.model.all_flags())
             parts = [severity_count(s, counts[s]) for s in ("error", "warning", "info") if s in counts]
-            self.summary.setText(", ".join(parts) if parts else self.tr("No flags"))
+            self.summary.setText(self.tr(", ").join(parts) if parts else self.tr("No flags"))
         flag, self._kept_flag = self._kept_flag, None
         row = self.model.row_of(flag) if flag is not None and available else -1
         if row < 0:

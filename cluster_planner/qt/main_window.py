@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.files = FileController(self)
         self.data = DataController(self)
         self.fits = FitController(self)
+        self.region_names: Any = None  # the map's region names, once a layer is shown
 
         self._build_canvas()
         self._build_docks()
@@ -375,6 +376,7 @@ class MainWindow(QMainWindow):
         if layer is not self._shown_layer:
             self._shown_layer = layer
             self.canvas.set_layer(layer, self._sea_line, self._cities)
+            self._name_regions()
         compare_dialog = self.data.compare_dialog
         if compare_dialog is not None and compare_dialog.isVisible():
             compare_dialog.reject()  # it compared the plan being replaced
@@ -750,7 +752,19 @@ class MainWindow(QMainWindow):
         language = install_language(choice)
         self.language_actions[choice].setChecked(True)
         self.canvas.set_language(language)
+        if self.region_names is not None:
+            self.region_names.set_language(language)
+            self.canvas.map_figure.decoration_version += 1
+            self.canvas.figure_widget().draw_idle()
         return language
+
+    def _name_regions(self) -> None:
+        """Region names on the map, sized to the zoom (:mod:`cluster_planner.render.region_labels`)."""
+        from cluster_planner.qt.i18n import current_language
+        from cluster_planner.render.region_labels import RegionLabels
+
+        map_figure = self.canvas.map_figure
+        self.region_names = RegionLabels(map_figure, current_language()) if map_figure is not None else None
 
     def set_theme(self, choice: str) -> str:
         """Use the ``system``, ``light`` or ``dark`` palette and remember it; returns the scheme."""

@@ -767,6 +767,14 @@ autosaved {when} — {source}</source>
         <translation>无：没有其他产业既适配该地区又未超出上限。</translation>
     </message>
     <message>
+        <source>why?</source>
+        <translation>为什么？</translation>
+    </message>
+    <message>
+        <source>assign</source>
+        <translation>布局</translation>
+    </message>
+    <message>
         <source>fit {fit:.2f}</source>
         <translation>适配度 {fit:.2f}</translation>
     </message>
@@ -827,6 +835,10 @@ autosaved {when} — {source}</source>
     <message>
         <source>No flags</source>
         <translation>没有问题</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
     </message>
     <message>
         <source>Regions:</source>
