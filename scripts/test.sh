@@ -12,6 +12,7 @@ python3 -m venv .venv
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 .venv/bin/ruff check .
 .venv/bin/lint-imports
+.venv/bin/mypy
 if [ -z "${CLUSTER_PLANNER_TEST_DB:-}" ]; then
     was_running="$(bash scripts/postgres.sh url 2>/dev/null || true)"
     messages="$(mktemp)"

@@ -41,6 +41,7 @@ def run_app(plan_path: str | None = None) -> int:
     from cluster_planner.qt.settings import APPLICATION, ORGANISATION
 
     application = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(application, QApplication)  # the window needs a widget application
     application.setApplicationName(APPLICATION)
     application.setApplicationDisplayName(APPLICATION)
     application.setOrganizationName(ORGANISATION)

@@ -217,9 +217,9 @@ class AssignmentsModel(QAbstractTableModel):
                 self._row_of[key] = first + offset
             self.endInsertRows()
         for key in change.keys:
-            row = self._row_of.get(key)
-            if row is not None and key not in added:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            changed = self._row_of.get(key)
+            if changed is not None and key not in added:
+                self.dataChanged.emit(self.index(changed, 0), self.index(changed, len(COLUMNS) - 1))
 
     def _on_analysis_updated(self) -> None:
         if self._keys:

@@ -8,7 +8,7 @@ each request into one undoable command.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -153,8 +153,8 @@ class CatalogPanel(QWidget):
             self._refreshing = refreshing
 
     def _rename_items(self, language: str, other_language: Any) -> None:
-        for pillar, item in self._pillar_items.items():
-            item.setText(0, self._document.pillar_name(pillar))
+        for pillar, pillar_item in self._pillar_items.items():
+            pillar_item.setText(0, self._document.pillar_name(pillar))
         for industry in self._document.catalog.industries:
             item = self._items.get(industry.id)
             if item is not None:
@@ -293,7 +293,7 @@ class CatalogPanel(QWidget):
         for industry_id, item in self._items.items():
             item.setHidden(industry_id not in found)
         for pillar_item in self._pillar_items.values():
-            children = [pillar_item.child(i) for i in range(pillar_item.childCount())]
+            children = [cast(QTreeWidgetItem, pillar_item.child(i)) for i in range(pillar_item.childCount())]
             pillar_item.setHidden(all(child.isHidden() for child in children))
         if text and ranked and self.current_industry() != ranked[0]:
             self.set_current_industry(ranked[0])  # the best match, ready for Ctrl+L

@@ -19,7 +19,7 @@ gives the same fit and flags; another plan starts from the bundled facts. See
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -367,7 +367,7 @@ class ConditionsPanel(QWidget):
     def select_fact(self, condition: str, detail: str = "") -> bool:
         """Select the row of the region's fact ``(condition, detail)``; ``False`` if absent."""
         for row in range(self.table.rowCount()):
-            key = self.table.item(row, 0).data(FACT_KEY_ROLE)
+            key = cast(QTableWidgetItem, self.table.item(row, 0)).data(FACT_KEY_ROLE)
             if key and tuple(key)[1:] == (condition, detail):
                 self.table.selectRow(row)
                 return True

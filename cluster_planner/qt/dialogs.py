@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -305,7 +305,7 @@ class CompareDialog(QDialog):
 
     def _on_rows_selected(self) -> None:
         regions = {
-            self.table.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
+            cast(QTableWidgetItem, self.table.item(index.row(), 0)).data(Qt.ItemDataRole.UserRole)
             for index in self.table.selectionModel().selectedRows()
         }
         self.regionsSelected.emit(sorted(regions))

@@ -136,12 +136,12 @@ class FileController(QObject):
         suggested = self.w.document.path or Path(self._dialog_directory()) / (
             safe_file_stem(self.w.document.plan.name) + ".cplan"
         )
-        path, _ = QFileDialog.getSaveFileName(
+        name, _ = QFileDialog.getSaveFileName(
             self.w, self.tr("Save plan as"), str(suggested), self._plan_filter()
         )
-        if not path:
+        if not name:
             return False
-        path = Path(path)
+        path = Path(name)
         if not path.suffix:
             path = path.with_suffix(".cplan")
         return self.save_to(path)
@@ -214,13 +214,13 @@ class FileController(QObject):
         stem = self.w.document.path.stem if self.w.document.path else safe_file_stem(
             self.w.document.plan.name
         )
-        path, chosen = QFileDialog.getSaveFileName(
+        name, chosen = QFileDialog.getSaveFileName(
             self.w, self.tr("Export plan"), str(Path(self._dialog_directory()) / f"{stem}.png"),
             ";;".join(filters),
         )
-        if not path:
+        if not name:
             return
-        path = Path(path)
+        path = Path(name)
         if not path.suffix and "(*." in chosen:
             path = path.with_suffix(chosen[chosen.index("(*.") + 2 : -1])
         self.export_to(path)

@@ -311,7 +311,7 @@ class FitDialog(QDialog):
                 density=explanation.density, added=explanation.density_weight * explanation.density
             )) + "</li>")
         table = self._document.statistics
-        if table is not None and getattr(table, "source", ""):
+        if table is not None and getattr(table, "source", None):
             lines.append("<li>" + esc(self.tr("from {source}").format(source=table.source)) + "</li>")
         lines.append("</ul>")
         return "".join(lines)

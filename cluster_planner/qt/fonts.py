@@ -37,7 +37,7 @@ def register_qt_font() -> str:
     global _registered_family
     register_matplotlib_font()
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):
         raise RuntimeError("register_qt_font() needs a QApplication; create it first")
     if _registered_family is None:
         path = font_path()

@@ -13,6 +13,7 @@ which takes the language as an argument: :func:`current_language` says which.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -70,7 +71,7 @@ def install_language(choice: str) -> str:
     """
     application = QCoreApplication.instance()
     language = resolve(choice)
-    translators: list[QTranslator] = list(_state["translators"])  # type: ignore[arg-type]
+    translators: list[QTranslator] = list(cast(list[QTranslator], _state["translators"]))
     if application is not None:
         for translator in translators:
             application.removeTranslator(translator)

@@ -33,16 +33,18 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QDockWidget,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QSplitter,
     QTableView,
@@ -89,6 +91,49 @@ class MainWindow(QMainWindow):
     """
 
     levelReady = Signal(str)
+
+    # Actions, menus and toolbar combos: WindowMenus (qt/window_menus.py) assigns them.
+    new_action: QAction
+    open_action: QAction
+    save_action: QAction
+    save_as_action: QAction
+    export_action: QAction
+    compare_action: QAction
+    import_conditions_action: QAction
+    import_statistics_action: QAction
+    explain_fit_action: QAction
+    quit_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    rename_action: QAction
+    lead_action: QAction
+    support_action: QAction
+    unassign_action: QAction
+    clear_selection_action: QAction
+    go_to_region_action: QAction
+    focus_map_action: QAction
+    find_industry_action: QAction
+    filter_assignments_action: QAction
+    reset_view_action: QAction
+    zoom_in_action: QAction
+    zoom_out_action: QAction
+    about_action: QAction
+    help_action: QAction
+    level_group: QActionGroup
+    level_actions: dict[str, QAction]
+    colour_group: QActionGroup
+    colour_actions: dict[str, QAction]
+    language_group: QActionGroup
+    language_actions: dict[str, QAction]
+    theme_group: QActionGroup
+    theme_actions: dict[str, QAction]
+    recent_menu: QMenu
+    edit_menu: QMenu
+    language_menu: QMenu
+    theme_menu: QMenu
+    level_combo: QComboBox
+    colour_combo: QComboBox
+    industry_combo: QComboBox
 
     def __init__(self, settings: AppSettings | None = None, parent: QWidget | None = None):
         super().__init__(parent)

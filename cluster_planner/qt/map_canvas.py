@@ -61,8 +61,9 @@ new view once, on release.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from matplotlib.backend_bases import DrawEvent
@@ -115,7 +116,9 @@ class _PanPreview(QWidget):
         self._map_rect = map_rect
         self._fixed_rects = fixed_rects
         self._offset = QPoint()
-        self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        assert parent is not None  # made with one
+        self.setGeometry(parent.rect())
         self.show()
         self.raise_()
 
@@ -141,6 +144,7 @@ class _PanPreview(QWidget):
         painter.end()
 
     def _snapshot_rect(self, rect: QRect) -> QRect:
+        assert self._snapshot is not None  # painted while panning
         ratio = self._snapshot.devicePixelRatio()
         return QRect(round(rect.x() * ratio), round(rect.y() * ratio),
                      round(rect.width() * ratio), round(rect.height() * ratio))
@@ -168,7 +172,7 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
         self._shown: ViewGeometry | None = None  # what the buffer shows sharp
         self._shown_key: tuple | None = None
         self._source: SourceFrame | None = None  # that picture, while a scaled one is shown
-        self._steps = None
+        self._steps: Iterator[None] | None = None
         self._steps_key: tuple | None = None
         self.sharp_renders = 0  # sharp pictures of new views (one per burst of steps)
         self._sharp_timer = QTimer(self)
@@ -221,7 +225,7 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
         try:
             self.renderer = self.get_renderer()
             raster.draw(self.renderer)
-            DrawEvent("draw_event", self, self.renderer)._process()
+            DrawEvent("draw_event", self, self.renderer)._process()  # type: ignore[attr-defined]  # private in matplotlib, absent from its stub
         finally:
             self._is_drawing = False
         self._remember_shown()
@@ -229,6 +233,7 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
 
     def _remember_shown(self) -> None:
         self._source = None
+        assert self._raster is not None  # after a draw through it
         key = self._raster.view_key()
         if key == self._shown_key and self._shown is not None:
             return  # an edit's redraw: the same view as before
@@ -251,7 +256,7 @@ class _MapFigureCanvas(FigureCanvasQTAgg):
             self.renderer = self.get_renderer()
             raster.draw_scaled(self.renderer, self._source)
             self.figure.stale = False
-            DrawEvent("draw_event", self, self.renderer)._process()
+            DrawEvent("draw_event", self, self.renderer)._process()  # type: ignore[attr-defined]  # private in matplotlib, absent from its stub
         finally:
             self._is_drawing = False
         self.update()
@@ -346,10 +351,10 @@ class MapCanvas(QWidget):
 
         self._map: MapFigure | None = None
         self._fast_drawing = True
-        self._layer = None
+        self._layer: Any = None
         self._language = "zh"
         self._tooltip_provider: Callable[[str], str] | None = None
-        self._background = None
+        self._background: Any = None
         self._press: _Press | None = None
         self._hover_row: int | None = None
         self._skip_release = False
@@ -510,10 +515,11 @@ class MapCanvas(QWidget):
     def region_at(self, pos: QPoint | QPointF) -> str | None:
         """The adcode of the region under a point of :meth:`figure_widget` (logical px)."""
         row = self._row_at_display(*self._display_xy(pos))
-        return None if row is None else str(self._map.codes[row])
+        return None if row is None else self._code(row)
 
     def widget_pos_of(self, x: float, y: float) -> QPoint:
         """The point of :meth:`figure_widget` (logical px) showing data point ``(x, y)``."""
+        assert self._map is not None  # asked with a map shown
         display = self._map.ax.transData.transform((x, y))
         ratio = self._canvas.device_pixel_ratio
         height = self._canvas.height()
@@ -572,6 +578,7 @@ class MapCanvas(QWidget):
         if self._background is _COPY_WHEN_NEEDED:
             self._background = self._canvas.copy_from_bbox(self._figure.bbox)
         self._canvas.restore_region(self._background)
+        assert self._map is not None  # a background comes from a drawn map
         self._map.draw_animated()
         self._canvas.blit(self._figure.bbox)
 
@@ -700,6 +707,7 @@ class MapCanvas(QWidget):
         self._canvas.setCursor(Qt.CursorShape.ClosedHandCursor)
         if self._canvas.figure.stale:
             self._canvas.draw()  # the snapshot must show the current state
+        assert self._map is not None  # a pan starts on a map
         self._pan_preview.start(self._canvas.grab(), self._widget_rect(self._map.ax.bbox),
                                 self._fixed_rects())
 
@@ -719,6 +727,7 @@ class MapCanvas(QWidget):
 
     def _fixed_rects(self) -> list[QRect]:
         """Parts of the map area that do not move with the map (the legend)."""
+        assert self._map is not None  # a pan starts on a map
         legend = self._map.legend
         if legend is None or not legend.get_visible():
             return []
@@ -760,7 +769,7 @@ def _preview() -> int:
     register_qt_font()
     canvas = MapCanvas()
     level = sys.argv[1] if len(sys.argv) > 1 else "prefecture"
-    cities = ()
+    cities: Iterable = ()
     try:
         from cluster_planner.domain.cities import load_ecosystem_cities
 

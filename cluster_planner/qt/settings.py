@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -76,7 +77,7 @@ class AppSettings:
 
     # -- files ---------------------------------------------------------------------
     def recent_files(self) -> list[str]:
-        value = self._store.value("files/recent", [])
+        value: Any = self._store.value("files/recent", [])
         if isinstance(value, str):  # QSettings collapses a one-item list to a string
             value = [value] if value else []
         return [str(item) for item in (value or []) if str(item)][:MAX_RECENT_FILES]
@@ -108,7 +109,7 @@ class AppSettings:
     # -- autosave and language -------------------------------------------------------
     def autosave_seconds(self) -> int:
         try:
-            seconds = int(self._store.value("autosave/interval_seconds", DEFAULT_AUTOSAVE_SECONDS))
+            seconds = int(cast(Any, self._store.value("autosave/interval_seconds", DEFAULT_AUTOSAVE_SECONDS)))
         except (TypeError, ValueError):
             return DEFAULT_AUTOSAVE_SECONDS
         return max(1, seconds)

@@ -80,7 +80,7 @@ DARK_STYLE_SHEET = (
 def apply_theme(choice: str) -> str:
     """Apply ``choice`` (``system``, ``light``, ``dark``) and return the scheme in use."""
     application = QApplication.instance()
-    if application is None:
+    if not isinstance(application, QApplication):
         return "light"
     if "style" not in _state:
         _state["style"] = application.style().name()

@@ -179,10 +179,10 @@ class WindowMenus(QObject):
         )
 
         self.w.level_group = QActionGroup(self.w)
-        self.w.level_actions: dict[str, QAction] = {}
+        self.w.level_actions = {}
         for number, level in enumerate(LEVELS, start=1):
             action = self._action(
-                f"level{level.title()}Action", lambda level=level: dialogs.level_name(level).title(),
+                f"level{level.title()}Action", lambda level=level: dialogs.level_name(level).title(),  # type: ignore[misc]  # mypy infers no lambda with a default against str | Callable
                 lambda level=level: self.w.request_level(level), QKeySequence(f"Ctrl+{number}"),
             )
             action.setCheckable(True)
@@ -190,10 +190,10 @@ class WindowMenus(QObject):
             self.w.level_actions[level] = action
 
         self.w.colour_group = QActionGroup(self.w)
-        self.w.colour_actions: dict[str, QAction] = {}
+        self.w.colour_actions = {}
         for number, mode in enumerate(COLOUR_MODES, start=1):
             action = self._action(
-                f"colourBy{mode.title()}Action", lambda mode=mode: self.colour_mode_name(mode),
+                f"colourBy{mode.title()}Action", lambda mode=mode: self.colour_mode_name(mode),  # type: ignore[misc]  # mypy infers no lambda with a default against str | Callable
                 lambda mode=mode: self.w.set_colour_mode(mode), QKeySequence(f"Ctrl+Alt+{number}"),
             )
             action.setCheckable(True)
@@ -209,7 +209,7 @@ class WindowMenus(QObject):
 
         # Language and theme: the names of the languages are written in themselves.
         self.w.language_group = QActionGroup(self.w)
-        self.w.language_actions: dict[str, QAction] = {}
+        self.w.language_actions = {}
         for choice, text in (
             ("system", lambda: self.tr("&System language")), ("zh", lambda: "中文（简体）"), ("en", lambda: "English")
         ):
@@ -221,7 +221,7 @@ class WindowMenus(QObject):
             self.w.language_actions[choice] = action
         self.w.language_actions[self.w.settings.language()].setChecked(True)
         self.w.theme_group = QActionGroup(self.w)
-        self.w.theme_actions: dict[str, QAction] = {}
+        self.w.theme_actions = {}
         for choice, text in (
             ("system", lambda: self.tr("Follow the &system")),
             ("light", lambda: self.tr("&Light")),

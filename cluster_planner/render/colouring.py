@@ -61,7 +61,8 @@ def _spread(palette: Sequence[str], k: int) -> list[str]:
 
 
 def _rgba(colour: str) -> tuple[float, float, float, float]:
-    return tuple(float(c) for c in to_rgba(colour))
+    red, green, blue, alpha = (float(c) for c in to_rgba(colour))
+    return red, green, blue, alpha
 
 
 def colour_by_count(counts, label: Callable[[int, int], str] = default_count_label,

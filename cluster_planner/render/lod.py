@@ -39,7 +39,7 @@ class PathPyramid:
     def __init__(self, paths: list[Path]):
         self.paths = list(paths)
         self._levels: dict[int, list[Path]] = {}
-        self._parts = None  # (linestrings, path index of each part), built on first use
+        self._parts: tuple[np.ndarray, np.ndarray] | None = None  # (linestrings, path index of each part), built on first use
 
     def for_scale(self, km_per_pixel: float) -> list[Path]:
         """The paths to draw at ``km_per_pixel`` (the original ones when zoomed close)."""
@@ -71,9 +71,9 @@ class PathPyramid:
 def _parts_of(paths: list[Path]) -> tuple[np.ndarray, np.ndarray]:
     """Every part (MOVETO to the next) of ``paths`` as a linestring, and its path index."""
     vertices = np.concatenate([path.vertices for path in paths]) if paths else np.empty((0, 2))
-    codes = np.concatenate([path.codes if path.codes is not None else _one_part(len(path.vertices))
+    codes = np.concatenate([path.codes if path.codes is not None else _one_part(len(path.vertices))  # type: ignore[arg-type]  # matplotlib's stub: Path.vertices is an ndarray, not ArrayLike
                             for path in paths]) if paths else np.empty(0)
-    owner_of_vertex = np.repeat(np.arange(len(paths)), [len(path.vertices) for path in paths])
+    owner_of_vertex = np.repeat(np.arange(len(paths)), [len(path.vertices) for path in paths])  # type: ignore[arg-type]  # matplotlib's stub: Path.vertices is an ndarray, not ArrayLike
     starts = codes == Path.MOVETO
     owner = owner_of_vertex[starts]
     part_of_vertex = np.cumsum(starts) - 1

@@ -47,6 +47,7 @@ import tempfile
 import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path as FilePath
+from typing import cast
 
 import numpy as np
 import shapely
@@ -167,8 +168,8 @@ def _projected_paths(geometries: np.ndarray) -> tuple[list[Path], np.ndarray, np
     if len(part_starts):
         ends = ring_offsets[exteriors + 1]
         for k in np.flatnonzero(np.append(part_starts[1:], len(vertices)) != ends).tolist():
-            ring = vertices[part_starts[k]:ends[k]]
-            part_extents[k] = (*ring.min(axis=0), *ring.max(axis=0))
+            part = vertices[part_starts[k]:ends[k]]
+            part_extents[k] = (*part.min(axis=0), *part.max(axis=0))
     region_of_polygon = np.repeat(np.arange(n), np.diff(region_offsets))
     part_region = region_of_polygon[np.flatnonzero(np.diff(polygon_offsets) > 0)]
     return paths, vertices, lonlat[:, 1].copy(), part_extents, part_region
@@ -213,11 +214,11 @@ class _LayerGeometry:
     def extents(self) -> np.ndarray:
         """``(n, 4)`` projected bounding boxes ``x0, y0, x1, y1`` of the regions."""
         if self._extents is None:
-            starts = np.cumsum([0] + [len(path.vertices) for path in self.paths[:-1]])
+            starts: np.ndarray = np.cumsum([0] + [len(path.vertices) for path in self.paths[:-1]])  # type: ignore[arg-type]  # matplotlib's stub: Path.vertices is an ndarray, not ArrayLike
             vertices = self.vertices
             extents = np.zeros((len(self.paths), 4))
             if len(vertices):
-                nonempty = np.array([len(path.vertices) > 0 for path in self.paths])
+                nonempty = np.array([len(path.vertices) > 0 for path in self.paths])  # type: ignore[arg-type]  # matplotlib's stub: Path.vertices is an ndarray, not ArrayLike
                 lows = np.minimum.reduceat(vertices, starts[nonempty])
                 highs = np.maximum.reduceat(vertices, starts[nonempty])
                 extents[nonempty] = np.column_stack([lows, highs])
@@ -336,7 +337,7 @@ class MapFigure:
         self._draw_province_outlines()
         self._draw_sea_line()
         self._draw_cities()
-        self.legend = None
+        self.legend: Legend | None = None
         # A fixed position (not matplotlib's automatic one, which moves the title above
         # whatever it finds at the top of the axes) puts it in the same place in every
         # picture, including the partial ones of cluster_planner.render.raster.
@@ -536,7 +537,7 @@ class MapFigure:
         if colours.shape[1] == 3:
             colours = np.column_stack([colours, np.ones(len(colours))])
         self._facecolors = colours
-        self.collection.set_facecolor(colours)
+        self.collection.set_facecolor(colours)  # type: ignore[arg-type]  # matplotlib's stub: an (n, 4) array is a colour list
         self.inset_collection.set_facecolor(colours[self.inset_rows])
 
     def _rows(self, indices) -> np.ndarray:
@@ -608,7 +609,7 @@ class MapFigure:
             return
         legend = self._legends.pop(signature, None)
         if legend is None:
-            handles = [Patch(facecolor=rgba, edgecolor="0.55", linewidth=0.5, label=label)
+            handles = [Patch(facecolor=rgba, edgecolor="0.55", linewidth=0.5, label=label)  # type: ignore[arg-type]  # matplotlib's stub: any RGBA sequence is a colour
                        for label, rgba in entries]
             legend = Legend(self.ax, handles, [label for label, _ in entries], loc="lower left",
                             title=title, fontsize=8, title_fontsize=8.5, frameon=True,
@@ -625,7 +626,7 @@ class MapFigure:
         """The legend as shown: ``(label, rgba)`` pairs."""
         if self.legend is None:
             return []
-        return [(text.get_text(), tuple(patch.get_facecolor()))
+        return [(text.get_text(), cast(tuple[float, float, float, float], tuple(patch.get_facecolor())))
                 for text, patch in zip(self.legend.get_texts(), self.legend.get_patches(), strict=True)]
 
     def set_title(self, text: str) -> None:
@@ -725,8 +726,8 @@ class MapFigure:
         Fitting here (rather than leaving it to matplotlib's ``datalim`` adjustment at
         draw time) keeps the requested area fully visible, e.g. Hainan at the bottom.
         """
-        self._requested_view = (tuple(map(float, xlim)), tuple(map(float, ylim)))
-        (x0, x1), (y0, y1) = self._requested_view
+        (x0, x1), (y0, y1) = map(float, xlim), map(float, ylim)
+        self._requested_view = ((x0, x1), (y0, y1))
         box = self.ax.get_position(original=True).transformed(self.figure.transFigure)
         if box.width > 0 and box.height > 0:
             pixel_ratio = box.height / box.width

@@ -40,9 +40,14 @@ class ViewGeometry:
         """The geometry of ``mapfig``'s current view on a ``width`` x ``height`` picture."""
         ax = mapfig.ax
         inset = mapfig.inset_ax
-        return cls(int(width), int(height), tuple(map(float, ax.get_xlim())), tuple(map(float, ax.get_ylim())),
-                   tuple(map(float, ax.bbox.extents)),
-                   tuple(map(float, inset.bbox.extents)) if inset.get_visible() else None)
+        left, right = map(float, ax.get_xlim())
+        bottom, top = map(float, ax.get_ylim())
+        x0, y0, x1, y1 = map(float, ax.bbox.extents)
+        inset_box: Box | None = None
+        if inset.get_visible():
+            ix0, iy0, ix1, iy1 = map(float, inset.bbox.extents)
+            inset_box = (ix0, iy0, ix1, iy1)
+        return cls(int(width), int(height), (left, right), (bottom, top), (x0, y0, x1, y1), inset_box)
 
 
 @dataclass

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from typing import cast
 
 import numpy as np
 from matplotlib.colors import to_rgba
@@ -128,14 +129,16 @@ class _Overlay:
 def _ink_in_boxes(rgba: np.ndarray, boxes) -> tuple[np.ndarray, np.ndarray]:
     """Flat positions of the opaque and the partly transparent pixels inside ``boxes``."""
     width = rgba.shape[1]
-    opaque, partial = [], []
+    opaque: list[np.ndarray] = []
+    partial: list[np.ndarray] = []
     for row0, row1, column0, column1 in boxes:
         alpha = rgba[row0:row1, column0:column1, 3]
         for found, where in ((opaque, alpha == 255), (partial, (alpha > 0) & (alpha < 255))):
             rows, columns = np.nonzero(where)
             found.append((rows + row0) * width + columns + column0)
-    return tuple(np.unique(np.concatenate(found or [np.empty(0, dtype=np.int64)])).astype(np.int32)
-                 for found in (opaque, partial))
+    opaque_at, partial_at = (np.unique(np.concatenate(found or [np.empty(0, dtype=np.int64)])).astype(np.int32)
+                             for found in (opaque, partial))
+    return opaque_at, partial_at
 
 
 class _Fills:
@@ -169,6 +172,7 @@ class _Fills:
             if len(changed) > self.MAX_PICKED or not self._write_codes(table, changed):
                 self._write_all(table)
         self.table = table
+        assert self.pixels is not None  # written above
         return self.pixels
 
     def _write_all(self, table: np.ndarray) -> None:
@@ -189,6 +193,7 @@ class _Fills:
             if budget < 0:
                 return False
             boxes.append((code, code_boxes))
+        assert self.pixels is not None  # only an update of written pixels gets here
         picture = self.pixels.reshape(height, width)
         for code, code_boxes in boxes:
             colour = table[code]
@@ -370,7 +375,7 @@ class RasterView:
         self._static = _Overlay(static_rgba)
         self._boxes = None
         self._fills = _Fills(self.codes, self._static, static_rgba, self._boxes_of)
-        self._islands = None  # built at the first hit test over the sea (~15 ms at county)
+        self._islands: np.ndarray | None = None  # built at the first hit test over the sea (~15 ms at county)
         self._view_key = key
         self.view_renders += 1
 
@@ -477,6 +482,7 @@ class RasterView:
         # The inset's sea hides the main map's lines under it: draw the main axes
         # without the inset, clear the inset's rectangle, then draw the inset alone.
         _hide(stack, inset)
+        assert self._inset_slice is not None  # prepare_steps sets it when the inset shows
         rows, columns = self._inset_slice
 
         def draw_inset(renderer) -> None:
@@ -555,6 +561,7 @@ class RasterView:
         # cost more than writing its pixels at province level.
         mapfig = self.mapfig
         extents = np.asarray(mapfig.region_extents(), dtype=float)
+        assert self.codes is not None  # asked for after a render
         height, width = self.codes.shape
         boxes: list[list[tuple[slice, slice]]] = [[] for _ in range(len(extents))]
         axes = [(mapfig.ax, np.arange(len(extents)))]
@@ -583,6 +590,7 @@ class RasterView:
         outline shows it; hit tests over these pixels of sea ask the geometry.
         """
         mapfig = self.mapfig
+        assert self.codes is not None  # asked for after a render
         height, width = self.codes.shape
         near = np.zeros((height, width), dtype=bool)
         extents, owners = mapfig.part_extents()
@@ -626,6 +634,7 @@ class RasterView:
 
     def _compose(self, renderer, legend: _Overlay | None) -> None:
         mapfig = self.mapfig
+        assert self._fills is not None and self._labels is not None  # prepare() built them
         buffer = np.asarray(renderer.buffer_rgba())
         pixels = buffer.reshape(-1, 4).view(np.uint32).reshape(-1)
         np.copyto(pixels, self._fills.update(self.colour_table()))
@@ -661,7 +670,7 @@ class RasterView:
         code = int(codes[row, column])
         if code == SEA and self._islands is None:
             self._islands = self._tiny_region_pixels()
-        if code == OUTSIDE or (code == SEA and not self._islands[row, column]):
+        if code == OUTSIDE or (code == SEA and not cast(np.ndarray, self._islands)[row, column]):
             return None
         if code >= FIRST_REGION and 0 < row < height - 1 and 0 < column < width - 1:
             block = codes[row - 1:row + 2, column - 1:column + 2]

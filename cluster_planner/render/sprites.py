@@ -81,7 +81,7 @@ class LabelSprites:
         self.mapfig = mapfig
         self._render = render
         self._show_only = show_only
-        self._key = None
+        self._key: tuple | None = None
         self._fixed: list[Sprite] = []  # the title and the attribution
         self.boxes: list[tuple[int, int, int, int]] = []  # where the last picture has ink
         self._labels: list[Sprite | None] = []
@@ -122,6 +122,7 @@ class LabelSprites:
         return canvas
 
     def _place(self, canvas, sprite: Sprite, point, height: int, clip) -> None:
+        assert sprite.anchor is not None  # only anchored sprites are placed
         shift_x = round(point[0] - sprite.anchor[0])
         shift_y = round(point[1] - sprite.anchor[1])
         self._note(paste(canvas, sprite, sprite.row - shift_y, sprite.column + shift_x, clip))
