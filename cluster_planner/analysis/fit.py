@@ -513,15 +513,16 @@ class AnalysisContext:
         if cached is not None:
             return cached
         industries, *inputs = self._segment_inputs
+        base = np.asarray(inputs[3])  # the base, with imported statistics' presence
         width = max((len(segments) for segments in self._segments), default=1)
         n, m = self.n_regions, self.n_industries
         low, high = np.zeros((n, m, width)), np.zeros((n, m, width))
         valid = np.zeros((m, width), dtype=bool)
         density = 0.0 if self.density is None else DENSITY_WEIGHT * self.density
-        floor = np.clip(inputs[3], 0.0, 1.0)  # the base, with imported statistics' presence
+        floor = np.clip(base, 0.0, 1.0)
         for k in range(width):
             one = [_OneSegment(industry.id, industry.segments[k:k + 1]) for industry in industries]
-            seg_low, seg_high, _, _ = segment_fit(one, *inputs)
+            seg_low, seg_high, _, _ = segment_fit(one, *inputs)  # type: ignore[arg-type]  # the inputs of __post_init__'s call, unpacked
             valid[:, k] = [len(segments) > k for segments in self._segments]
             fit = np.maximum(floor, np.clip(seg_low + density, 0.0, 1.0))
             low[:, :, k] = np.where(valid[None, :, k], fit, 0.0)

@@ -132,7 +132,9 @@ def propose(
     solution, status, objective, bound, gap = model.solve(progress, should_stop)
     messages = list(model.messages)
     if solution is None:
-        proposal_plan, changes, unmet = plan.copy(), [], []
+        proposal_plan = plan.copy()
+        changes: list[ProposedChange] = []
+        unmet: list[str] = []
         messages.append(
             "Cancelled before a first proposal was found: the draft stands." if status == "cancelled"
             else f"No proposal was found within {settings.time_limit:g} s: the draft stands."

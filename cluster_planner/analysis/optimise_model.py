@@ -45,7 +45,7 @@ class _Model:
         self.weights = engine.weights.copy()
         self.scope = engine.scope
         n, m = context.n_regions, context.n_industries
-        self.scope_rows = np.ones(n, dtype=bool) if self.scope.national else self.scope.rows.copy()
+        self.scope_rows = np.ones(n, dtype=bool) if self.scope.rows is None else self.scope.rows.copy()
         self.caps = engine.caps.astype(int).copy()
         self.scope_caps = engine.scope_caps.astype(int).copy()
         for industry, cap in settings.caps.items():
@@ -62,7 +62,7 @@ class _Model:
         for code, industry in settings.locks:
             self.locked[self._row(code), self._column(industry)] = True
         leads = (self.weights == 2).sum(axis=1)
-        drafted = (self.weights > 0).any(axis=1)
+        drafted = np.asarray((self.weights > 0).any(axis=1))
         self.drafted = drafted
         low = int(leads[drafted].min()) if drafted.any() else 0
         high = int(leads[drafted].max()) if drafted.any() else 0
@@ -308,7 +308,7 @@ class _Model:
         # Chain completeness: an industry used whose upstream link no region covers.
         self.chain_links: list[tuple[int, int, int]] = []
         if s.chain_weight > 0:
-            base_anywhere = ctx.in_base.any(axis=0)
+            base_anywhere = np.asarray(ctx.in_base.any(axis=0))
             industry_of_x = cell_columns[cell_of]
             x_by_industry = {int(c): every[industry_of_x == c] for c in np.unique(industry_of_x)}
             links = [(i, u) for i in x_by_industry for u in ctx.upstream[i] if not base_anywhere[u] and u != i]

@@ -102,6 +102,9 @@ class MainWindow(QMainWindow):
     import_conditions_action: QAction
     import_statistics_action: QAction
     explain_fit_action: QAction
+    open_server_action: QAction
+    save_server_action: QAction
+    propose_action: QAction
     quit_action: QAction
     undo_action: QAction
     redo_action: QAction
@@ -799,7 +802,8 @@ class MainWindow(QMainWindow):
         self.canvas.set_language(language)
         if self.region_names is not None:
             self.region_names.set_language(language)
-            self.canvas.map_figure.decoration_version += 1
+            if self.canvas.map_figure is not None:
+                self.canvas.map_figure.decoration_version += 1
             self.canvas.figure_widget().draw_idle()
         return language
 

@@ -1,3 +1,6 @@
+# PySide6 sets Qt properties given as keyword arguments (objectName=..., enabled=...);
+# its stubs list only the constructors' own parameters.
+# mypy: disable-error-code="call-overload,call-arg"
 """Plan > Propose differentiated layout…: the optimiser's settings, progress and result.
 
 The dialog declares its edges at the top: it reads the open plan and its analysis

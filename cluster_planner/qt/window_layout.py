@@ -63,9 +63,9 @@ class LayoutKeeper(QObject):
             elif not self._fitting and self.w.size() == self._window_size and self.w.isVisible():
                 # The user dragged a separator: remember the new width (or height).
                 if watched in self.side_preferred and self.w.width() >= 1200:
-                    self.side_preferred[watched] = watched.width()  # type: ignore[index]
+                    self.side_preferred[watched] = watched.width()
                 elif watched in self.bottom_preferred and self.w.height() >= 800:
-                    self.bottom_preferred[watched] = watched.height()  # type: ignore[index]
+                    self.bottom_preferred[watched] = watched.height()
         return super().eventFilter(watched, event)
 
     def _docked(self, docks: dict[QDockWidget, int]) -> list[QDockWidget]:
