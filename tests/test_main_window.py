@@ -410,6 +410,7 @@ def test_a_plan_across_levels_opens_and_shows_on_each_level(qtbot, fresh):
     assert fresh.document.level == "prefecture" and len(fresh.document.plan) == 3
     # Sichuan, a province, keeps its name in the table of a prefecture map.
     assert fresh.document.region_name("510000") == "Sichuan"
+    fresh.set_colour_mode("count")  # a flagged plan opens coloured by its flags
     grey = _rgba(NOTHING_GREY)
     coloured = {code for code in fresh.document.layer.index_of if tuple(facecolour(fresh, code)) != grey}
     assert len(coloured) == 23 and {"320500", "320200", "510100"} <= coloured  # Sichuan's 21 cities

@@ -140,7 +140,7 @@ def test_a_server_gone_mid_session_keeps_the_work_for_a_file(shared_window, stor
     assert window.save_to(tmp_path / "kept.cplan")
     kept = load_plan(tmp_path / "kept.cplan")
     assert kept.get("430200", "lithium-batteries") == Assignment(
-        "430200", "lithium-batteries", "lead", "offline")
+        "430200", "lithium-batteries", "lead", "offline", "prefecture")
     assert len(kept) == 4
     assert ("430200", "lithium-batteries") not in rows_of(store, PLAN)
     # Back on the server (File > Save to server…): the file's edit goes in, as Hunan.
