@@ -155,8 +155,6 @@ class _ContextTexts:
         self._neighbours: list[frozenset[int]] | None = None
         self._reasons: dict[tuple[int, int], str] = {}
         self._suggestions: dict[int, tuple[Suggestion, ...]] = {}
-        #: How flags word a scope (" in Guangdong") to its Chinese and English names.
-        self.scope_names: dict[str, tuple[str, str]] = {}
 
     @property
     def neighbours(self) -> list[frozenset[int]]:
@@ -338,17 +336,17 @@ class Analyzer(_View):
         if not rows:
             self._analysis = self._assemble()
             return self._notify(self._analysis)
+        row_list = np.array(sorted(rows), dtype=int)
+        column_list = np.array(sorted(columns), dtype=int)
+        self.sizes[row_list] = (self.weights[row_list] > 0).sum(axis=1)
         if self._current_scope().key != self.scope.key:
             # The edit moved the plan's scope (a first city in another province): every
             # scope count and cap changes.
             return self._notify(self.reset())
-        row_list = np.array(sorted(rows), dtype=int)
-        column_list = np.array(sorted(columns), dtype=int)
         old_room = self._room()
         self.counts[column_list] = (self.weights[:, column_list] > 0).sum(axis=0)
         if not self.scope.national:
             self.scope_counts[column_list] = (self.weights[self.scope.rows][:, column_list] > 0).sum(axis=0)
-        self.sizes[row_list] = (self.weights[row_list] > 0).sum(axis=1)
         self.crowded[column_list] = (self.counts[column_list] > self.caps[column_list]) | (
             self.scope_counts[column_list] > self.scope_caps[column_list]
         )
@@ -415,10 +413,8 @@ class Analyzer(_View):
 
     def _current_scope(self) -> Scope:
         ctx = self.context
-        return plan_scope(
-            ctx.codes, ctx.level, np.asarray((self.weights > 0).any(axis=1)), self.settings.scope,
-            dict(ctx.province_names or {}),
-        )
+        # The regions with an assignment are those whose portfolio is not empty.
+        return plan_scope(ctx.codes, ctx.level, self.sizes > 0, self.settings.scope, ctx.province_names)
 
     def _room(self) -> np.ndarray:
         """Per industry: whether one more region may take it, within the scope and nationally."""

@@ -140,15 +140,14 @@ def low_fit_flags(view: _View, column: int) -> list[Flag]:
     crowded = bool(view.crowded[column])
     kind = "one-size-fits-all" if crowded else "local-mismatch"
     known = ctx.fit_high[rows, column] < s.fit_threshold
-    count, cap, where = int(view.counts[column]), int(view.caps[column]), ""
+    count, cap, binding = int(view.counts[column]), int(view.caps[column]), None
     if not view.scope.national and view.scope_counts[column] > view.scope_caps[column]:
         # Crowded within the plan's scope: that is the count and cap that bind.
         count, cap = int(view.scope_counts[column]), int(view.scope_caps[column])
-        where = f" in {view.scope.name_en}"
-        view.texts.scope_names[where] = (view.scope.name_zh, view.scope.name_en)
+        binding = (view.scope.name_zh, view.scope.name_en)
     texts = {
         (units, verified): _LowFitText(
-            view.texts, column, role, crowded, count, cap, s.fit_threshold, verified, where
+            view.texts, column, role, crowded, count, cap, s.fit_threshold, verified, binding
         )
         for role, units in ROLE_UNITS.items()
         for verified in (True, False)
@@ -183,11 +182,11 @@ class _LowFitText:
     not change, so a flag needs only its row.
     """
 
-    __slots__ = ("_key", "column", "count", "cap", "crowded", "head", "role", "texts", "threshold", "verified", "where")
+    __slots__ = ("_key", "column", "count", "cap", "crowded", "head", "role", "texts", "threshold", "verified", "scope")
 
     def __init__(
         self, texts: _ContextTexts, column: int, role: str, crowded: bool, count: int, cap: int,
-        threshold: float, verified: bool = True, where: str = "",
+        threshold: float, verified: bool = True, scope: tuple[str, str] | None = None,
     ):
         self.texts = texts
         self.column = column
@@ -197,7 +196,9 @@ class _LowFitText:
         self.cap = cap
         self.threshold = threshold
         self.verified = verified
-        self.where = where
+        #: ``(zh, en)`` names of the scope whose cap binds, or None for the national cap.
+        self.scope = scope
+        where = f" in {scope[1]}" if scope else ""
         industry = texts.context.industry_names[column]
         if crowded:
             middle = f", one of {count} regions{where} against a cap of {cap}, but "
@@ -208,7 +209,7 @@ class _LowFitText:
         else:
             middle += "no evidence yet shows its conditions fit it: fit "
         self.head = f" takes {industry} ({role}){middle}"
-        self._key = (texts.context, column, role, crowded, count, cap, threshold, verified, where)
+        self._key = (texts.context, column, role, crowded, count, cap, threshold, verified, scope)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _LowFitText) and self._key == other._key
@@ -245,8 +246,8 @@ class _LowFitText:
             "count": self.count,
             "cap": self.cap,
             "crowded": self.crowded,
-            "crowded_in": self.texts.scope_names.get(self.where, ("", ""))[1] if self.where else "",
-            "crowded_in_zh": self.texts.scope_names.get(self.where, ("", ""))[0] if self.where else "",
+            "crowded_in": self.scope[1] if self.scope else "",
+            "crowded_in_zh": self.scope[0] if self.scope else "",
             "segment": verdict.segment,
             "needs_met": tuple("|".join(g) for g in verdict.met),
             "needs_unknown": tuple("|".join(g) for g in verdict.unknown),

@@ -16,6 +16,7 @@ macro-region; anything wider is national.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -101,7 +102,7 @@ def plan_scope(
     level: str,
     assigned: np.ndarray,
     setting: str,
-    province_names: dict[str, tuple[str, str]] | None = None,
+    province_names: Mapping[str, tuple[str, str]] | None = None,
 ) -> Scope:
     """The scope of a plan on a layer (see :func:`_plan_scope`); one that covers the
     whole layer is national."""
@@ -116,7 +117,7 @@ def _plan_scope(
     level: str,
     assigned: np.ndarray,
     setting: str,
-    province_names: dict[str, tuple[str, str]] | None = None,
+    province_names: Mapping[str, tuple[str, str]] | None = None,
 ) -> Scope:
     """The scope of a plan on a layer.
 
@@ -138,7 +139,7 @@ def _plan_scope(
     ValueError
         The setting names no province or macro-region.
     """
-    provinces = np.array([code[:2] for code in codes.tolist()])
+    provinces = np.asarray(codes).astype("<U2")  # the first two digits: the province
     names = province_names or {}
     macros = load_macro_regions()
     if setting == "national":
