@@ -193,18 +193,12 @@ class _ContextTexts:
             found[k] = store[int(keys[k])] = tuple(
                 Suggestion(
                     "assign", code, ctx.industry_ids[column], fits[column], region, ctx.industry_names[column],
-                    _segment_of(ctx, row, column),
+                    ctx.segment_of(row, column),
                 )
                 for column in top[k].tolist()
                 if column >= 0
             )
         return found
-
-
-def _segment_of(context: AnalysisContext, row: int, column: int) -> str:
-    """The chain segment region ``row`` fits industry ``column`` on ("" for a plain list)."""
-    segment = context.verdict(row, column).segment
-    return "" if segment == "whole" else segment
 
 
 def _texts_of(context: AnalysisContext) -> _ContextTexts:

@@ -395,7 +395,6 @@ class AnalysisContext:
     names: tuple[str, ...] = field(init=False)
     needs: tuple[tuple[str, ...], ...] = field(init=False)
     upstream: tuple[tuple[int, ...], ...] = field(init=False)
-    need_columns: tuple[tuple[tuple[str, int], ...], ...] = field(init=False)
     fit: np.ndarray = field(init=False)
     fit_high: np.ndarray = field(init=False)
     confidence: np.ndarray = field(init=False)
@@ -439,11 +438,6 @@ class AnalysisContext:
                 f"expected {(n, len(self.condition_ids))}"
             )
         self.conditions_matrix = conditions
-        column_of = {condition: column for column, condition in enumerate(self.condition_ids)}
-        self.need_columns = tuple(
-            tuple((need, column_of.get(need, -1)) for need in dict.fromkeys(needs))
-            for needs in self.needs
-        )
         base = np.asarray(self.base_matrix, dtype=float)
         if base.shape != (n, m):
             raise ValueError(f"base matrix has shape {base.shape}, expected {(n, m)}")
@@ -538,19 +532,6 @@ class AnalysisContext:
     def n_industries(self) -> int:
         return len(self.industry_ids)
 
-    def need_weights(self) -> np.ndarray:
-        """``(k, m)``: ``1 / len(needs(i))`` where condition ``c`` is a need of ``i``.
-
-        A need that is not a known condition id counts in the denominator and is
-        never met, so an unknown condition cannot raise a fit.
-        """
-        weights = np.zeros((len(self.condition_ids), len(self.industry_ids)))
-        for industry, needs in enumerate(self.need_columns):
-            for _, column in needs:
-                if column >= 0:
-                    weights[column, industry] = 1.0 / len(needs)
-        return weights
-
     def condition_name(self, condition: str) -> str:
         if self.condition_names and condition in self.condition_names:
             return str(self.condition_names[condition])
@@ -559,6 +540,11 @@ class AnalysisContext:
     def verdict(self, row: int, column: int) -> SegmentVerdict:
         """Region ``row``'s best segment of industry ``column``, its groups by state."""
         return self.verdict_of(column, int(self.met_pattern[row, column]))
+
+    def segment_of(self, row: int, column: int) -> str:
+        """The chain segment region ``row`` fits industry ``column`` on ("" for a plain list)."""
+        segment = self.verdict(row, column).segment
+        return "" if segment == "whole" else segment
 
     def verdict_of(self, column: int, pattern: int) -> SegmentVerdict:
         key = (column, pattern)

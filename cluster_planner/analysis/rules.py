@@ -373,7 +373,7 @@ def chain_gap_flags(view: _View) -> list[Flag]:
                     Suggestion(
                         "assign", str(ctx.codes[best]), ctx.industry_ids[u], float(ctx.fit[best, u]),
                         ctx.names[best], ctx.industry_names[u],
-                        "" if ctx.verdict(best, u).segment == "whole" else ctx.verdict(best, u).segment,
+                        ctx.segment_of(best, u),
                     )
                 )
         flags.append(
