@@ -22,50 +22,46 @@ def system_scheme() -> str:
     return "dark" if scheme == Qt.ColorScheme.Dark else "light"
 
 
+#: The colours of each theme, by palette role (RGB); ``Disabled`` greys the disabled texts.
+_THEME_COLOURS: dict[str, dict[str, tuple[int, int, int]]] = {
+    # Readable contrast: text 13:1 on the window colour.
+    "dark": {
+        "Window": (45, 45, 48), "WindowText": (230, 230, 230), "Base": (30, 30, 32),
+        "AlternateBase": (40, 40, 43), "ToolTipBase": (60, 60, 64), "ToolTipText": (230, 230, 230),
+        "PlaceholderText": (150, 150, 150), "Text": (230, 230, 230), "Button": (45, 45, 48),
+        "ButtonText": (230, 230, 230), "BrightText": (255, 80, 80), "Link": (100, 170, 255),
+        "Highlight": (38, 110, 190), "HighlightedText": (255, 255, 255), "Disabled": (120, 120, 120),
+    },
+    # Fusion's light palette, fixed (Fusion's standard palette follows the system scheme).
+    "light": {
+        "Window": (239, 239, 239), "WindowText": (20, 20, 20), "Base": (255, 255, 255),
+        "AlternateBase": (247, 247, 247), "ToolTipBase": (255, 255, 220), "ToolTipText": (20, 20, 20),
+        "PlaceholderText": (120, 120, 120), "Text": (20, 20, 20), "Button": (239, 239, 239),
+        "ButtonText": (20, 20, 20), "BrightText": (200, 0, 0), "Link": (0, 90, 180),
+        "Highlight": (48, 140, 198), "HighlightedText": (255, 255, 255), "Disabled": (150, 150, 150),
+    },
+}
+
+
+def _palette(theme: str) -> QPalette:
+    palette = QPalette()
+    colours = _THEME_COLOURS[theme]
+    for role, rgb in colours.items():
+        if role != "Disabled":
+            palette.setColor(getattr(QPalette.ColorRole, role), QColor(*rgb))
+    for disabled in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, disabled, QColor(*colours["Disabled"]))
+    return palette
+
+
 def dark_palette() -> QPalette:
     """A dark Fusion palette with readable contrast (text 13:1 on the window colour)."""
-    palette = QPalette()
-    window, base, text = QColor(45, 45, 48), QColor(30, 30, 32), QColor(230, 230, 230)
-    palette.setColor(QPalette.ColorRole.Window, window)
-    palette.setColor(QPalette.ColorRole.WindowText, text)
-    palette.setColor(QPalette.ColorRole.Base, base)
-    palette.setColor(QPalette.ColorRole.AlternateBase, QColor(40, 40, 43))
-    palette.setColor(QPalette.ColorRole.ToolTipBase, QColor(60, 60, 64))
-    palette.setColor(QPalette.ColorRole.ToolTipText, text)
-    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(150, 150, 150))
-    palette.setColor(QPalette.ColorRole.Text, text)
-    palette.setColor(QPalette.ColorRole.Button, window)
-    palette.setColor(QPalette.ColorRole.ButtonText, text)
-    palette.setColor(QPalette.ColorRole.BrightText, QColor(255, 80, 80))
-    palette.setColor(QPalette.ColorRole.Link, QColor(100, 170, 255))
-    palette.setColor(QPalette.ColorRole.Highlight, QColor(38, 110, 190))
-    palette.setColor(QPalette.ColorRole.HighlightedText, QColor(255, 255, 255))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(120, 120, 120))
-    return palette
+    return _palette("dark")
 
 
 def light_palette() -> QPalette:
     """Fusion's light palette, fixed (Fusion's standard palette follows the system scheme)."""
-    palette = QPalette()
-    window, base, text = QColor(239, 239, 239), QColor(255, 255, 255), QColor(20, 20, 20)
-    palette.setColor(QPalette.ColorRole.Window, window)
-    palette.setColor(QPalette.ColorRole.WindowText, text)
-    palette.setColor(QPalette.ColorRole.Base, base)
-    palette.setColor(QPalette.ColorRole.AlternateBase, QColor(247, 247, 247))
-    palette.setColor(QPalette.ColorRole.ToolTipBase, QColor(255, 255, 220))
-    palette.setColor(QPalette.ColorRole.ToolTipText, text)
-    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(120, 120, 120))
-    palette.setColor(QPalette.ColorRole.Text, text)
-    palette.setColor(QPalette.ColorRole.Button, window)
-    palette.setColor(QPalette.ColorRole.ButtonText, text)
-    palette.setColor(QPalette.ColorRole.BrightText, QColor(200, 0, 0))
-    palette.setColor(QPalette.ColorRole.Link, QColor(0, 90, 180))
-    palette.setColor(QPalette.ColorRole.Highlight, QColor(48, 140, 198))
-    palette.setColor(QPalette.ColorRole.HighlightedText, QColor(255, 255, 255))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(150, 150, 150))
-    return palette
+    return _palette("light")
 
 
 # Fusion outlines an unticked box with the window colour darkened, which vanishes on a
