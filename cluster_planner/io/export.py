@@ -58,6 +58,7 @@ from cluster_planner.text.evidence import evidence_rows, evidence_sentence
 from cluster_planner.text.messages import (
     Names,
     check_language,
+    fill,
     flag_message,
     kind_name,
     label,
@@ -578,8 +579,7 @@ _REPORT_TEXT: dict[str, tuple[str, str]] = {
 
 
 def _report_text(key: str, language: str, **values: Any) -> str:
-    zh, en = _REPORT_TEXT[key]
-    return (zh if language == "zh" else en).format(**values)
+    return fill(_REPORT_TEXT[key], language, **values)
 
 
 def report_html(
@@ -935,8 +935,7 @@ _PICTURE_TEXT: dict[str, tuple[str, str]] = {
 
 
 def _picture_text(key: str, language: str, **values: Any) -> str:
-    zh, en = _PICTURE_TEXT[key]
-    return (zh if language == "zh" else en).format(**values)
+    return fill(_PICTURE_TEXT[key], language, **values)
 
 
 def _picture_colours(plan: Plan, layer: Any, analysis: Any, colour_by: str, language: str = "en"):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from cluster_planner.text.messages import DEFAULT_LANGUAGE, Names, role_name
+from cluster_planner.text.messages import DEFAULT_LANGUAGE, Names, fill, role_name
 
 #: Terms and sentence templates: key -> (Chinese, English).
 EVIDENCE: dict[str, tuple[str, str]] = {
@@ -97,8 +97,7 @@ SEGMENTS: dict[str, tuple[str, str]] = {
 
 def phrase(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
     """One entry of :data:`EVIDENCE` in ``language``, filled with ``values``."""
-    zh, en = EVIDENCE[key]
-    return (zh if language == "zh" else en).format(**values)
+    return fill(EVIDENCE[key], language, **values)
 
 
 def _join(items: Iterable[str], language: str) -> str:

@@ -73,6 +73,12 @@ def _pick(pair: tuple[str, str], language: str) -> str:
     return pair[0] if language == "zh" else pair[1]
 
 
+def fill(pair: tuple[str, str], language: str, **values: Any) -> str:
+    """A ``(zh, en)`` sentence template in ``language`` with ``values`` filled in: what every
+    table of sentences (reports, evidence, export and picture texts) reads through."""
+    return _pick(pair, language).format(**values)
+
+
 def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
     """An export label (``LABELS``) in ``language``; the key itself when unknown."""
     pair = LABELS.get(key)

@@ -17,6 +17,7 @@ from typing import Any
 from cluster_planner.text.evidence import evidence_sentence
 from cluster_planner.text.messages import (
     Names,
+    fill,
     flag_message,
     kind_name,
     severity_name,
@@ -72,8 +73,7 @@ LEVEL_NAMES = {"province": ("省级", "province"), "prefecture": ("地级", "pre
 
 def text(key: str, language: str, **values: Any) -> str:
     """One report line (or part of one) in ``language`` with ``values`` filled in."""
-    zh, en = REPORT[key]
-    return (zh if language == "zh" else en).format(**values)
+    return fill(REPORT[key], language, **values)
 
 
 def report_lines(analysis: Any, language: str = "en", names: Names | None = None) -> Iterator[str]:
