@@ -140,7 +140,7 @@ def _plan_scope(
         The setting names no province or macro-region.
     """
     provinces = np.asarray(codes).astype("<U2")  # the first two digits: the province
-    names = province_names or {}
+    names = {} if province_names is None else province_names  # read only when a name is needed
     macros = load_macro_regions()
     if setting == "national":
         return NATIONAL
