@@ -28,6 +28,7 @@ EXAMPLES = resources_dir() / "examples"
 GUANGDONG = EXAMPLES / "guangdong_same_two_2026.cplan"
 WEST = EXAMPLES / "west_chips_2026.cplan"
 LOW_FIT = ("local-mismatch", "one-size-fits-all")
+EVIDENCE = Path(__file__).resolve().parents[1] / "data" / "evidence"
 
 
 @pytest.fixture(scope="module")
@@ -51,37 +52,41 @@ def test_the_centres_set_is_large_sourced_and_on_the_catalog(centres):
     assert len({code[:2] for code, _, _ in centres}) >= 20  # provinces covered
 
 
-#: Centres no stored list yet covers (see data/evidence and the closing note of issue 11):
-#: each is an info-level *unverified* finding naming the lists that would settle it,
-#: never a warning or an error. A fuller list (2024 clusters, demonstration bases, torch
-#: bases) moves a centre out of this set; then this set shrinks.
-UNVERIFIED_CENTRES = {
-    ("泉州市", "textiles"),
-    ("珠海市", "home-appliances"),
-    ("柳州市", "construction-machinery"),
-    ("宜宾市", "lithium-batteries"),
-    ("酒泉市", "wind-power-equipment"),
-    ("齐齐哈尔市", "high-end-equipment"),
-}
-
-
 def test_national_centres_are_never_called_a_mismatch(centres, prefecture_context):
     plan = Plan.from_assignments(
         [Assignment(code, industry) for code, industry, _ in centres], name="centres", level="prefecture"
     )
     analysis = analyze(plan, prefecture_context)
     name_of = {code: row["place_zh"] for code, _, row in centres}
-    low_fit = [flag for flag in analysis.flags if flag.kind in LOW_FIT]
-    assert [flag for flag in low_fit if flag.severity != "info"] == []
-    assert {(name_of[flag.regions[0]], flag.industry) for flag in low_fit} == UNVERIFIED_CENTRES
-    for flag in low_fit:
-        assert flag.evidence["verdict"] == "unverified" and flag.evidence["settled_by"]
+    low_fit = [(name_of[flag.regions[0]], flag.industry, flag.severity)
+               for flag in analysis.flags if flag.kind in LOW_FIT]
+    # Not even an info-level "unverified": a published list names every one of them.
+    assert low_fit == []
+
+
+def test_the_last_six_centres_rest_on_the_lists_that_name_them(centres, prefecture_context):
+    # The six centres that were "unverified" until these lists were gathered (the
+    # closing notes of issue 11): each now has a base fact from its own list.
+    expected = {
+        ("泉州市", "textiles"): "textile_industry_cluster_pilots",
+        ("珠海市", "home-appliances"): "smart_factories",
+        ("柳州市", "construction-machinery"): "smart_factories",
+        ("宜宾市", "lithium-batteries"): "light_industry_characteristic_regions",
+        ("酒泉市", "wind-power-equipment"): "most_high_tech_industrialization_bases",
+        ("齐齐哈尔市", "high-end-equipment"): "torch_industry_bases",
+    }
+    code_of = {(row["place_zh"], industry): code for code, industry, row in centres}
+    for (place, industry), dataset in expected.items():
+        rows = json.loads((EVIDENCE / f"{dataset}.json").read_text(encoding="utf-8"))["rows"]
+        listed = {row["source"] for row in rows if row["place_zh"] == place and industry in row["industries"]}
+        explanation = prefecture_context.explain_fit(code_of[place, industry], industry)
+        assert explanation.in_base and explanation.fit == 1.0, (place, industry)
+        shown = " ".join(fact.source for fact in explanation.base_facts)
+        assert listed and all(source in shown for source in listed), (place, industry)
 
 
 def test_every_centre_shows_its_evidence_in_why_this_fit(centres, prefecture_context):
     for code, industry, row in centres:
-        if (row["place_zh"], industry) in UNVERIFIED_CENTRES:
-            continue
         explanation = prefecture_context.explain_fit(code, industry)
         evidence = explanation.base_facts or explanation.met
         assert explanation.fit >= 0.5 and evidence, (row["place_zh"], industry)
