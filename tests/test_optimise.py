@@ -324,5 +324,5 @@ def test_cancel_before_a_first_proposal_keeps_the_draft_and_says_so():
     assert proposal.status == "cancelled"
     assert proposal.changes == ()
     assert proposal.messages[-1] == "Cancelled before a first proposal was found: the draft stands."
-    assert proposal.lines()[-1] == "0 changes; total fit 154.50 -> 154.50; error flags 0 -> 0"
+    assert proposal.lines()[-1] == "0 changes; total fit 157.50 -> 157.50; error flags 0 -> 0"
     assert cells(proposal.plan) == cells(plan)
