@@ -246,7 +246,12 @@ class SharedPlan(_Connected):
         seen = self.rows.get(key)
         self._remember(key)
         now = self.rows.get(key)
-        if (seen and seen.seq) != (now and now.seq):
+        # A row that looks unchanged can still have been raced: another writer inserted
+        # it and removed it again between our write and this read. Where this role may
+        # write an unlocked row, nothing but such a race makes the guard miss.
+        may_write = self.member.known and (
+            self.member.everything or self.regions.get(key[0], ("",))[0] == self.member.province)
+        if (seen and seen.seq) != (now and now.seq) or (may_write and not (now and now.locked)):
             with translated_errors(self.url, "reading the history"):
                 other = last_changes(self.conn, self.plan_id, [key]).get(key)
             return ConflictError(self._conflict(key, value, now, other, "conflict"))
