@@ -23,6 +23,11 @@ from matplotlib.path import Path
 
 # Simplified vertices move by at most this share of a pixel.
 TOLERANCE_PX = 0.25
+# The index raster (fills without antialiasing, under traced or stroked borders) takes
+# paths simplified to a whole pixel, as QGIS draws by default: a fill's edge moves by
+# at most one pixel, which its border covers, and the hit test asks the geometry itself
+# near a border. A county view then draws a third of the vertices.
+INDEX_TOLERANCE_PX = 1.0
 # The finest simplification kept; below it the original paths are drawn.
 FINEST_KM = 0.25
 
@@ -41,9 +46,10 @@ class PathPyramid:
         self._levels: dict[int, list[Path]] = {}
         self._parts: tuple[np.ndarray, np.ndarray] | None = None  # (linestrings, path index of each part), built on first use
 
-    def for_scale(self, km_per_pixel: float) -> list[Path]:
-        """The paths to draw at ``km_per_pixel`` (the original ones when zoomed close)."""
-        tolerance = TOLERANCE_PX * km_per_pixel
+    def for_scale(self, km_per_pixel: float, tolerance_px: float = TOLERANCE_PX) -> list[Path]:
+        """The paths to draw at ``km_per_pixel`` (the original ones when zoomed close),
+        each vertex within ``tolerance_px`` of a pixel of the original path."""
+        tolerance = tolerance_px * km_per_pixel
         if not math.isfinite(tolerance) or tolerance < FINEST_KM or not self.paths:
             return self.paths
         level = int(math.floor(math.log2(tolerance / FINEST_KM)))
