@@ -47,10 +47,11 @@ def paint_lines(rgba: np.ndarray, where: np.ndarray, colour, alpha: float) -> No
     ``rgba`` is a straight-alpha (h, w, 4) uint8 overlay; pixels something else is
     drawn on already (the maritime line, the inset) keep it: it lies above the borders.
     """
-    pixels = rgba.view(np.uint32)[..., 0]  # one word per pixel: one write instead of four
-    target = where & (rgba[..., 3] == 0)
+    # One word per pixel: one write instead of four, and alpha is the word's top byte.
+    pixels = rgba.view("<u4")[..., 0]
+    target = where & (pixels < 1 << 24)
     value = np.array([int(round(255 * channel)) for channel in colour[:3]]
-                     + [int(round(255 * min(1.0, max(0.0, alpha))))], dtype=np.uint8).view(np.uint32)[0]
+                     + [int(round(255 * min(1.0, max(0.0, alpha))))], dtype=np.uint8).view("<u4")[0]
     np.copyto(pixels, value, where=target)
 
 
