@@ -31,7 +31,7 @@ class QtIndexPainter:
     def __init__(self) -> None:
         # id(a level's path list) -> (that list, kept alive here, and its QPainterPaths by row).
         self._levels: dict[int, tuple[list, dict[int, QPainterPath]]] = {}
-        self._brushes: dict[int, QBrush] = {}
+        self._brushes: dict[int, list[QBrush]] = {}  # by the first value
 
     def fill(self, pixels: np.ndarray, paths: list[Path], rows: np.ndarray,
              transform: tuple[float, float, float, float], clip: tuple[int, int, int, int],
@@ -56,12 +56,12 @@ class QtIndexPainter:
             x0, y0, x1, y1 = clip
             painter.setClipRect(QRect(x0, y0, max(0, x1 - x0), max(0, y1 - y0)))
             painter.setTransform(QTransform(a, 0.0, 0.0, d, e, f))
-            brush_of, fill_path = self._brush, painter.fillPath
+            brushes, fill_path = self._brushes_for(first, len(paths)), painter.fillPath
             for row in rows.tolist():
                 path = built.get(row)
                 if path is None:
                     path = built[row] = _qt_path(paths[row])
-                fill_path(path, brush_of(first + row))
+                fill_path(path, brushes[row])
         finally:
             painter.end()
 
@@ -76,11 +76,14 @@ class QtIndexPainter:
             del self._levels[next(iter(self._levels))]
         return built
 
-    def _brush(self, value: int) -> QBrush:
-        brush = self._brushes.get(value)
-        if brush is None:
-            brush = self._brushes[value] = QBrush(QColor((value >> 16) & 255, (value >> 8) & 255, value & 255))
-        return brush
+    def _brushes_for(self, first: int, count: int) -> list[QBrush]:
+        """The brush of each row's value ``first + row``, for rows ``0 .. count - 1``."""
+        brushes = self._brushes.get(first)
+        if brushes is None or len(brushes) < count:
+            values = range(first, first + count)
+            brushes = self._brushes[first] = [
+                QBrush(QColor((value >> 16) & 255, (value >> 8) & 255, value & 255)) for value in values]
+        return brushes
 
 
 def _qt_path(path: Path) -> QPainterPath:

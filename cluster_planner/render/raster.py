@@ -301,7 +301,7 @@ class RasterView:
         """
         if not self.is_current():
             if self.index_painter is not None:
-                codes = self._narrow(self._painted_codes(renderer.width, renderer.height))
+                codes = self._painted_codes(renderer.width, renderer.height)
             else:
                 codes = self._narrow(_decode_codes(self._render(renderer, self._index_layer)))
             # The aspect adjustment runs during the draw; key the layers by the view drawn.
@@ -394,10 +394,12 @@ class RasterView:
                 mapfig.ax.bbox.bounds)
 
     def _narrow(self, codes: np.ndarray) -> np.ndarray:
+        return codes.astype(self._narrow_type())
+
+    def _narrow_type(self) -> type:
         # The smallest type that holds the codes: a recolour reads the whole raster.
-        dtype = next(t for t in (np.uint8, np.uint16, np.int32)
-                     if len(self.mapfig) + FIRST_REGION <= np.iinfo(t).max)
-        return codes.astype(dtype)
+        return next(t for t in (np.uint8, np.uint16, np.int32)
+                    if len(self.mapfig) + FIRST_REGION <= np.iinfo(t).max)
 
     def _commit_view_layers(self, codes: np.ndarray, static_rgba: np.ndarray, inset_slice, key) -> None:
         self.codes = codes
@@ -490,8 +492,9 @@ class RasterView:
         return swapped
 
     def _painted_codes(self, width: int, height: int) -> np.ndarray:
-        """The index raster filled by :attr:`index_painter`: what :meth:`_index_layer`
-        draws with Agg (outside, the sea of each axes, each region's code)."""
+        """The index raster filled by :attr:`index_painter`, narrowed (see
+        :meth:`_narrow`): what :meth:`_index_layer` draws with Agg (outside, the sea of
+        each axes, each region's code)."""
         assert self.index_painter is not None
         pixels = np.full((height, width), OUTSIDE, dtype=np.uint32)
         for ax, paths, rows in self._view_paths(INDEX_TOLERANCE_PX):
@@ -503,7 +506,9 @@ class RasterView:
                          height - float(matrix[1, 2]))
             clip = (columns_px.start, rows_px.start, columns_px.stop, rows_px.stop)
             self.index_painter.fill(pixels, paths, rows, transform, clip, FIRST_REGION)
-        codes = pixels & 0x00FFFFFF
+        # The painter's words are 0xFF000000 + code: the narrow type's cast keeps the code.
+        narrow = self._narrow_type()
+        codes = pixels.astype(narrow) if narrow is not np.int32 else (pixels & 0x00FFFFFF).astype(narrow)
         _close_gaps(codes)
         return codes
 
