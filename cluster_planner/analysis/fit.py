@@ -644,12 +644,13 @@ class AnalysisContext:
             if getattr(f, "condition", None) == BASE_CONDITION and getattr(f, "detail", None) == industry
         )
         segment = next(s for s in self._segments[column] if s.id == verdict.segment)
+        fit, fit_high = float(self.fit[row, column]), float(self.fit_high[row, column])
         return FitExplanation(
             region=region,
             region_name=self.names[row],
             industry=industry,
             industry_name=self.industry_names[column],
-            fit=float(self.fit[row, column]),
+            fit=fit,
             in_base=bool(self.in_base[row, column]),
             base_facts=base_facts,
             met=tuple(met),
@@ -660,8 +661,9 @@ class AnalysisContext:
             segment=verdict.segment,
             segment_name=segment.name_en if verdict.segment != "whole" else "",
             unknown=tuple(("|".join(g), self.group_name(g)) for g in verdict.unknown),
-            fit_high=float(self.fit_high[row, column]),
-            settled_by=self.settled_by(verdict.unknown),
+            fit_high=fit_high,
+            # Lists that could move the fit; none when what is known fixes it already.
+            settled_by=self.settled_by(verdict.unknown) if fit_high > fit else (),
             groups_met=len(verdict.met),
         )
 
