@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse
 import shapely
 
-from cluster_planner.analysis.fit import DENSITY_WEIGHT, AnalysisContext, build_context, fit_scores
+from cluster_planner.analysis.fit import DENSITY_WEIGHT, AnalysisContext, build_context
 from cluster_planner.domain.catalog import Catalog, ConditionType, Industry
 from cluster_planner.domain.conditions import Fact, LocalConditions
 from cluster_planner.domain.regions import RegionLayer
@@ -124,13 +124,6 @@ def test_statistics_make_a_base_and_add_relatedness():
     explanation = context.explain_fit(CODES[2], "coal-chemicals")
     assert explanation.density == pytest.approx(density)
     assert any("Relatedness density" in line for line in explanation.lines())
-
-
-def test_fit_scores_are_clipped_to_one():
-    conditions = np.array([[1.0, 1.0]])
-    need_weights = np.array([[0.5], [0.5]])
-    fit, share = fit_scores(conditions, need_weights, np.zeros((1, 1)), density=np.ones((1, 1)))
-    assert fit.tolist() == [[1.0]] and share.tolist() == [[1.0]]
 
 
 def test_unknown_region_or_industry_is_a_key_error():

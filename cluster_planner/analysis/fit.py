@@ -62,38 +62,6 @@ DENSITY_WEIGHT = 0.5
 """How much relatedness density (0..1) adds to fit when statistics are imported."""
 
 
-def fit_scores(
-    conditions: np.ndarray,
-    need_weights: np.ndarray,
-    base: np.ndarray,
-    density: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Fit of every region for every industry (see the module docstring).
-
-    Parameters
-    ----------
-    conditions : numpy.ndarray
-        ``(n_regions, n_conditions)`` strengths in [0, 1].
-    need_weights : numpy.ndarray
-        ``(n_conditions, n_industries)``: ``1 / len(needs(i))`` where condition ``c``
-        is a need of industry ``i``, else 0.
-    base : numpy.ndarray
-        ``(n_regions, n_industries)`` strength in [0, 1] of the industry in the
-        region's base (1 for a full base, 0 for none).
-    density : numpy.ndarray, optional
-        ``(n_regions, n_industries)`` relatedness density from imported statistics.
-
-    Returns
-    -------
-    fit, need_share : numpy.ndarray
-        Both ``(n_regions, n_industries)`` in [0, 1].
-    """
-    need_share = np.clip(np.asarray(conditions, dtype=float) @ need_weights, 0.0, 1.0)
-    score = need_share if density is None else need_share + DENSITY_WEIGHT * density
-    fit = np.maximum(np.clip(base, 0.0, 1.0), np.clip(score, 0.0, 1.0))
-    return fit, need_share
-
-
 #: Group states in a fit pattern.
 ABSENT, UNKNOWN, MET = 0, 1, 2
 #: Groups a segment may have at most (patterns keep three states per group).

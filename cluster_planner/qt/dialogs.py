@@ -80,29 +80,6 @@ def show_information(parent: QWidget | None, title: str, message: str) -> None:
     box.exec()
 
 
-def ask_switch_level(parent: QWidget | None, current: str, new: str) -> bool:
-    """A plan has one level: ask whether to start a new plan at ``new``."""
-    box = QMessageBox(parent)
-    box.setObjectName("switchLevelBox")
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(QCoreApplication.translate("Dialogs", "Switch level"))
-    box.setText(
-        QCoreApplication.translate("Dialogs", "This plan is drawn on the {current} level; a plan has one level.").format(
-            current=level_name(current)
-        )
-    )
-    box.setInformativeText(
-        QCoreApplication.translate("Dialogs", "Start a new, empty plan on the {new} level? (You can save this one first.)").format(
-            new=level_name(new)
-        )
-    )
-    new_button = box.addButton(QCoreApplication.translate("Dialogs", "New plan"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(new_button)
-    box.exec()
-    return box.clickedButton() is new_button
-
-
 def level_name(level: str) -> str:
     """The translated name of a region level."""
     return {

@@ -268,22 +268,6 @@
         <translation>要保存吗？</translation>
     </message>
     <message>
-        <source>Switch level</source>
-        <translation>切换层级</translation>
-    </message>
-    <message>
-        <source>This plan is drawn on the {current} level; a plan has one level.</source>
-        <translation>本规划基于{current}层级；一个规划只有一个层级。</translation>
-    </message>
-    <message>
-        <source>Start a new, empty plan on the {new} level? (You can save this one first.)</source>
-        <translation>在{new}层级新建一个空规划吗？（可以先保存当前规划。）</translation>
-    </message>
-    <message>
-        <source>New plan</source>
-        <translation>新建规划</translation>
-    </message>
-    <message>
         <source>province</source>
         <translation>省级</translation>
     </message>
