@@ -314,6 +314,8 @@ def test_the_app_s_own_text_takes_the_canonical_reader():
         ('"note": "x"', '"note": "\\u00e9"'),
         ('"note": "x"', '"note": "\\ud800"'),
         ('"note": "x"', '"note": 5'),
+        ('"note": "x"', '"note": "' + "x" * 2000 + '"'),
+        ('"note": "x"', '"note": "' + "x" * 2001 + '"'),  # longer than a note may be
         ('"note": "x"', '"note": "x", "note": "y"'),  # a repeated key
         ('"region": "320200"', '"region": "32020a"'),
         ('"region": "320200"', '"region": "３２０２００"'),

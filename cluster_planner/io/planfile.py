@@ -317,10 +317,10 @@ def _load_canonical(text: str, source: PathLike, check_strings: bool) -> Plan | 
     if type(data) is not dict or data.get("assignments") != []:
         return None
     regions, levels, industries, roles, notes = zip(*rows, strict=True)
-    columns = _checked_columns([regions, industries, roles, notes, levels], check_strings)
-    if columns is None:
+    # The pattern matched valid regions, levels and roles only; the rest is text.
+    if not _valid_industries_and_notes(set(industries), set(notes), check_strings):
         return None
-    return _load_fast(data, source, check_strings, columns)
+    return _load_fast(data, source, check_strings, [regions, industries, roles, notes, levels])
 
 
 @contextmanager
@@ -645,13 +645,20 @@ def _checked_columns(
         return None
     if not all(map(_REGION_CODE.fullmatch, regions)):
         return None
-    if not all(industry.strip() for industry in industries):
-        return None
-    if max(map(len, notes)) > MAX_NOTE_LENGTH:
-        return None
-    if check_strings and not all(map(_is_utf8_encodable, chain(industries, notes))):
+    if not _valid_industries_and_notes(industries, notes, check_strings):
         return None
     return columns
+
+
+def _valid_industries_and_notes(
+    industries: set[str], notes: set[str], check_strings: bool
+) -> bool:
+    """Whether the distinct industry ids and notes (all text) are valid."""
+    if not all(industry.strip() for industry in industries):
+        return False
+    if max(map(len, notes)) > MAX_NOTE_LENGTH:
+        return False
+    return not check_strings or all(map(_is_utf8_encodable, chain(industries, notes)))
 
 
 #: One loader per format version; each returns a :class:`Plan`. Add a version by adding
