@@ -1,9 +1,10 @@
 """Plan files: versioned JSON that never loses work.
 
-Why one module of about 900 lines: each version's careful loader and the column-wise
-fast reader that must accept exactly what they accept live side by side (a hypothesis
-test compares them), and they share every check; split apart, the fast path would drift
-from the rules it mirrors. The atomic writer is in :mod:`cluster_planner.io.atomic`.
+Why one module of about 1,100 lines: each version's careful loader and the two fast
+readers that must accept exactly what they accept (column-wise over parsed JSON, and
+line-wise over the text the app itself writes) live side by side (hypothesis tests
+compare them), and they share every check; split apart, the fast paths would drift
+from the rules they mirror. The atomic writer is in :mod:`cluster_planner.io.atomic`.
 
 Format version 2 (the current one, ``.cplan`` by default, UTF-8)::
 
