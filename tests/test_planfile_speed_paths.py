@@ -4,13 +4,16 @@ A valid version-1 or version-2 file is read column by column (:func:`planfile._l
 its assignments written with one string encoder call per value; everything else goes
 through the general checks with their precise messages. These tests prove the fast
 reader accepts exactly the files the general one accepts and builds the same plan, and
-the fast writer gives the same bytes as ``json.dumps``.
+the fast writer gives the same bytes as ``json.dumps``. The app's own text is read with
+its assignment lines matched by a regular expression (:func:`planfile._load_canonical`);
+edits of that text prove it reads what the JSON parser reads, and nothing else.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -47,21 +50,32 @@ def read_generally(data: Any, check_strings: bool) -> Plan:
     return planfile.LOADERS[version](data, SOURCE)
 
 
-def assert_fast_reader_agrees(data: Any) -> None:
-    # Neither reader changes ``data`` (and it may nest too deep to copy).
+def assert_readers_agree(
+    read_fast: Callable[[bool], Plan | None], read_generally: Callable[[bool], Plan]
+) -> None:
+    """With strings checked or not, the fast reader gives ``None`` or the general
+    reader's plan (in the same order), and ``None`` wherever the general one refuses."""
     for check_strings in (False, True):
-        fast = planfile._load_fast(data, SOURCE, check_strings)
+        fast = read_fast(check_strings)
         try:
-            general = read_generally(data, check_strings)
+            general = read_generally(check_strings)
         except PlanFileError:
             assert fast is None, "the fast reader accepted a plan the general one refuses"
             continue
-        for plan in (fast,):
-            if plan is not None:
-                assert plan == general
-                assert plan.assignments == general.assignments  # the same order too
-                assert plan.regions == general.regions
-                assert all(vars(a) == vars(b) for a, b in zip(plan, general, strict=True))
+        if fast is not None:
+            assert fast == general
+            assert fast.assignments == general.assignments  # the same order too
+            assert fast.regions == general.regions
+            assert fast.metadata == general.metadata and fast.settings == general.settings
+            assert all(vars(a) == vars(b) for a, b in zip(fast, general, strict=True))
+
+
+def assert_fast_reader_agrees(data: Any) -> None:
+    # Neither reader changes ``data`` (and it may nest too deep to copy).
+    assert_readers_agree(
+        lambda check_strings: planfile._load_fast(data, SOURCE, check_strings),
+        lambda check_strings: read_generally(data, check_strings),
+    )
 
 
 def assignment_values() -> st.SearchStrategy:
@@ -212,22 +226,22 @@ def assignment_lines(text: str) -> list[str]:
 plan_texts = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20
 )  # Cs: lone surrogates cannot be saved at all
+#: The fields of a few assignments (region, industry, role, note, level) a plan can save.
+assignment_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["430200", "110101", "420100"]),
+        plan_texts.filter(str.strip),  # an industry id is never blank
+        st.sampled_from(["lead", "support"]),
+        plan_texts,
+        st.sampled_from(["province", "prefecture", "county"]),
+    ),
+    min_size=1,
+    max_size=8,
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["430200", "110101", "420100"]),
-            plan_texts.filter(str.strip),  # an industry id is never blank
-            st.sampled_from(["lead", "support"]),
-            plan_texts,
-            st.sampled_from(["province", "prefecture", "county"]),
-        ),
-        min_size=1,
-        max_size=8,
-    )
-)
+@given(assignment_rows)
 def test_assignment_lines_are_what_json_dumps_writes(rows):
     plan = Plan.from_assignments(Assignment(*row) for row in rows)
     data = plan_to_data(plan, region_data="r")
@@ -254,3 +268,132 @@ def test_assignment_rows_of_another_shape_are_written_as_json_dumps_writes_them(
     data = dict(plan_to_data(Plan(), region_data="r"), assignments=rows)
     expected = ["    " + json.dumps(row, ensure_ascii=False) for row in rows]
     assert assignment_lines(format_plan_data(data, SOURCE)) == expected
+
+
+# ---------------------------------------------------------------- the canonical-text reader
+def read_by_json(text: str, check_strings: bool) -> Plan:
+    """The whole text through the strict JSON parser and the readers above."""
+    data = planfile.parse_json(text, SOURCE)
+    return planfile._plan_from_parsed(data, SOURCE, None, None, check_strings)
+
+
+def assert_canonical_reader_agrees(text: str) -> None:
+    assert_readers_agree(
+        lambda check_strings: planfile._load_canonical(text, SOURCE, check_strings),
+        lambda check_strings: read_by_json(text, check_strings),
+    )
+
+
+def canonical_text(settings: dict[str, Any] | None = None) -> str:
+    plan = Plan.from_assignments(
+        [
+            Assignment("510000", "integrated-circuits", "lead", "四川", "province"),
+            Assignment("320500", "integrated-circuits", "support", "", "prefecture"),
+            Assignment("320500", "steel", "lead", "a note", "prefecture"),
+            Assignment("320200", "integrated-circuits", "lead", "x", "prefecture"),
+        ],
+        name="Draft 2026",
+        level="prefecture",
+        settings=settings or {},
+    )
+    return dumps_plan(plan, region_data="r")
+
+
+def test_the_app_s_own_text_takes_the_canonical_reader():
+    text = canonical_text()
+    plan = planfile._load_canonical(text, SOURCE, False)
+    assert plan is not None
+    assert plan == read_by_json(text, False)
+    assert loads_plan(text, SOURCE) == plan
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"note": "x"', '"note": "x\\"y"'),  # an escape: the general path reads it
+        ('"note": "x"', '"note": "\\u00e9"'),
+        ('"note": "x"', '"note": "\\ud800"'),
+        ('"note": "x"', '"note": 5'),
+        ('"note": "x"', '"note": "' + "x" * 2000 + '"'),
+        ('"note": "x"', '"note": "' + "x" * 2001 + '"'),  # longer than a note may be
+        ('"note": "x"', '"note": "x", "note": "y"'),  # a repeated key
+        ('"region": "320200"', '"region": "32020a"'),
+        ('"region": "320200"', '"region": "３２０２００"'),
+        ('"role": "lead", "note": "x"', '"role": "Lead", "note": "x"'),
+        ('"level": "province"', '"level": "city"'),
+        ('"industry": "steel"', '"industry": "integrated-circuits"'),  # a repeat
+        ('"industry": "steel"', '"industry": " "'),
+        ('"industry": "steel"', '"industry": "st\teel"'),  # a raw control character
+        ('"note": "a note"},', '"note": "a note"}'),  # a comma missing
+        ('"note": "a note"},', '"note": "a note"},,'),
+        ('"四川"}\n  ],', '"四川"},\n  ],'),  # a trailing comma
+        ('"四川"}\n  ],', '"四川"}\n  ]'),
+        ('"四川"}\n  ],', '"四川"}\n  ],\n  "assignments": [],'),  # the key twice
+        ('"version": 2', '"version": 1'),
+        ('"version": 2', '"version": 3'),
+        ('"name": "Draft 2026"', '"name": "Draft \\"2026\\"\\n"'),
+        ('"name": "Draft 2026"', '"name": "Draft\n2026"'),
+        ('"name": "Draft 2026"', '"name": 5'),
+        ('"level": "prefecture",\n  "assignments"', '"level": "county",\n  "assignments"'),
+        ('"level": "prefecture",\n  "assignments"', '"level": "city",\n  "assignments"'),
+        ("{\n", "{\n  "),
+        ("{\n", "[{\n"),
+        ('  "settings": {},', '  "settings": {"x": [\n  ]},'),
+        ('  "settings": {},', '  "settings": [],'),
+        ('  "settings": {},', '  "settings": {},\n  "extra": 1,'),
+        ('  "settings": {},', '  "settings": {}'),
+        ('"created": "', '"created": "not a time'),
+    ],
+)
+def test_the_readers_agree_on_each_edit_of_the_text(old, new):
+    text = canonical_text()
+    assert old in text
+    assert_canonical_reader_agrees(text.replace(old, new, 1))
+
+
+def test_a_second_closing_bracket_after_the_assignments_is_no_assignment():
+    # A hand-edited setting holding "\n  ]" sends the file to the general reader.
+    text = canonical_text().replace('  "settings": {},', '  "settings": {"x": [\n  ]},')
+    assert planfile._load_canonical(text, SOURCE, False) is None
+    assert loads_plan(text, SOURCE) == read_by_json(text, False)
+
+
+def test_a_syntax_error_is_placed_in_the_whole_text():
+    text = canonical_text().replace('"settings": {}', '"settings": {]')
+    line = text[: text.index("{]")].count("\n") + 1
+    with pytest.raises(PlanFileError, match=rf"at line {line}, column"):
+        loads_plan(text, SOURCE)
+
+
+EDIT_CHARACTERS = st.sampled_from(list('{}[]",: \n\\\t0a5') + ["\ud800", "é", "  ]", '"x"'])
+
+
+@SPEED
+@given(
+    st.lists(
+        st.tuples(st.floats(min_value=0, max_value=1), st.integers(0, 2), EDIT_CHARACTERS),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_the_readers_agree_on_damaged_texts(edits):
+    text = canonical_text({"scope": "auto"})
+    for where, action, piece in edits:
+        at = int(where * len(text))
+        if action == 0:  # insert
+            text = text[:at] + piece + text[at:]
+        elif action == 1:  # delete
+            text = text[:at] + text[at + len(piece) :]
+        else:  # replace
+            text = text[:at] + piece + text[at + len(piece) :]
+    assert_canonical_reader_agrees(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(assignment_rows)
+def test_saved_plans_read_back_the_same_either_way(rows):
+    plan = Plan.from_assignments(Assignment(*row) for row in rows)
+    text = dumps_plan(plan, region_data="r")
+    assert text == format_plan_data(plan_to_data(plan, region_data="r"), SOURCE)
+    assert_canonical_reader_agrees(text)
+    assert loads_plan(text, SOURCE).assignments == read_by_json(text, False).assignments

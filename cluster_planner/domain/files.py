@@ -116,8 +116,11 @@ def read_regular_file(
             raise error(path, too_large(status.st_size, limit, what))
         chunks = []
         remaining = limit + 1  # one byte past the cap: the file may grow meanwhile
+        # The whole file in the first read (one byte more, to see its end), so that a
+        # plan of a megabyte or more is not copied again to join its chunks.
+        size = max(status.st_size + 1, 1 << 20)
         while remaining > 0:
-            chunk = os.read(descriptor, min(remaining, 1 << 20))
+            chunk = os.read(descriptor, min(remaining, size))
             if not chunk:
                 break
             chunks.append(chunk)

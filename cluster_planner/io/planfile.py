@@ -1,9 +1,10 @@
 """Plan files: versioned JSON that never loses work.
 
-Why one module of about 900 lines: each version's careful loader and the column-wise
-fast reader that must accept exactly what they accept live side by side (a hypothesis
-test compares them), and they share every check; split apart, the fast path would drift
-from the rules it mirrors. The atomic writer is in :mod:`cluster_planner.io.atomic`.
+Why one module of about 1,100 lines: each version's careful loader and the two fast
+readers that must accept exactly what they accept (column-wise over parsed JSON, and
+line-wise over the text the app itself writes) live side by side (hypothesis tests
+compare them), and they share every check; split apart, the fast paths would drift
+from the rules they mirror. The atomic writer is in :mod:`cluster_planner.io.atomic`.
 
 Format version 2 (the current one, ``.cplan`` by default, UTF-8)::
 
@@ -54,7 +55,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import chain
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,26 @@ _TIME_FIELDS = ("created", "modified")
 #: The quoting ``json.dumps(..., ensure_ascii=False)`` uses for text (the C function).
 _ENCODE_TEXT: Callable[[str], str] = json.encoder.encode_basestring
 _FIELD_GETTERS = tuple(map(itemgetter, _ASSIGNMENT_FIELDS))
+#: A JSON string token, escapes and all (as json's scanner reads it).
+_JSON_TEXT = r'"(?:[^"\\\x00-\x1f]|\\.)*"'
+#: The start of the text :func:`format_plan_data` writes for a version-2 plan with
+#: assignments, up to the first assignment line.
+_CANONICAL_HEAD = re.compile(
+    r'\{\n  "format": ' + re.escape(json.dumps(FORMAT)) + r',\n  "version": 2,\n  "name": '
+    + _JSON_TEXT
+    + r',\n  "level": ' + _JSON_TEXT + r',\n  "assignments": \[\n'
+)
+#: One assignment line as written: a comma ends it, or the list's end follows it. Each
+#: value holds no quote, backslash or control character, so the text matched is the
+#: JSON string's value; a region of six ASCII digits and a level and a role spelled
+#: out match a little faster than any text (other values take the general path).
+_CANONICAL_VALUE = r'"([^"\\\x00-\x1f]*)"'
+_CANONICAL_ROW = re.compile(
+    r'^    \{"region": "([0-9]{6})", "level": "(' + "|".join(LEVELS) + r')", "industry": '
+    + _CANONICAL_VALUE + r', "role": "(' + "|".join(ROLES) + r')", "note": '
+    + _CANONICAL_VALUE + r'\}(?:,$|(?=\n  \]))',
+    re.MULTILINE,
+)
 
 PathLike = str | os.PathLike[str]
 LayerSource = Any  # a RegionLayer (has ``index_of``) or a callable ``level -> RegionLayer``
@@ -213,7 +234,7 @@ def _too_large(size: int) -> str:
 
 
 def _plan_from_bytes(data: bytes, source: PathLike, catalog: Any, layer: LayerSource) -> Plan:
-    if not data.strip():
+    if not data or data.isspace():  # as ``not data.strip()``, without copying the file
         raise PlanFileError(source, "the file is empty" if not data else "the file is blank")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PlanFileError(source, "the file is UTF-16 text; plan files are UTF-8")
@@ -248,15 +269,59 @@ def _is_gb18030(data: bytes) -> bool:
 def _plan_from_text(text: str, source: PathLike, catalog: Any, layer: LayerSource) -> Plan:
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not text.strip():
+    if not text or text.isspace():
         raise PlanFileError(source, "the file is empty" if not text else "the file is blank")
-    with gc_paused():
-        data = parse_json(text, source)
     # Only a \uD800-\uDFFF escape (or a str built in Python) can hold a lone surrogate;
     # skipping the per-string check otherwise halves the time to open a large plan.
     check_strings = bool(_SURROGATE_ESCAPE.search(text)) or not _is_utf8_encodable(text)
     with gc_paused():
-        return _plan_from_parsed(data, source, catalog, layer, check_strings)
+        plan = _load_canonical(text, source, check_strings)
+        if plan is None:
+            data = parse_json(text, source)
+            return _plan_from_parsed(data, source, catalog, layer, check_strings)
+        _check_known(plan, source, catalog, layer)
+        check_plan_settings(plan, source, layer)
+        return plan
+
+
+def _load_canonical(text: str, source: PathLike, check_strings: bool) -> Plan | None:
+    """The plan of a valid version-2 text laid out as :func:`format_plan_data` writes it,
+    its assignment lines read by one regular expression instead of the JSON parser;
+    ``None`` for anything else, which the general path then reads or refuses with its
+    message (``tests/test_planfile_speed_paths.py`` compares the two).
+
+    Each matched line is one assignment object whose values hold no quote, backslash or
+    control character (so the text matched is the string's value, and no key repeats);
+    when every line of the block matches, the file is valid JSON exactly when the rest
+    of it (the block taken out, ``"assignments": []`` left) is, which the strict parser
+    then reads. Saves a county plan's 14,000 objects of the parser and of the columns.
+    """
+    head = _CANONICAL_HEAD.match(text)
+    if head is None:
+        return None
+    start = head.end()
+    # The app writes "\n  ]" nowhere else; should a hand edit have added one, the
+    # lines between are no assignments and the check below sends the file elsewhere.
+    end = text.rfind("\n  ]", start)
+    if end < 0:
+        return None
+    if text[end - 1] != "}":  # a comma after the last assignment (or no assignment)
+        return None
+    # Searched in place: a county plan's text is a megabyte, each copy a millisecond.
+    rows = _CANONICAL_ROW.findall(text, start, end + 4)
+    if len(rows) != text.count("\n", start, end) + 1:  # a line that is no assignment
+        return None
+    try:  # the text without the block, "[" kept and "]" brought up beside it
+        data = parse_json(text[: start - 1] + text[end + 3 :], source)
+    except PlanFileError:  # the general path names the place in the whole text
+        return None
+    if type(data) is not dict or data.get("assignments") != []:
+        return None
+    regions, levels, industries, roles, notes = zip(*rows, strict=True)
+    # The pattern matched valid regions, levels and roles only; the rest is text.
+    if not _valid_industries_and_notes(set(industries), set(notes), check_strings):
+        return None
+    return _load_fast(data, source, check_strings, [regions, industries, roles, notes, levels])
 
 
 @contextmanager
@@ -477,7 +542,12 @@ def _load_v0(data: dict[str, Any], source: PathLike) -> Plan:
     return _load_v1(upgraded, source)
 
 
-def _load_fast(data: Any, source: PathLike, check_strings: bool) -> Plan | None:
+def _load_fast(
+    data: Any,
+    source: PathLike,
+    check_strings: bool,
+    columns: list[tuple[str, ...]] | None = None,
+) -> Plan | None:
     """The plan of a valid version-1 or version-2 file, checked column by column
     instead of assignment by assignment; ``None`` for anything else (another version, a
     problem, a value of an unusual type), which the loaders then read or refuse with
@@ -485,6 +555,9 @@ def _load_fast(data: Any, source: PathLike, check_strings: bool) -> Plan | None:
     :func:`_detect_version` and :func:`_load_v1` / :func:`_load_v2` accept, builds the
     same plan, and reads a county plan in half the time
     (``tests/test_planfile_speed_paths.py`` compares the two).
+
+    ``columns``, already checked, are the assignments of a file whose ``assignments``
+    were read apart (:func:`_load_canonical`); ``data`` then holds an empty list there.
     """
     if type(data) is not dict or len(data) != len(_V1_FIELDS):
         return None
@@ -512,8 +585,9 @@ def _load_fast(data: Any, source: PathLike, check_strings: bool) -> Plan | None:
         _check_metadata(metadata, source)
     except PlanFileError:
         return None
-    fields = _V2_ASSIGNMENT_FIELDS if version == 2 else _ASSIGNMENT_FIELDS
-    columns = _assignment_columns(raw, check_strings, fields, level)
+    if columns is None:
+        fields = _V2_ASSIGNMENT_FIELDS if version == 2 else _ASSIGNMENT_FIELDS
+        columns = _assignment_columns(raw, check_strings, fields, level)
     if columns is None:
         return None
     # None when an assignment repeats.
@@ -554,6 +628,14 @@ def _assignment_columns(
         columns = list(zip(*rows, strict=True))
     else:
         return None
+    return _checked_columns(columns, check_strings)
+
+
+def _checked_columns(
+    columns: list[tuple[str, ...]], check_strings: bool
+) -> list[tuple[str, ...]] | None:
+    """``columns`` (region, industry, role, note, level) when each value of each is
+    valid, else ``None``; the checks run on each column's distinct values."""
     try:
         regions, industries, roles, notes, levels = distinct = [set(column) for column in columns]
     except TypeError:  # a list or an object among the values
@@ -564,13 +646,20 @@ def _assignment_columns(
         return None
     if not all(map(_REGION_CODE.fullmatch, regions)):
         return None
-    if not all(industry.strip() for industry in industries):
-        return None
-    if max(map(len, notes)) > MAX_NOTE_LENGTH:
-        return None
-    if check_strings and not all(map(_is_utf8_encodable, chain(industries, notes))):
+    if not _valid_industries_and_notes(industries, notes, check_strings):
         return None
     return columns
+
+
+def _valid_industries_and_notes(
+    industries: set[str], notes: set[str], check_strings: bool
+) -> bool:
+    """Whether the distinct industry ids and notes (all text) are valid."""
+    if not all(industry.strip() for industry in industries):
+        return False
+    if max(map(len, notes)) > MAX_NOTE_LENGTH:
+        return False
+    return not check_strings or all(map(_is_utf8_encodable, chain(industries, notes)))
 
 
 #: One loader per format version; each returns a :class:`Plan`. Add a version by adding
@@ -771,6 +860,17 @@ def plan_to_data(
 ) -> dict[str, Any]:
     """The current version's JSON data of ``plan`` with fresh metadata (created kept,
     modified now)."""
+    rows = [
+        {"region": a.region, "level": a.level, "industry": a.industry, "role": a.role, "note": a.note}
+        for a in plan.sorted_assignments()
+    ]
+    return _plan_data(plan, rows, region_data, now)
+
+
+def _plan_data(
+    plan: Plan, rows: list[Any], region_data: str | None, now: datetime | None
+) -> dict[str, Any]:
+    """:func:`plan_to_data` with the assignment rows given."""
     stamp = _iso(now)
     metadata = dict(plan.metadata)
     metadata.setdefault("created", stamp)
@@ -779,22 +879,12 @@ def plan_to_data(
     metadata["region_data"] = (
         region_data or _loaded_region_data(plan) or str(metadata.get("region_data", "unknown"))
     )
-    assignments = sorted(plan.assignments, key=attrgetter("region", "industry"))
     return {
         "format": FORMAT,
         "version": CURRENT_VERSION,
         "name": plan.name,
         "level": plan.level,
-        "assignments": [
-            {
-                "region": a.region,
-                "level": a.level,
-                "industry": a.industry,
-                "role": a.role,
-                "note": a.note,
-            }
-            for a in assignments
-        ],
+        "assignments": rows,
         "settings": dict(sorted(plan.settings.items())),
         "metadata": dict(sorted(metadata.items())),
     }
@@ -811,45 +901,97 @@ def dumps_plan(plan: Plan, *, region_data: str | None = None, now: datetime | No
     PlanFileError
         When a setting or metadata value cannot be written as JSON.
     """
-    data = plan_to_data(plan, region_data=region_data, now=now)
-    return format_plan_data(data, plan.name)
+    return _plan_text(plan, region_data, now, plan.name)[0]
+
+
+def _plan_text(
+    plan: Plan, region_data: str | None, now: datetime | None, source: str
+) -> tuple[str, dict[str, Any]]:
+    """:func:`dumps_plan`'s text and the metadata written, the assignment lines made
+    straight from the assignments (no row dicts in between) when every value is text."""
+    lines = _lines_of_assignments(plan.sorted_assignments())
+    if lines is None:  # a value that is not text: the general writer says what json does
+        data = plan_to_data(plan, region_data=region_data, now=now)
+        return format_plan_data(data, source), data["metadata"]
+    data = _plan_data(plan, [], region_data, now)
+    return _format_plan_text(data, lines, source), data["metadata"]
 
 
 def format_plan_data(data: dict[str, Any], source: str) -> str:
     """The normalised text of :func:`plan_to_data`'s result (see :func:`dumps_plan`)."""
+    rows = data["assignments"]
+    lines = _assignment_lines(rows) if rows else []
+    if lines is None:
+        try:
+            for key in ("format", "version", "name", "level"):  # their error comes first
+                _dump(data[key])
+            lines = [f"    {_dump(row)}," for row in rows]
+        except (TypeError, ValueError) as error:
+            raise PlanFileError(source, f"cannot be saved: {_first_line(error)}") from None
+    return _format_plan_text(data, lines, source)
 
-    def dump(value: Any, indent: int | None = None) -> str:
-        text = json.dumps(
-            value, ensure_ascii=False, allow_nan=False, indent=indent, sort_keys=indent is not None
-        )
-        return text.replace("\n", "\n  ") if indent else text
 
+def _dump(value: Any, indent: int | None = None) -> str:
+    text = json.dumps(
+        value, ensure_ascii=False, allow_nan=False, indent=indent, sort_keys=indent is not None
+    )
+    return text.replace("\n", "\n  ") if indent else text
+
+
+def _format_plan_text(data: dict[str, Any], assignment_lines: list[str], source: str) -> str:
+    """The normalised text of ``data`` with its assignments as the lines given, each
+    ending in a comma (the last one's is dropped here): the text is joined once."""
     try:
         lines = ["{"]
         for key in ("format", "version", "name", "level"):
-            lines.append(f"  {dump(key)}: {dump(data[key])},")
-        if data["assignments"]:
+            lines.append(f"  {_dump(key)}: {_dump(data[key])},")
+        if assignment_lines:
             lines.append('  "assignments": [')
-            rows = _assignment_lines(data["assignments"])
-            if rows is None:
-                rows = [f"    {dump(row)}" for row in data["assignments"]]
-            lines.append(",\n".join(rows))
+            lines += assignment_lines
+            lines[-1] = lines[-1].removesuffix(",")
             lines.append("  ],")
         else:
             lines.append('  "assignments": [],')
-        lines.append(f'  "settings": {dump(data["settings"], indent=2)},')
-        lines.append(f'  "metadata": {dump(data["metadata"], indent=2)}')
-        lines.append("}")
-        text = "\n".join(lines) + "\n"
-        text.encode("utf-8")
+        lines.append(f'  "settings": {_dump(data["settings"], indent=2)},')
+        lines.append(f'  "metadata": {_dump(data["metadata"], indent=2)}')
+        lines.append("}\n")
+        text = "\n".join(lines)
+        if not text.isascii():  # only a lone surrogate can fail, and only outside ASCII
+            text.encode("utf-8")
     except (TypeError, ValueError) as error:
         raise PlanFileError(source, f"cannot be saved: {_first_line(error)}") from None
     return text
 
 
+def _lines_of_assignments(assignments: list[Assignment]) -> list[str] | None:
+    """The assignment lines of :func:`format_plan_data` (each with a comma after it)
+    made from the assignments themselves, ``None`` when a value is not text (only code
+    can make one)."""
+    text, quoted = _ENCODE_TEXT, _QuotedText()
+    try:
+        return [
+            f'    {{"region": {text(a.region)}, "level": {quoted[a.level]},'
+            f' "industry": {quoted[a.industry]}, "role": {quoted[a.role]},'
+            f' "note": {quoted[a.note]}}},'
+            for a in assignments
+        ]
+    except TypeError:
+        return None
+
+
+class _QuotedText(dict[str, str]):
+    """Each text's JSON string, made once: a county plan's 14,000 assignments hold two
+    levels and roles, some 50 industries and few notes (a region is rarely repeated
+    enough to pay for the look-up). ``TypeError`` for a value that is not text."""
+
+    def __missing__(self, value: str) -> str:
+        quoted = self[value] = _ENCODE_TEXT(value)
+        return quoted
+
+
 def _assignment_lines(rows: list[Any]) -> list[str] | None:
     """The assignment lines exactly as ``json.dumps(row, ensure_ascii=False)`` writes
-    them, ten times faster (one C string encoder call per value instead of an encoder
+    them (each with a comma after it), ten times faster (one C string encoder call per value instead of an encoder
     per row); ``None`` unless every row is a dict of the five fields in order holding
     text, so that anything else takes the general path and its error messages."""
     if set(map(type, rows)) != {dict} or set(map(tuple, rows)) != {_V2_ASSIGNMENT_FIELDS}:
@@ -859,7 +1001,7 @@ def _assignment_lines(rows: list[Any]) -> list[str] | None:
         return [
             f'    {{"region": {text(row["region"])}, "level": {text(row["level"])},'
             f' "industry": {text(row["industry"])}, "role": {text(row["role"])},'
-            f' "note": {text(row["note"])}}}'
+            f' "note": {text(row["note"])}}},'
             for row in rows
         ]
     except TypeError:  # a value that is not text
@@ -916,13 +1058,12 @@ def save_plan(
     """
     path = Path(path)
     with gc_paused():
-        data = plan_to_data(plan, region_data=region_data, now=now)
-        text = format_plan_data(data, str(path))
+        text, metadata = _plan_text(plan, region_data, now, str(path))
     atomic_write_bytes(
         path, plan_file_bytes(text, path), keep_backup=keep_backup, error=PlanFileError
     )
     plan.metadata.clear()
-    plan.metadata.update(data["metadata"])
+    plan.metadata.update(metadata)
     return path
 
 
