@@ -496,8 +496,12 @@ class RasterView:
         :meth:`_narrow`): what :meth:`_index_layer` draws with Agg (outside, the sea of
         each axes, each region's code)."""
         assert self.index_painter is not None
+        figure = self.mapfig.figure
+        was_stale = figure.stale  # placing the axes marks it stale, changed or not
+        views = self._view_paths(INDEX_TOLERANCE_PX)
+        figure.stale = was_stale
         pixels = np.full((height, width), OUTSIDE, dtype=np.uint32)
-        for ax, paths, rows in self._view_paths(INDEX_TOLERANCE_PX):
+        for ax, paths, rows in views:
             rows_px, columns_px = _pixels_inside(ax.bbox, width, height)
             pixels[rows_px, columns_px] = SEA
             # Data to display (y up), then to the picture's pixels (y down).
