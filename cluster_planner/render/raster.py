@@ -749,8 +749,13 @@ class RasterView:
         if not (0 <= row < height and 0 <= column < width):
             return self.mapfig.row_at_display(x, y)
         code = int(codes[row, column])
-        if code == SEA and self._islands is None:
-            self._islands = self._tiny_region_pixels()
+        if code == SEA:
+            # A sea pixel beside the land may hold a sliver of the coast (its centre is
+            # at sea): there the geometry answers.
+            if (codes[max(0, row - 1):row + 2, max(0, column - 1):column + 2] >= FIRST_REGION).any():
+                return self.mapfig.row_at_display(x, y)
+            if self._islands is None:
+                self._islands = self._tiny_region_pixels()
         if code == OUTSIDE or (code == SEA and not cast(np.ndarray, self._islands)[row, column]):
             return None
         if code >= FIRST_REGION and 0 < row < height - 1 and 0 < column < width - 1:
