@@ -240,24 +240,34 @@ def test_a_locked_mismatch_stays_and_the_proposal_says_why():
 
 
 @pytest.mark.parametrize(
-    "settings, reason",
+    "settings, reason, zh",
     [
         (OptimiseSettings(locks=tuple((code, "beta") for code in CODES), caps={"beta": 2}),
-         "3 regions lock Beta but its cap is 2"),
+         "3 regions lock Beta but its cap is 2", "有 3 个地区锁定了乙，但它的上限为 2"),
         (OptimiseSettings(locks=((CODES[0], "beta"),), excluded_regions=(CODES[0],)),
-         "Region 0 is excluded but Region 0:beta is locked"),
-        (OptimiseSettings(min_leads=3, max_leads=2), "each region must keep at least 3 lead industries but may have at most 2"),
+         "Region 0 is excluded but Region 0:beta is locked", "区0已被排除，但区0的乙被锁定"),
+        (OptimiseSettings(min_leads=3, max_leads=2), "each region must keep at least 3 lead industries but may have at most 2",
+         "每个地区至少要保留 3 个主导产业，但最多只能有 2 个"),
         (OptimiseSettings(locks=((CODES[1], "gamma"), (CODES[2], "beta")), max_changes=1),
-         "2 locks add assignments: at least 2 changes, but at most 1 is allowed"),
+         "2 locks add assignments: at least 2 changes, but at most 1 is allowed",
+         "2 个锁定需要新增分配：至少需要改动 2 处，但最多只允许改动 1 处"),
         (OptimiseSettings(min_leads=3, max_leads=3),
-         "Region 0 (100000) must keep at least 3 lead industries but only 2 can be kept or added there (and 1 more region)"),
+         "Region 0 (100000) must keep at least 3 lead industries but only 2 can be kept or added there (and 1 more region)",
+         "区0（100000）至少要保留 3 个主导产业，但那里只能保留或新增 2 个（另有 1 个地区也是如此）"),
     ],
 )
-def test_conflicting_settings_are_explained_in_words(settings, reason):
+def test_conflicting_settings_are_explained_in_words(settings, reason, zh):
+    from cluster_planner.text.messages import names_from
+    from cluster_planner.text.proposals import conflict_message
+
     ctx = context_of(WORLD)
     with pytest.raises(SettingsConflict) as raised:
         propose(plan_of((0, "alpha"), (1, "alpha")), ctx, settings)
     assert reason in raised.value.reasons
+    # In Chinese from the conflict's facts; in English the optimiser's own message.
+    message = conflict_message(raised.value, "zh", names_from(LAYER, CATALOG))
+    assert message.startswith("设置相互冲突：") and zh in message.split("：", 1)[1].split("；")
+    assert conflict_message(raised.value, "en") == str(raised.value)
 
 
 def test_degenerate_inputs_give_a_plain_message():
@@ -360,3 +370,4 @@ def test_a_proposal_reads_in_chinese_from_the_facts_of_its_reasons():
     # The JSON keeps its reason and adds the facts.
     assert crowded.to_json()["reason"] == crowded.reason
     assert crowded.to_json()["reason_facts"]["why"] == "crowded"
+

@@ -118,6 +118,15 @@ def test_in_chinese_the_reasons_and_their_tooltips_are_chinese(qtbot, window):
                 assert dialog.table.item(k, 4).text() == change_reason(change, "zh", document_names(window.document))
                 assert "适配度" in dialog.table.item(k, 4).text() and "fit" not in dialog.table.item(k, 4).text()
         dialog.reject()
+        # Settings that conflict are said in Chinese too.
+        window.propose_action.trigger()
+        dialog = window.propose_dialog
+        dialog.locks.setText("130000:steel, 140000:steel")
+        dialog.caps.setText("steel=1")
+        qtbot.mouseClick(dialog.propose_button, qtbot_left())
+        qtbot.waitUntil(lambda: not dialog.is_running(), timeout=30_000)
+        assert dialog.status.text() == "设置相互冲突：有 2 个地区锁定了钢铁，但它的上限为 1"
+        dialog.reject()
     finally:
         window.set_language("en")
         QApplication.processEvents()

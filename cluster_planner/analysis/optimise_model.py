@@ -95,16 +95,21 @@ class _Model:
         """Raise :class:`SettingsConflict` naming the settings that cannot all hold."""
         ctx, s = self.ctx, self.settings
         reasons: list[str] = []
+        facts: list[dict[str, Any]] = []
         if self.min_leads > self.max_leads:
             reasons.append(
                 f"each region must keep at least {self.min_leads} lead industries but may have at most {self.max_leads}"
             )
+            facts.append({"why": "lead-range", "min_leads": self.min_leads, "max_leads": self.max_leads})
         locked_rows, locked_columns = np.nonzero(self.locked)
         for row, column in zip(locked_rows.tolist(), locked_columns.tolist(), strict=True):
+            code, industry = str(ctx.codes[row]), ctx.industry_ids[column]
             if self.excluded_rows[row]:
-                reasons.append(f"{ctx.names[row]} is excluded but {ctx.names[row]}:{ctx.industry_ids[column]} is locked")
+                reasons.append(f"{ctx.names[row]} is excluded but {ctx.names[row]}:{industry} is locked")
+                facts.append({"why": "excluded-region-locked", "region": code, "industry": industry})
             if self.excluded_columns[column]:
                 reasons.append(f"{ctx.industry_names[column]} is excluded but locked in {ctx.names[row]}")
+                facts.append({"why": "excluded-industry-locked", "region": code, "industry": industry})
         _, _, valid = ctx.segment_fits()
         per_cap = valid.sum(axis=1) if s.division_of_labour else np.ones(ctx.n_industries, dtype=int)
         for column in np.flatnonzero(self.locked.any(axis=0)).tolist():
@@ -121,6 +126,10 @@ class _Model:
                     reasons.append(
                         f"{count} regions lock {ctx.industry_names[column]}{scope} but its cap is {cap}{segments}"
                     )
+                    facts.append({
+                        "why": "cap-locked", "count": count, "industry": ctx.industry_ids[column], "cap": cap,
+                        "scope_zh": self.scope.name_zh if scope else "", "segments": int(per_cap[column]),
+                    })
                     break
         # A minimum the planner set that a region cannot reach at all (the draft's own
         # range is met by the draft; below it a region only pays LEAD_PENALTY).
@@ -133,6 +142,8 @@ class _Model:
                 f"{self._region(first)} must keep at least {self.min_leads} lead industries but only "
                 f"{int(leads_possible[first])} can be kept or added there{more}"
             )
+            facts.append({"why": "min-leads-unreachable", "region": str(ctx.codes[first]), "min_leads": self.min_leads,
+                          "possible": int(leads_possible[first]), "more": len(short) - 1})
         if s.max_changes is not None:
             adds = int((self.locked & (self.weights == 0)).sum())
             drops = int(((self.weights > 0) & ~self.locked & (self.excluded_rows[:, None] | self.excluded_columns[None, :])).sum())
@@ -150,8 +161,9 @@ class _Model:
                     f"but at most {s.max_changes} "
                     f"{'is' if s.max_changes == 1 else 'are'} allowed"
                 )
+                facts.append({"why": "max-changes", "adds": adds, "drops": drops, "max_changes": s.max_changes})
         if reasons:
-            raise SettingsConflict(reasons)
+            raise SettingsConflict(reasons, facts)
 
     def _lead_candidates(self) -> np.ndarray:
         """Per region: how many industries it could hold as lead in the proposal."""
@@ -410,7 +422,7 @@ class _Model:
         highs = self._solver(None, integer=False)
         highs.run()
         if highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
-            raise SettingsConflict([self._diagnose()])
+            raise SettingsConflict(*self._diagnose())
         if highs.getModelStatus() == optimal:
             relaxed = np.asarray(highs.getSolution().col_value)
             bound = float(highs.getInfo().objective_function_value)
@@ -459,7 +471,7 @@ class _Model:
         name = highs.modelStatusToString(model_status)
         solution = np.asarray(highs.getSolution().col_value)
         if model_status == highspy.HighsModelStatus.kInfeasible:
-            raise SettingsConflict([self._diagnose()])
+            raise SettingsConflict(*self._diagnose())
         if len(solution) != self.n_columns or info.primal_solution_status == 0:
             # Nothing found yet: the draft itself stands, and the caller says why.
             return None, "cancelled" if stopped else "time limit", math.nan, float(info.mip_dual_bound), math.inf
@@ -476,9 +488,12 @@ class _Model:
         gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else 0.0
         return solution, status, objective, bound, max(gap, 0.0)
 
-    def _diagnose(self) -> str:
-        """Which hard settings conflict, when the solver finds no proposal at all."""
+    def _diagnose(self) -> tuple[list[str], list[dict[str, Any]]]:
+        """Which hard settings conflict, when the solver finds no proposal at all (reason and facts)."""
         s = self.settings
+        facts = {"why": "infeasible", "max_changes": s.max_changes, "min_leads": self.min_leads,
+                 "max_leads": self.max_leads, "locks": len(s.locks),
+                 "exclusions": bool(s.excluded_regions or s.excluded_industries)}
         parts = []
         if s.max_changes is not None:
             parts.append(f"at most {s.max_changes} changes")
@@ -487,9 +502,10 @@ class _Model:
             parts.append(f"{len(s.locks)} locks")
         if s.excluded_regions or s.excluded_industries:
             parts.append("the exclusions")
-        return f"{', '.join(parts[:-1])} and {parts[-1]} cannot all hold at once" if len(parts) > 1 else (
+        reason = f"{', '.join(parts[:-1])} and {parts[-1]} cannot all hold at once" if len(parts) > 1 else (
             f"{parts[0]} cannot hold"
         )
+        return [reason], [facts]
 
     # -- reading the solution ----------------------------------------------------
     def chosen(self, solution: np.ndarray) -> np.ndarray:

@@ -26,10 +26,15 @@ _SEGMENT_NOTE = re.compile(r"(?:;\s*)?segment:\s*[a-z-]+")
 
 
 class SettingsConflict(ValueError):
-    """The settings cannot all hold at once; ``reasons`` says which conflict, in words."""
+    """The settings cannot all hold at once; ``reasons`` says which conflict, in words.
 
-    def __init__(self, reasons: Iterable[str]):
+    ``facts`` (one mapping per reason, when known) are what each reason says as data, for
+    :func:`cluster_planner.text.proposals.conflict_message` to word in Chinese.
+    """
+
+    def __init__(self, reasons: Iterable[str], facts: Iterable[Mapping[str, Any]] = ()):
         self.reasons = tuple(reasons)
+        self.facts = tuple(facts)
         super().__init__("the settings conflict: " + "; ".join(self.reasons))
 
 

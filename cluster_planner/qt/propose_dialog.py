@@ -48,7 +48,7 @@ from cluster_planner.analysis.optimise import (
     propose,
 )
 from cluster_planner.qt.i18n import current_language, document_names, other_language
-from cluster_planner.text.proposals import change_reason
+from cluster_planner.text.proposals import change_reason, conflict_message
 
 
 def _items(field: QLineEdit) -> list[str]:
@@ -61,7 +61,7 @@ class _SolveThread(QThread):
 
     progressed = Signal(object)
     solved = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # the SettingsConflict or ValueError, worded by the dialog
 
     def __init__(self, plan: Any, context: Any, settings: OptimiseSettings, parent: Any = None):
         super().__init__(parent)
@@ -75,7 +75,7 @@ class _SolveThread(QThread):
                 progress=self.progressed.emit, should_stop=self.stop_requested.is_set,
             )
         except (SettingsConflict, ValueError) as error:
-            self.failed.emit(str(error))
+            self.failed.emit(error)
             return
         self.solved.emit(proposal)
 
@@ -234,8 +234,11 @@ class ProposeDialog(QDialog):
             )
         )
 
-    def _on_failed(self, message: str) -> None:
-        self.status.setText(message)
+    def _on_failed(self, error: Exception) -> None:
+        if isinstance(error, SettingsConflict):
+            self.status.setText(conflict_message(error, current_language(), document_names(self.document)))
+        else:
+            self.status.setText(str(error))
 
     def _on_thread_finished(self) -> None:
         self._thread = None

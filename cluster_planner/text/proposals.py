@@ -125,3 +125,79 @@ def render_reason(facts: Mapping[str, Any], language: str, names: Names) -> str:
             segment=fill(REASONS["add-segment"], language, segment=segment_name) if segment else "",
         )
     return fill(pair, language, **values)
+
+
+# A settings conflict in Chinese. Its English is the optimiser's own sentence
+# (SettingsConflict.reasons), whose plurals are worded there, so this table is Chinese only.
+ZH_CONFLICTS: dict[str, str] = {
+    "message": "设置相互冲突：{reasons}",
+    "lead-range": "每个地区至少要保留 {min_leads} 个主导产业，但最多只能有 {max_leads} 个",
+    "excluded-region-locked": "{region}已被排除，但{region}的{industry}被锁定",
+    "excluded-industry-locked": "{industry}已被排除，但在{region}被锁定",
+    "cap-locked": "{scope}有 {count} 个地区锁定了{industry}，但它的上限为 {cap}{segments}",
+    "cap-locked-scope": "在{scope}范围内",
+    "cap-locked-segments": "（{segments} 个链条环节各自计）",
+    "min-leads-unreachable": "{region}（{code}）至少要保留 {min_leads} 个主导产业，但那里只能保留或新增 {possible} 个{more}",
+    "min-leads-more": "（另有 {more} 个地区也是如此）",
+    "max-changes": "{parts}：至少需要改动 {need} 处，但最多只允许改动 {max_changes} 处",
+    "max-changes-adds": "{adds} 个锁定需要新增分配",
+    "max-changes-drops": "草案中有 {drops} 项分配位于被排除的地区或产业",
+    "infeasible": "{parts}无法同时满足",
+    "infeasible-one": "{parts}无法满足",
+    "infeasible-changes": "最多改动 {max_changes} 处",
+    "infeasible-leads": "每个地区 {min_leads} 至 {max_leads} 个主导产业",
+    "infeasible-locks": "{locks} 个锁定",
+    "infeasible-exclusions": "排除项",
+}
+
+
+def conflict_message(conflict: Any, language: str = DEFAULT_LANGUAGE, names: Names | None = None) -> str:
+    """A :class:`~cluster_planner.analysis.optimise_types.SettingsConflict` in ``language``.
+
+    Each reason with facts is worded in Chinese; a reason without (an older caller) stays
+    in English. English is the optimiser's own message.
+    """
+    if language != "zh":
+        return str(conflict)
+    names = names or Names()
+    reasons = list(conflict.reasons)
+    for k, facts in enumerate(getattr(conflict, "facts", ())[: len(reasons)]):
+        try:
+            reasons[k] = _conflict_reason(facts, names)
+        except (KeyError, TypeError, ValueError):
+            pass
+    return ZH_CONFLICTS["message"].format(reasons="；".join(reasons))
+
+
+def _conflict_reason(facts: Mapping[str, Any], names: Names) -> str:
+    why = str(facts["why"])
+    values: dict[str, Any] = {k: v for k, v in facts.items() if k != "why"}
+    if "region" in facts:
+        values["code"] = facts["region"]
+        values["region"] = names.region(str(facts["region"]), "zh")
+    if "industry" in facts:
+        values["industry"] = names.industry(str(facts["industry"]), "zh")
+    if why == "cap-locked":
+        values["scope"] = ZH_CONFLICTS["cap-locked-scope"].format(scope=facts["scope_zh"]) if facts["scope_zh"] else ""
+        values["segments"] = (
+            ZH_CONFLICTS["cap-locked-segments"].format(segments=facts["segments"]) if facts["segments"] > 1 else ""
+        )
+    elif why == "min-leads-unreachable":
+        values["more"] = ZH_CONFLICTS["min-leads-more"].format(more=facts["more"]) if facts["more"] else ""
+    elif why == "max-changes":
+        parts = [ZH_CONFLICTS[f"max-changes-{key}"].format(**{key: facts[key]})
+                 for key in ("adds", "drops") if facts[key]]
+        values["parts"], values["need"] = "，".join(parts), facts["adds"] + facts["drops"]
+    elif why == "infeasible":
+        parts = []
+        if facts["max_changes"] is not None:
+            parts.append(ZH_CONFLICTS["infeasible-changes"].format(max_changes=facts["max_changes"]))
+        parts.append(ZH_CONFLICTS["infeasible-leads"].format(min_leads=facts["min_leads"],
+                          max_leads=facts["max_leads"]))
+        if facts["locks"]:
+            parts.append(ZH_CONFLICTS["infeasible-locks"].format(locks=facts["locks"]))
+        if facts["exclusions"]:
+            parts.append(ZH_CONFLICTS["infeasible-exclusions"])
+        values["parts"] = _join(parts, "zh")
+        why = "infeasible" if len(parts) > 1 else "infeasible-one"
+    return ZH_CONFLICTS[why].format(**values)
