@@ -240,24 +240,34 @@ def test_a_locked_mismatch_stays_and_the_proposal_says_why():
 
 
 @pytest.mark.parametrize(
-    "settings, reason",
+    "settings, reason, zh",
     [
         (OptimiseSettings(locks=tuple((code, "beta") for code in CODES), caps={"beta": 2}),
-         "3 regions lock Beta but its cap is 2"),
+         "3 regions lock Beta but its cap is 2", "有 3 个地区锁定了乙，但它的上限为 2"),
         (OptimiseSettings(locks=((CODES[0], "beta"),), excluded_regions=(CODES[0],)),
-         "Region 0 is excluded but Region 0:beta is locked"),
-        (OptimiseSettings(min_leads=3, max_leads=2), "each region must keep at least 3 lead industries but may have at most 2"),
+         "Region 0 is excluded but Region 0:beta is locked", "区0已被排除，但区0的乙被锁定"),
+        (OptimiseSettings(min_leads=3, max_leads=2), "each region must keep at least 3 lead industries but may have at most 2",
+         "每个地区至少要保留 3 个主导产业，但最多只能有 2 个"),
         (OptimiseSettings(locks=((CODES[1], "gamma"), (CODES[2], "beta")), max_changes=1),
-         "2 locks add assignments: at least 2 changes, but at most 1 is allowed"),
+         "2 locks add assignments: at least 2 changes, but at most 1 is allowed",
+         "2 个锁定需要新增分配：至少需要改动 2 处，但最多只允许改动 1 处"),
         (OptimiseSettings(min_leads=3, max_leads=3),
-         "Region 0 (100000) must keep at least 3 lead industries but only 2 can be kept or added there (and 1 more region)"),
+         "Region 0 (100000) must keep at least 3 lead industries but only 2 can be kept or added there (and 1 more region)",
+         "区0（100000）至少要保留 3 个主导产业，但那里只能保留或新增 2 个（另有 1 个地区也是如此）"),
     ],
 )
-def test_conflicting_settings_are_explained_in_words(settings, reason):
+def test_conflicting_settings_are_explained_in_words(settings, reason, zh):
+    from cluster_planner.text.messages import names_from
+    from cluster_planner.text.proposals import conflict_message
+
     ctx = context_of(WORLD)
     with pytest.raises(SettingsConflict) as raised:
         propose(plan_of((0, "alpha"), (1, "alpha")), ctx, settings)
     assert reason in raised.value.reasons
+    # In Chinese from the conflict's facts; in English the optimiser's own message.
+    message = conflict_message(raised.value, "zh", names_from(LAYER, CATALOG))
+    assert message.startswith("设置相互冲突：") and zh in message.split("：", 1)[1].split("；")
+    assert conflict_message(raised.value, "en") == str(raised.value)
 
 
 def test_degenerate_inputs_give_a_plain_message():
@@ -326,3 +336,38 @@ def test_cancel_before_a_first_proposal_keeps_the_draft_and_says_so():
     assert proposal.messages[-1] == "Cancelled before a first proposal was found: the draft stands."
     assert proposal.lines()[-1] == "0 changes; total fit 157.50 -> 157.50; error flags 0 -> 0"
     assert cells(proposal.plan) == cells(plan)
+
+
+def test_a_proposal_reads_in_chinese_from_the_facts_of_its_reasons():
+    from cluster_planner.text.messages import names_from
+    from cluster_planner.text.proposals import change_reason, render_reason
+
+    names = names_from(LAYER, CATALOG)
+    ctx = context_of(WORLD)
+    proposal = propose(plan_of((0, "alpha"), (1, "alpha"), (2, "alpha")), ctx)
+    upstream, mismatch, replaces = proposal.changes
+    assert change_reason(replaces, "zh", names) == (
+        "替换甲，使区2保持至少 1 个主导产业；在上限内仍有余地的产业中适配度最高（适配度 1.00，置信度 1.00）"
+    )
+    assert change_reason(upstream, "zh", names) == "补上甲的上游环节，此前没有任何地区覆盖（适配度 1.00，置信度 1.00）"
+    assert change_reason(mismatch, "zh", names) == (
+        "已知与当地条件不符：依据现有证据适配度 0.00（阈值 0.50）；其材料环节所需的 1 项条件具备 0 项；"
+        "完整名录表明缺少c1；它也不在该地区的现有产业基础中"
+    )
+    whole = propose(
+        plan_of((0, "alpha"), (1, "alpha"), (0, "beta", "support"), (1, "gamma", "support")), ctx,
+        OptimiseSettings(caps={"alpha": 1}, division_of_labour=False, min_leads=0),
+    )
+    [crowded] = whole.changes
+    assert change_reason(crowded, "zh", names) == (
+        "甲布局拥挤（全国安排在 2 个地区，上限 1）；区0对它的适配度最低（适配度 1.00，置信度 1.00）"
+    )
+    # English is the optimiser's own sentence, and the tables' English side says the same.
+    for change in (upstream, replaces, crowded):
+        assert change_reason(change, "en", names) == change.reason
+        assert render_reason(change.facts, "en", names) == change.reason
+    assert change_reason(mismatch, "en", names) == mismatch.reason
+    # The JSON keeps its reason and adds the facts.
+    assert crowded.to_json()["reason"] == crowded.reason
+    assert crowded.to_json()["reason_facts"]["why"] == "crowded"
+

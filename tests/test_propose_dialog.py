@@ -90,6 +90,48 @@ def test_a_malformed_lock_is_said_in_the_dialog_without_solving(qtbot, window):
     dialog.reject()
 
 
+def test_in_chinese_the_reasons_and_their_tooltips_are_chinese(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+
+    from cluster_planner.qt.i18n import document_names
+    from cluster_planner.text.proposals import change_reason
+
+    assert window.set_language("zh") == "zh"
+    QApplication.processEvents()
+    try:
+        window.propose_action.trigger()
+        dialog = window.propose_dialog
+        with qtbot.waitSignal(dialog.proposalReady, timeout=60_000) as ready:
+            qtbot.mouseClick(dialog.propose_button, qtbot_left())
+        proposal = ready.args[0]
+        qtbot.waitUntil(lambda: not dialog.is_running(), timeout=10_000)
+        row = next(k for k, c in enumerate(proposal.changes) if c.action == "drop")
+        drop = proposal.changes[row]
+        reason = dialog.table.item(row, 4).text()
+        assert reason == change_reason(drop, "zh", document_names(window.document)) != drop.reason
+        assert reason.startswith("已知与当地条件不符：依据现有证据适配度")
+        assert "河北" in dialog.table.item(row, 1).text()
+        tooltip = dialog.table.item(row, 1).toolTip()
+        assert tooltip.startswith(reason) and tooltip.endswith(drop.reason)
+        for k, change in enumerate(proposal.changes):
+            if change.action == "add":
+                assert dialog.table.item(k, 4).text() == change_reason(change, "zh", document_names(window.document))
+                assert "适配度" in dialog.table.item(k, 4).text() and "fit" not in dialog.table.item(k, 4).text()
+        dialog.reject()
+        # Settings that conflict are said in Chinese too.
+        window.propose_action.trigger()
+        dialog = window.propose_dialog
+        dialog.locks.setText("130000:steel, 140000:steel")
+        dialog.caps.setText("steel=1")
+        qtbot.mouseClick(dialog.propose_button, qtbot_left())
+        qtbot.waitUntil(lambda: not dialog.is_running(), timeout=30_000)
+        assert dialog.status.text() == "设置相互冲突：有 2 个地区锁定了钢铁，但它的上限为 1"
+        dialog.reject()
+    finally:
+        window.set_language("en")
+        QApplication.processEvents()
+
+
 def qtbot_left():
     from PySide6.QtCore import Qt
 

@@ -95,16 +95,21 @@ class _Model:
         """Raise :class:`SettingsConflict` naming the settings that cannot all hold."""
         ctx, s = self.ctx, self.settings
         reasons: list[str] = []
+        facts: list[dict[str, Any]] = []
         if self.min_leads > self.max_leads:
             reasons.append(
                 f"each region must keep at least {self.min_leads} lead industries but may have at most {self.max_leads}"
             )
+            facts.append({"why": "lead-range", "min_leads": self.min_leads, "max_leads": self.max_leads})
         locked_rows, locked_columns = np.nonzero(self.locked)
         for row, column in zip(locked_rows.tolist(), locked_columns.tolist(), strict=True):
+            code, industry = str(ctx.codes[row]), ctx.industry_ids[column]
             if self.excluded_rows[row]:
-                reasons.append(f"{ctx.names[row]} is excluded but {ctx.names[row]}:{ctx.industry_ids[column]} is locked")
+                reasons.append(f"{ctx.names[row]} is excluded but {ctx.names[row]}:{industry} is locked")
+                facts.append({"why": "excluded-region-locked", "region": code, "industry": industry})
             if self.excluded_columns[column]:
                 reasons.append(f"{ctx.industry_names[column]} is excluded but locked in {ctx.names[row]}")
+                facts.append({"why": "excluded-industry-locked", "region": code, "industry": industry})
         _, _, valid = ctx.segment_fits()
         per_cap = valid.sum(axis=1) if s.division_of_labour else np.ones(ctx.n_industries, dtype=int)
         for column in np.flatnonzero(self.locked.any(axis=0)).tolist():
@@ -121,6 +126,10 @@ class _Model:
                     reasons.append(
                         f"{count} regions lock {ctx.industry_names[column]}{scope} but its cap is {cap}{segments}"
                     )
+                    facts.append({
+                        "why": "cap-locked", "count": count, "industry": ctx.industry_ids[column], "cap": cap,
+                        "scope_zh": self.scope.name_zh if scope else "", "segments": int(per_cap[column]),
+                    })
                     break
         # A minimum the planner set that a region cannot reach at all (the draft's own
         # range is met by the draft; below it a region only pays LEAD_PENALTY).
@@ -133,6 +142,8 @@ class _Model:
                 f"{self._region(first)} must keep at least {self.min_leads} lead industries but only "
                 f"{int(leads_possible[first])} can be kept or added there{more}"
             )
+            facts.append({"why": "min-leads-unreachable", "region": str(ctx.codes[first]), "min_leads": self.min_leads,
+                          "possible": int(leads_possible[first]), "more": len(short) - 1})
         if s.max_changes is not None:
             adds = int((self.locked & (self.weights == 0)).sum())
             drops = int(((self.weights > 0) & ~self.locked & (self.excluded_rows[:, None] | self.excluded_columns[None, :])).sum())
@@ -150,8 +161,9 @@ class _Model:
                     f"but at most {s.max_changes} "
                     f"{'is' if s.max_changes == 1 else 'are'} allowed"
                 )
+                facts.append({"why": "max-changes", "adds": adds, "drops": drops, "max_changes": s.max_changes})
         if reasons:
-            raise SettingsConflict(reasons)
+            raise SettingsConflict(reasons, facts)
 
     def _lead_candidates(self) -> np.ndarray:
         """Per region: how many industries it could hold as lead in the proposal."""
@@ -410,7 +422,7 @@ class _Model:
         highs = self._solver(None, integer=False)
         highs.run()
         if highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
-            raise SettingsConflict([self._diagnose()])
+            raise SettingsConflict(*self._diagnose())
         if highs.getModelStatus() == optimal:
             relaxed = np.asarray(highs.getSolution().col_value)
             bound = float(highs.getInfo().objective_function_value)
@@ -459,7 +471,7 @@ class _Model:
         name = highs.modelStatusToString(model_status)
         solution = np.asarray(highs.getSolution().col_value)
         if model_status == highspy.HighsModelStatus.kInfeasible:
-            raise SettingsConflict([self._diagnose()])
+            raise SettingsConflict(*self._diagnose())
         if len(solution) != self.n_columns or info.primal_solution_status == 0:
             # Nothing found yet: the draft itself stands, and the caller says why.
             return None, "cancelled" if stopped else "time limit", math.nan, float(info.mip_dual_bound), math.inf
@@ -476,9 +488,12 @@ class _Model:
         gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else 0.0
         return solution, status, objective, bound, max(gap, 0.0)
 
-    def _diagnose(self) -> str:
-        """Which hard settings conflict, when the solver finds no proposal at all."""
+    def _diagnose(self) -> tuple[list[str], list[dict[str, Any]]]:
+        """Which hard settings conflict, when the solver finds no proposal at all (reason and facts)."""
         s = self.settings
+        facts = {"why": "infeasible", "max_changes": s.max_changes, "min_leads": self.min_leads,
+                 "max_leads": self.max_leads, "locks": len(s.locks),
+                 "exclusions": bool(s.excluded_regions or s.excluded_industries)}
         parts = []
         if s.max_changes is not None:
             parts.append(f"at most {s.max_changes} changes")
@@ -487,9 +502,10 @@ class _Model:
             parts.append(f"{len(s.locks)} locks")
         if s.excluded_regions or s.excluded_industries:
             parts.append("the exclusions")
-        return f"{', '.join(parts[:-1])} and {parts[-1]} cannot all hold at once" if len(parts) > 1 else (
+        reason = f"{', '.join(parts[:-1])} and {parts[-1]} cannot all hold at once" if len(parts) > 1 else (
             f"{parts[0]} cannot hold"
         )
+        return [reason], [facts]
 
     # -- reading the solution ----------------------------------------------------
     def chosen(self, solution: np.ndarray) -> np.ndarray:
@@ -530,12 +546,12 @@ class _Model:
         ctx = self.ctx
         changes: list[ProposedChange] = []
         # Which draft cells each (industry, segment) group held, to word crowding.
-        dropped_in: dict[int, list[str]] = {}
-        added_in: dict[int, list[str]] = {}
+        dropped_in: dict[int, list[int]] = {}
+        added_in: dict[int, list[int]] = {}
         for row, column in sorted(draft_cells - proposal.keys()):
-            dropped_in.setdefault(row, []).append(ctx.industry_names[column])
+            dropped_in.setdefault(row, []).append(column)
         for (row, column) in sorted(proposal.keys() - draft_cells):
-            added_in.setdefault(row, []).append(ctx.industry_names[column])
+            added_in.setdefault(row, []).append(column)
         scope_note = "" if self.scope.national else f" within {self.scope.name_en}"
         keys = sorted(draft_cells | proposal.keys(), key=lambda key: (str(ctx.codes[key[0]]), key[1]))
         for row, column in keys:
@@ -552,77 +568,110 @@ class _Model:
             confidence = 1.0 - (float(high[row, column, segment_index]) - fit)
             if after is None:
                 action = "drop"
-                reason = self._drop_reason(row, column, scope_note, added_in.get(row, []))
+                reason, facts = self._drop_reason(row, column, scope_note, added_in.get(row, []))
             elif before == 0:
                 action = "add"
-                reason = self._add_reason(row, column, segment, fit, confidence, dropped_in.get(row, []), proposal)
+                reason, facts = self._add_reason(
+                    row, column, segment, fit, confidence, dropped_in.get(row, []), proposal
+                )
             else:
                 action = "role"
                 if after_role == 1:
                     reason = f"keeps {name} within {self.max_leads} lead industries"
+                    facts = {"why": "max-leads", "region": code, "max_leads": self.max_leads}
                 else:
                     reason = f"keeps {name} at {self.min_leads} lead industries at least"
+                    facts = {"why": "min-leads", "region": code, "min_leads": self.min_leads}
             changes.append(ProposedChange(
                 action, code, industry, name, industry_name, ROLE_NAME.get(before), ROLE_NAME.get(after_role),
-                segment, fit, confidence, reason,
+                segment, fit, confidence, reason, facts,
             ))
         return changes
 
-    def _drop_reason(self, row: int, column: int, scope_note: str, added: list[str]) -> str:
+    def _drop_reason(self, row: int, column: int, scope_note: str, added: list[int]) -> tuple[str, dict[str, Any]]:
+        """Why a draft assignment goes: the English sentence and its facts."""
         ctx = self.ctx
+        code, industry = str(ctx.codes[row]), ctx.industry_ids[column]
         if self.excluded_rows[row]:
-            return f"{ctx.names[row]} is excluded by the settings"
+            return f"{ctx.names[row]} is excluded by the settings", {"why": "excluded-region", "region": code}
         if self.excluded_columns[column]:
-            return f"{ctx.industry_names[column]} is excluded by the settings"
-        if ctx.fit_high[row, column] < self.threshold:
+            return (f"{ctx.industry_names[column]} is excluded by the settings",
+                    {"why": "excluded-industry", "industry": industry})
+        fit, fit_high = float(ctx.fit[row, column]), float(ctx.fit_high[row, column])
+        if fit_high < self.threshold:
             verdict = ctx.verdict(row, column)
             return (
-                f"a known local mismatch: fit {float(ctx.fit[row, column]):.2f} on the evidence "
-                f"(threshold {self.threshold:.2f}); {_needs_reason(ctx, verdict)}"
+                f"a known local mismatch: fit {fit:.2f} on the evidence "
+                f"(threshold {self.threshold:.2f}); {_needs_reason(ctx, verdict)}",
+                {"why": "mismatch", "fit": fit, "threshold": float(self.threshold), "segment": verdict.segment,
+                 "needs_met": ["|".join(g) for g in verdict.met],
+                 "needs_unknown": ["|".join(g) for g in verdict.unknown],
+                 "needs_missing": ["|".join(g) for g in verdict.absent],
+                 "settled_by": list(ctx.settled_by(verdict.unknown)) if verdict.unknown else []},
             )
-        if ctx.fit[row, column] < self.threshold and not self.settings.keep_unverified:
+        if fit < self.threshold and not self.settings.keep_unverified:
             return (
-                f"unverified: no evidence yet that its conditions fit it (fit {float(ctx.fit[row, column]):.2f}, "
-                f"up to {float(ctx.fit_high[row, column]):.2f} if the unknowns hold)"
+                f"unverified: no evidence yet that its conditions fit it (fit {fit:.2f}, "
+                f"up to {fit_high:.2f} if the unknowns hold)",
+                {"why": "unverified", "fit": fit, "fit_high": fit_high},
             )
         count = int((self.weights[:, column] > 0).sum())
         scope_count = int(((self.weights[:, column] > 0) & self.scope_rows).sum())
         if count > self.caps[column] or scope_count > self.scope_caps[column]:
+            national = bool(count > self.caps[column])
             numbers = (
                 f"{count} regions against a cap of {int(self.caps[column])}"
-                if count > self.caps[column]
+                if national
                 else f"{scope_count} regions{scope_note} against a cap of {int(self.scope_caps[column])}"
             )
             per = " on the same segment" if self.settings.division_of_labour else ""
+            confidence = float(ctx.confidence[row, column])
             return (
                 f"{ctx.industry_names[column]} is crowded ({numbers}{per}); {ctx.names[row]} fits it least "
-                f"(fit {float(ctx.fit[row, column]):.2f}, confidence {float(ctx.confidence[row, column]):.2f})"
+                f"(fit {fit:.2f}, confidence {confidence:.2f})",
+                {"why": "crowded", "industry": industry, "region": code,
+                 "count": count if national else scope_count,
+                 "cap": int(self.caps[column] if national else self.scope_caps[column]),
+                 "scope_zh": "" if national or self.scope.national else self.scope.name_zh,
+                 "scope_en": "" if national or self.scope.national else self.scope.name_en,
+                 "per_segment": self.settings.division_of_labour, "fit": fit, "confidence": confidence},
             )
         if added:
-            return f"makes room for {', '.join(added)} within {self.max_leads} lead industries"
-        return "the best trade of fit against changes within the settings"
+            return (
+                f"makes room for {', '.join(ctx.industry_names[c] for c in added)} "
+                f"within {self.max_leads} lead industries",
+                {"why": "room", "added": [ctx.industry_ids[c] for c in added], "max_leads": self.max_leads},
+            )
+        return "the best trade of fit against changes within the settings", {"why": "trade"}
 
-    def _add_reason(self, row, column, segment, fit, confidence, dropped, proposal) -> str:
+    def _add_reason(self, row, column, segment, fit, confidence, dropped, proposal) -> tuple[str, dict[str, Any]]:
+        """Why an assignment is added: the English sentence and its facts."""
         ctx = self.ctx
         where = f"fit {fit:.2f}, confidence {confidence:.2f}"
+        facts: dict[str, Any] = {"fit": fit, "confidence": confidence, "segment": ""}
         if len([1 for k in ctx.catalog.industries[column].segments]) > 1:
             where += f", on its {SEGMENTS.get(segment, ('', segment))[1]} segment"
+            facts["segment"] = segment
         if self.locked[row, column]:
-            return f"locked by the planner ({where})"
+            return f"locked by the planner ({where})", {"why": "locked", **facts}
         downstream = [
             i for i, u, _ in self.chain_links
             if u == column and not (self.weights[:, u] > 0).any()
             and any(c == i for (_, c) in proposal)
         ]
         if downstream:
-            names = ", ".join(dict.fromkeys(ctx.industry_names[i] for i in downstream))
-            return f"covers the upstream link of {names} that no region covered ({where})"
+            columns = list(dict.fromkeys(downstream))
+            names = ", ".join(dict.fromkeys(ctx.industry_names[i] for i in columns))
+            return (f"covers the upstream link of {names} that no region covered ({where})",
+                    {"why": "upstream", "downstream": [ctx.industry_ids[i] for i in columns], **facts})
         if dropped:
             return (
-                f"replaces {', '.join(dropped)} so that {ctx.names[row]} keeps {self.min_leads} or more "
-                f"lead industries; the best fit with room under its caps ({where})"
+                f"replaces {', '.join(ctx.industry_names[c] for c in dropped)} so that {ctx.names[row]} keeps "
+                f"{self.min_leads} or more lead industries; the best fit with room under its caps ({where})",
+                {"why": "replaces", "dropped": [ctx.industry_ids[c] for c in dropped], "region": str(ctx.codes[row]),
+                 "min_leads": self.min_leads, **facts},
             )
-        return f"the best fit with room under its caps ({where})"
+        return f"the best fit with room under its caps ({where})", {"why": "best-fit", **facts}
 
     def unmet(self, solution: np.ndarray) -> list[str]:
         """What the proposal could not clear, in words."""

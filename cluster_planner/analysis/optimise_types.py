@@ -26,10 +26,15 @@ _SEGMENT_NOTE = re.compile(r"(?:;\s*)?segment:\s*[a-z-]+")
 
 
 class SettingsConflict(ValueError):
-    """The settings cannot all hold at once; ``reasons`` says which conflict, in words."""
+    """The settings cannot all hold at once; ``reasons`` says which conflict, in words.
 
-    def __init__(self, reasons: Iterable[str]):
+    ``facts`` (one mapping per reason, when known) are what each reason says as data, for
+    :func:`cluster_planner.text.proposals.conflict_message` to word in Chinese.
+    """
+
+    def __init__(self, reasons: Iterable[str], facts: Iterable[Mapping[str, Any]] = ()):
         self.reasons = tuple(reasons)
+        self.facts = tuple(facts)
         super().__init__("the settings conflict: " + "; ".join(self.reasons))
 
 
@@ -76,7 +81,13 @@ class OptimiseSettings:
 
 @dataclass(frozen=True)
 class ProposedChange:
-    """One change from the draft: ``add``, ``drop`` or ``role``, with its reason."""
+    """One change from the draft: ``add``, ``drop`` or ``role``, with its reason.
+
+    ``reason`` is the English sentence the CLI and the JSON print; ``facts`` are what it
+    says as data (``{"why": "crowded", "count": 2, "cap": 1, ...}``: the kind of reason,
+    its numbers and ids), from which :func:`cluster_planner.text.messages.change_reason`
+    words it in the other language.
+    """
 
     action: str
     region: str
@@ -89,6 +100,7 @@ class ProposedChange:
     fit: float
     confidence: float
     reason: str
+    facts: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def text(self) -> str:
@@ -111,6 +123,7 @@ class ProposedChange:
             "fit": round(self.fit, 4),
             "confidence": round(self.confidence, 4),
             "reason": self.reason,
+            "reason_facts": dict(self.facts),
             "text": self.text,
         }
 

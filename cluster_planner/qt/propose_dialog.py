@@ -47,6 +47,8 @@ from cluster_planner.analysis.optimise import (
     parse_lock,
     propose,
 )
+from cluster_planner.qt.i18n import current_language, document_names, other_language
+from cluster_planner.text.proposals import change_reason, conflict_message
 
 
 def _items(field: QLineEdit) -> list[str]:
@@ -59,7 +61,7 @@ class _SolveThread(QThread):
 
     progressed = Signal(object)
     solved = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # the SettingsConflict or ValueError, worded by the dialog
 
     def __init__(self, plan: Any, context: Any, settings: OptimiseSettings, parent: Any = None):
         super().__init__(parent)
@@ -73,7 +75,7 @@ class _SolveThread(QThread):
                 progress=self.progressed.emit, should_stop=self.stop_requested.is_set,
             )
         except (SettingsConflict, ValueError) as error:
-            self.failed.emit(str(error))
+            self.failed.emit(error)
             return
         self.solved.emit(proposal)
 
@@ -232,8 +234,11 @@ class ProposeDialog(QDialog):
             )
         )
 
-    def _on_failed(self, message: str) -> None:
-        self.status.setText(message)
+    def _on_failed(self, error: Exception) -> None:
+        if isinstance(error, SettingsConflict):
+            self.status.setText(conflict_message(error, current_language(), document_names(self.document)))
+        else:
+            self.status.setText(str(error))
 
     def _on_thread_finished(self) -> None:
         self._thread = None
@@ -260,18 +265,23 @@ class ProposeDialog(QDialog):
         lines.extend(self.tr("Not cleared: {what}").format(what=sentence) for sentence in proposal.unmet)
         self.summary.setText("\n".join(lines))
         actions = {"add": self.tr("add"), "drop": self.tr("drop"), "role": self.tr("role")}
+        # The reason in the window's language; its tooltip adds the other language, as the flags do.
+        language, names = current_language(), document_names(self.document)
         self.table.setRowCount(len(proposal.changes))
         for row, change in enumerate(proposal.changes):
+            reason = change_reason(change, language, names)
+            other = change_reason(change, other_language(language), names)
+            tooltip = reason if other == reason else f"{reason}\n\n{other}"
             role = " → ".join(
                 self._role(role) for role in (change.role_before, change.role_after) if role
             ) if change.action == "role" else self._role(change.role_after or change.role_before)
             cells = (
                 actions[change.action], self.document.region_label(change.region),
-                self.document.industry_label(change.industry), role, change.reason,
+                self.document.industry_label(change.industry), role, reason,
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(change.reason)
+                item.setToolTip(tooltip)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         self.proposalReady.emit(proposal)
