@@ -389,6 +389,9 @@ class MapFigure:
         self.ax.set_facecolor(SEA_COLOUR)
         self.ax.set_xticks([])
         self.ax.set_yticks([])
+        # No ticks, no labels: hidden axes draw nothing, and cost nothing per draw.
+        self.ax.xaxis.set_visible(False)
+        self.ax.yaxis.set_visible(False)
         for spine in self.ax.spines.values():
             spine.set_visible(False)
         self.inset_ax = self.ax.inset_axes(self.inset_data_bounds, transform=self.ax.transData,
@@ -400,6 +403,8 @@ class MapFigure:
         self.inset_ax.set_facecolor(SEA_COLOUR)
         self.inset_ax.set_xticks([])
         self.inset_ax.set_yticks([])
+        self.inset_ax.xaxis.set_visible(False)
+        self.inset_ax.yaxis.set_visible(False)
         for spine in self.inset_ax.spines.values():
             spine.set_linewidth(0.8)
             spine.set_edgecolor("0.3")
