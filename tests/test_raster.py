@@ -271,3 +271,24 @@ def test_county_hairlines_are_traced_on_the_index_raster(decorations):
     assert lighter.mean() > 0.5
     difference = np.abs(fast - vector).max(axis=2)
     assert (difference > 40).mean() < 0.08
+
+
+def test_a_county_recolour_with_traced_borders_equals_a_fresh_draw(decorations):
+    # The traced borders and outlines are blended by a table per colour on a new view
+    # and per pixel when an edit rewrites a few regions: the pictures must be equal.
+    counties = load_layer("county")
+    mapfig, canvas = _map(counties, decorations)
+    _style(mapfig, counties)
+    view = RasterView(mapfig)
+    renderer = canvas.get_renderer()
+    view.draw(renderer)
+    assert len(view._fills.lines) == 2 and min(len(line.positions) for line in view._fills.lines) > 10_000
+    counts = np.random.default_rng(1).integers(0, 6, len(counties))
+    counts[[5, 100, 2000]] = (counts[[5, 100, 2000]] + 3) % 6
+    facecolors, _legend = colour_by_count(counts)
+    mapfig.recolour(facecolors)
+    view.draw(renderer)
+    edited = np.asarray(renderer.buffer_rgba()).copy()
+    fresh = RasterView(mapfig)
+    fresh.draw(renderer)
+    assert np.array_equal(edited, np.asarray(renderer.buffer_rgba()))

@@ -41,11 +41,12 @@ def edge_pixels(labels: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return edges
 
 
-def paint_lines(rgba: np.ndarray, where: np.ndarray, colour, alpha: float) -> None:
+def paint_lines(rgba: np.ndarray, where: np.ndarray, colour, alpha: float) -> tuple[np.ndarray, int]:
     """Paint ``colour`` at ``alpha`` on the transparent pixels of ``rgba`` at ``where``.
 
     ``rgba`` is a straight-alpha (h, w, 4) uint8 overlay; pixels something else is
     drawn on already (the maritime line, the inset) keep it: it lies above the borders.
+    Returns the pixels painted (an (h, w) bool mask) and the RGBA word painted there.
     """
     # One word per pixel: one write instead of four, and alpha is the word's top byte.
     pixels = rgba.view("<u4")[..., 0]
@@ -53,13 +54,17 @@ def paint_lines(rgba: np.ndarray, where: np.ndarray, colour, alpha: float) -> No
     value = np.array([int(round(255 * channel)) for channel in colour[:3]]
                      + [int(round(255 * min(1.0, max(0.0, alpha))))], dtype=np.uint8).view("<u4")[0]
     np.copyto(pixels, value, where=target)
+    return target, int(value)
 
 
 def trace_borders(rgba: np.ndarray, codes: np.ndarray, first_region: int, *, border_colour,
                   border_px: float, skip: tuple[slice, slice] | None = None,
                   province_of: np.ndarray | None = None, province_colour=None,
-                  province_px: float = 0.0) -> None:
+                  province_px: float = 0.0) -> list[tuple[np.ndarray, int]]:
     """Paint the regions' borders (and the provinces' outlines) into the overlay ``rgba``.
+
+    Returns each line's pixels (an (h, w) bool mask) and the one RGBA word painted on
+    them: a picture can blend such a line by a table per colour instead of per pixel.
 
     Parameters
     ----------
@@ -76,6 +81,7 @@ def trace_borders(rgba: np.ndarray, codes: np.ndarray, first_region: int, *, bor
         Each region's province, to outline provinces ``province_px`` wide.
     """
     codes = codes if codes.dtype.itemsize <= 2 else codes.astype(np.int32)
+    painted: list[tuple[np.ndarray, int]] = []
     is_region = codes >= first_region
     edges = edge_pixels(codes, is_region)
     if skip is not None:
@@ -87,8 +93,9 @@ def trace_borders(rgba: np.ndarray, codes: np.ndarray, first_region: int, *, bor
         outline = edge_pixels(provinces, is_region)
         if skip is not None:
             outline[skip] = False
-        paint_lines(rgba, outline, province_colour, min(province_px, 2.0) / 2)
+        painted.append(paint_lines(rgba, outline, province_colour, min(province_px, 2.0) / 2))
         edges &= ~outline
     # Half the line's coverage on each side, twice over (once per region's outline).
     half = min(border_px, 2.0) / 2
-    paint_lines(rgba, edges, border_colour, 1.0 - (1.0 - half) ** 2)
+    painted.append(paint_lines(rgba, edges, border_colour, 1.0 - (1.0 - half) ** 2))
+    return painted

@@ -87,14 +87,20 @@ def _decode_codes(buffer: np.ndarray) -> np.ndarray:
 class _Overlay:
     """A transparent RGBA layer kept as its visible pixels only, ready to blend."""
 
-    def __init__(self, rgba: np.ndarray, boxes: list[tuple[int, int, int, int]] | None = None):
+    def __init__(self, rgba: np.ndarray, boxes: list[tuple[int, int, int, int]] | None = None,
+                 exclude: np.ndarray | None = None):
+        """``exclude``, an (h, w) bool mask, leaves those pixels out (lines blended
+        apart, see :class:`_UniformLine`); only without ``boxes``."""
         flat = rgba.reshape(-1, 4)
         if boxes is None:
             # One pass over the picture's words (alpha is a word's top byte: a fifth of
             # the time of reading every fourth byte), then over its inked pixels only.
             # int32 positions: half the memory of numpy's default for a few Mpx.
             words = np.ascontiguousarray(flat).view("<u4").reshape(-1)
-            inked = np.flatnonzero(words >= 1 << 24).astype(np.int32)
+            ink = words >= 1 << 24
+            if exclude is not None:
+                ink &= ~exclude.reshape(-1)
+            inked = np.flatnonzero(ink).astype(np.int32)
             full = words[inked] >= 255 << 24
             self.opaque = inked[full]
             self.partial = inked[~full]
@@ -153,6 +159,32 @@ def _ink_in_boxes(rgba: np.ndarray, boxes) -> tuple[np.ndarray, np.ndarray]:
     return opaque_at, partial_at
 
 
+class _UniformLine:
+    """Pixels of one colour at one alpha over the region fills (a traced line): blended
+    by a table of that colour over each code's fill, then one gather, instead of
+    per-pixel arithmetic (a county view's borders are a tenth of the picture)."""
+
+    def __init__(self, positions: np.ndarray, word: int, codes_flat: np.ndarray):
+        self.positions = positions
+        self.codes = codes_flat.take(positions)
+        rgba = np.array([word], dtype="<u4").view(np.uint8).astype(np.uint16)
+        alpha = int(rgba[3])
+        # out = (over * a + under * (255 - a) + 127) // 255, as _Overlay.blended.
+        self.premultiplied = rgba[:3] * alpha + 127
+        self.inverse_alpha = 255 - alpha
+
+    def blend_into(self, pixels: np.ndarray, table: np.ndarray) -> None:
+        """Write the line over ``pixels`` (flat uint32, the fills of ``table``)."""
+        rgb = table.view(np.uint8).reshape(-1, 4)[:, :3].astype(np.uint16)
+        rgb *= self.inverse_alpha
+        rgb += self.premultiplied
+        rgb //= 255
+        blended = np.empty((len(table), 4), dtype=np.uint8)
+        blended[:, :3] = rgb
+        blended[:, 3] = 255
+        pixels[self.positions] = _pack(blended).take(self.codes)
+
+
 class _Fills:
     """The regions' colours with the static overlay blended in: the picture's base.
 
@@ -167,9 +199,12 @@ class _Fills:
     MAX_PICKED = 64
     MAX_SHARE = 0.25
 
-    def __init__(self, codes: np.ndarray, static: _Overlay, static_rgba: np.ndarray, boxes):
+    def __init__(self, codes: np.ndarray, static: _Overlay, static_rgba: np.ndarray, boxes,
+                 lines: list[_UniformLine] | None = None):
         self.codes = codes  # (h, w)
         self.static = static
+        self.lines = lines or []  # traced lines, not in ``static``
+        self.reuse: np.ndarray | None = None  # a flat uint32 buffer the fills may write into
         self.static_rgba = static_rgba  # (h, w, 4) uint8, for the boxes
         self.boxes = boxes  # code -> list of (rows, columns) slices, or None for "anywhere"
         self.pixels: np.ndarray | None = None  # flat uint32
@@ -188,7 +223,15 @@ class _Fills:
         return self.pixels
 
     def _write_all(self, table: np.ndarray) -> None:
-        self.pixels = table.take(self.codes.reshape(-1))
+        if self.pixels is None:
+            # Into the buffer the last view's fills left, when there is one: a fresh
+            # picture-sized array costs its first touch of every page.
+            reused = self.reuse if self.reuse is not None and self.reuse.size == self.codes.size else None
+            self.pixels = table.take(self.codes.reshape(-1), out=reused)
+        else:
+            table.take(self.codes.reshape(-1), out=self.pixels)
+        for line in self.lines:
+            line.blend_into(self.pixels, table)
         self.static.blend_into(self.pixels)
 
     def _write_codes(self, table: np.ndarray, changed: np.ndarray) -> bool:
@@ -267,6 +310,7 @@ class RasterView:
         self._province_index: np.ndarray | None = None
         #: Fills the index raster instead of Agg when set (see :class:`IndexPainter`).
         self.index_painter: IndexPainter | None = None
+        self._index_words: np.ndarray | None = None  # what the painter fills
         self._merged_paths: tuple[list, np.ndarray, Path] | None = None  # see _merged
         self._sprites = LabelSprites(mapfig, self._render, self._only_layer)
 
@@ -312,12 +356,11 @@ class RasterView:
             inset_slice = self._inset_pixels(renderer) if self.mapfig.inset_ax.get_visible() else None
             self._inset_slice = inset_slice
             static_rgba = self._render(renderer, self._static_layer)
-            if self._traces_borders():
-                self._trace(static_rgba, codes, inset_slice)
+            lines = self._trace(static_rgba, codes, inset_slice) if self._traces_borders() else []
             yield
             if self.view_key() != key:
                 return
-            self._commit_view_layers(codes, static_rgba, inset_slice, key)
+            self._commit_view_layers(codes, static_rgba, inset_slice, key, lines)
         labels_key = (self._view_key, self.mapfig.decoration_version)
         if self._labels is None or self._labels_key != labels_key:
             picture = self._sprites.picture(renderer)
@@ -401,13 +444,25 @@ class RasterView:
         return next(t for t in (np.uint8, np.uint16, np.int32)
                     if len(self.mapfig) + FIRST_REGION <= np.iinfo(t).max)
 
-    def _commit_view_layers(self, codes: np.ndarray, static_rgba: np.ndarray, inset_slice, key) -> None:
+    def _commit_view_layers(self, codes: np.ndarray, static_rgba: np.ndarray, inset_slice, key,
+                            lines: list[tuple[np.ndarray, int]] | None = None) -> None:
+        """Make the view's layers current; ``lines`` are the traced lines (their pixels
+        and RGBA word, see :func:`~cluster_planner.render.borders.trace_borders`), kept
+        apart from the static overlay and blended by a table per colour."""
         self.codes = codes
         self._codes_flat = self.codes.reshape(-1)
         self._inset_slice = inset_slice
-        self._static = _Overlay(static_rgba)
+        uniform = [_UniformLine(np.flatnonzero(mask).astype(np.int32), word, self._codes_flat)
+                   for mask, word in lines or []]
+        traced = None
+        for mask, _word in lines or []:
+            traced = mask if traced is None else traced | mask
+        self._static = _Overlay(static_rgba, exclude=traced)
         self._boxes = None
-        self._fills = _Fills(self.codes, self._static, static_rgba, self._boxes_of)
+        last = self._fills
+        self._fills = _Fills(self.codes, self._static, static_rgba, self._boxes_of, uniform)
+        if last is not None:
+            self._fills.reuse = last.pixels
         self._islands: np.ndarray | None = None  # built at the first hit test over the sea (~15 ms at county)
         self._view_key = key
         self.view_renders += 1
@@ -500,7 +555,10 @@ class RasterView:
         was_stale = figure.stale  # placing the axes marks it stale, changed or not
         views = self._view_paths(INDEX_TOLERANCE_PX)
         figure.stale = was_stale
-        pixels = np.full((height, width), OUTSIDE, dtype=np.uint32)
+        pixels = self._index_words
+        if pixels is None or pixels.shape != (height, width):
+            pixels = self._index_words = np.empty((height, width), dtype=np.uint32)
+        pixels.fill(OUTSIDE)  # kept from view to view: no first touch of its pages
         for ax, paths, rows in views:
             rows_px, columns_px = _pixels_inside(ax.bbox, width, height)
             pixels[rows_px, columns_px] = SEA
@@ -585,7 +643,7 @@ class RasterView:
         widths = self.mapfig.collection.get_linewidth()
         return len(widths) > 0 and float(np.max(widths)) * self.mapfig.figure.dpi / 72.0 < TRACE_BELOW_PX
 
-    def _trace(self, static_rgba: np.ndarray, codes: np.ndarray, inset_slice) -> None:
+    def _trace(self, static_rgba: np.ndarray, codes: np.ndarray, inset_slice) -> list[tuple[np.ndarray, int]]:
         mapfig = self.mapfig
         to_px = mapfig.figure.dpi / 72.0
         outlines = mapfig.province_outlines
@@ -595,7 +653,7 @@ class RasterView:
                 _names, self._province_index = np.unique(mapfig.layer.frame["province"].to_numpy(dtype=str),
                                                          return_inverse=True)
             provinces = self._province_index
-        trace_borders(static_rgba, codes, FIRST_REGION,
+        return trace_borders(static_rgba, codes, FIRST_REGION,
                       border_colour=mapfig.collection.get_edgecolor()[0],
                       border_px=float(np.max(mapfig.collection.get_linewidth())) * to_px, skip=inset_slice,
                       province_of=provinces,
