@@ -31,13 +31,17 @@ def edge_pixels(labels: np.ndarray, keep: np.ndarray) -> np.ndarray:
         Only edges with a kept pixel on at least one side count (e.g. edges touching
         a region, not the sea meeting the outside of the map).
     """
-    edges = np.zeros(labels.shape, dtype=bool)
-    across = (labels[:, :-1] != labels[:, 1:]) & (keep[:, :-1] | keep[:, 1:])
-    down = (labels[:-1, :] != labels[1:, :]) & (keep[:-1, :] | keep[1:, :])
+    across = labels[:, :-1] != labels[:, 1:]
+    across &= keep[:, :-1] | keep[:, 1:]
+    down = labels[:-1, :] != labels[1:, :]
+    down &= keep[:-1, :] | keep[1:, :]
+    # Written, not zeroed then or-ed: a third of the time (no first pass over fresh pages).
+    edges = np.empty(labels.shape, dtype=bool)
+    edges[:, 0] = False
+    edges[:, 1:] = across
     edges[:, :-1] |= across
-    edges[:, 1:] |= across
-    edges[:-1, :] |= down
     edges[1:, :] |= down
+    edges[:-1, :] |= down
     return edges
 
 
@@ -88,7 +92,10 @@ def trace_borders(rgba: np.ndarray, codes: np.ndarray, first_region: int, *, bor
         edges[skip] = False
     if province_of is not None and province_colour is not None:
         # Sea and outside are provinces of their own: the outline follows coasts too.
-        province_codes = np.concatenate([np.arange(-first_region, 0), np.asarray(province_of)]).astype(np.int16)
+        province_codes = np.concatenate([np.arange(-first_region, 0), np.asarray(province_of)])
+        # One byte a pixel where the provinces allow (sea and outside wrap to 254, 255).
+        narrow = np.uint8 if int(np.max(province_of, initial=0)) < 256 - first_region else np.int16
+        province_codes = province_codes.astype(narrow)
         provinces = province_codes.take(codes)
         outline = edge_pixels(provinces, is_region)
         if skip is not None:

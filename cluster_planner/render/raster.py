@@ -227,9 +227,9 @@ class _Fills:
             # Into the buffer the last view's fills left, when there is one: a fresh
             # picture-sized array costs its first touch of every page.
             reused = self.reuse if self.reuse is not None and self.reuse.size == self.codes.size else None
-            self.pixels = table.take(self.codes.reshape(-1), out=reused)
+            self.pixels = table.take(self.codes.reshape(-1), out=reused, mode="clip")  # "raise" would buffer the output
         else:
-            table.take(self.codes.reshape(-1), out=self.pixels)
+            table.take(self.codes.reshape(-1), out=self.pixels, mode="clip")
         for line in self.lines:
             line.blend_into(self.pixels, table)
         self.static.blend_into(self.pixels)
