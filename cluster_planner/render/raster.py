@@ -311,6 +311,7 @@ class RasterView:
         #: Fills the index raster instead of Agg when set (see :class:`IndexPainter`).
         self.index_painter: IndexPainter | None = None
         self._index_words: np.ndarray | None = None  # what the painter fills
+        self._static_buffers: list[np.ndarray] = []  # see _spare_static
         self._merged_paths: tuple[list, np.ndarray, Path] | None = None  # see _merged
         self._sprites = LabelSprites(mapfig, self._render, self._only_layer)
 
@@ -355,7 +356,7 @@ class RasterView:
                 return
             inset_slice = self._inset_pixels(renderer) if self.mapfig.inset_ax.get_visible() else None
             self._inset_slice = inset_slice
-            static_rgba = self._render(renderer, self._static_layer)
+            static_rgba = self._render(renderer, self._static_layer, out=self._spare_static())
             lines = self._trace(static_rgba, codes, inset_slice) if self._traces_borders() else []
             yield
             if self.view_key() != key:
@@ -467,8 +468,18 @@ class RasterView:
         self._view_key = key
         self.view_renders += 1
 
-    def _render(self, renderer, configure) -> np.ndarray:
-        """Draw the figure with ``configure(stack)``'s temporary changes; a copy of the buffer."""
+    def _spare_static(self) -> np.ndarray | None:
+        """A static overlay buffer the current layers do not use (two are kept, in
+        turn): a fresh picture-sized array costs its first touch of every page."""
+        in_use = None if self._fills is None else self._fills.static_rgba
+        if in_use is not None and not any(buffer is in_use for buffer in self._static_buffers):
+            self._static_buffers.append(in_use)
+            del self._static_buffers[:-2]
+        return next((buffer for buffer in self._static_buffers if buffer is not in_use), None)
+
+    def _render(self, renderer, configure, out: np.ndarray | None = None) -> np.ndarray:
+        """Draw the figure with ``configure(stack)``'s temporary changes; a copy of the
+        buffer (into ``out`` when it has the buffer's shape)."""
         figure = self.mapfig.figure
         # The temporary changes and their undoing mark the figure stale; what is on
         # screen is as up to date (or not) as before.
@@ -479,7 +490,12 @@ class RasterView:
             figure.draw(renderer)
             if extra is not None:
                 extra(renderer)
-            picture = np.array(renderer.buffer_rgba(), copy=True)
+            buffer = np.asarray(renderer.buffer_rgba())
+            if out is not None and out.shape == buffer.shape:
+                np.copyto(out, buffer)
+                picture = out
+            else:
+                picture = np.array(buffer, copy=True)
         figure.stale = was_stale
         return picture
 
