@@ -197,3 +197,17 @@ def test_clusters_are_mapped_to_the_industries_they_are(prefecture_context):
     assert not base[weifang, column["power-equipment"]]
     assert not base[changsha, column["digital-security"]]
     assert base[changsha, column["new-generation-it"]]
+
+
+def test_an_unverified_verdict_in_chinese_names_the_lists_in_chinese(prefecture_context):
+    from cluster_planner.domain.conditions import load_condition_types
+    from cluster_planner.text.messages import flag_message, names_from
+
+    plan = Plan.from_assignments([Assignment("622900", "integrated-circuits")], name="Linxia", level="prefecture")
+    flag = next(flag for flag in analyze(plan, prefecture_context).flags if flag.kind == "local-mismatch")
+    assert flag.severity == "info" and flag.evidence["verdict"] == "unverified"
+    assert "National advanced manufacturing clusters (MIIT), 2022 list of 45 and 2024 list of 35 (partial)" in (
+        flag.evidence["settled_by"])
+    zh = flag_message(flag, "zh", names_from(load_layer("prefecture"), load_catalog(), load_condition_types()))
+    assert "可据以确定的数据：国家先进制造业集群（2022年45个、2024年35个，部分）；" in zh
+    assert "National" not in zh

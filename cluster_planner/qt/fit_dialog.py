@@ -244,8 +244,12 @@ class FitDialog(QDialog):
                 parts.append("<li>? " + esc(self._group_label(group)) + "</li>")
             parts.append("</ul>")
             if explanation.settled_by:
+                from cluster_planner.qt.i18n import current_language
+                from cluster_planner.text.messages import dataset_title
+
+                titles = [dataset_title(title, current_language()) for title in explanation.settled_by]
                 parts.append("<p>" + esc(self.tr("Would be settled by: {datasets}.").format(
-                    datasets="; ".join(explanation.settled_by))) + "</p>")
+                    datasets="; ".join(titles))) + "</p>")
         if explanation.missing:
             parts.append("<p><b>" + esc(self.tr("Missing (a complete list has no entry for the region)")) + "</b></p><ul>")
             conditions = document.conditions

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from cluster_planner.text.messages import DEFAULT_LANGUAGE, Names, fill, role_name
+from cluster_planner.text.messages import DEFAULT_LANGUAGE, Names, dataset_title, fill, role_name
 
 #: Terms and sentence templates: key -> (Chinese, English).
 EVIDENCE: dict[str, tuple[str, str]] = {
@@ -137,7 +137,8 @@ def _low_fit(flag: Any, ev: Mapping[str, Any], language: str, names: Names) -> l
         if ev.get(key):
             rows.append((p(term), _groups(ev[key], language, names)))
     if ev.get("settled_by"):
-        rows.append((p("t_settled_by"), _join(map(str, ev["settled_by"]), language)))
+        rows.append((p("t_settled_by"), _join([dataset_title(str(title), language) for title in ev["settled_by"]],
+                                              language)))
     if "in_base" in ev:
         rows.append((p("t_base"), p("in_base" if ev["in_base"] else "not_in_base")))
     if ev.get("role"):

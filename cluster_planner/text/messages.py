@@ -12,6 +12,7 @@ both languages; without one, the English names recorded in the flag are used.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any
 
 LANGUAGES = ("en", "zh")
@@ -164,6 +165,30 @@ def names_from(
     )
 
 
+def dataset_title(title: str, language: str) -> str:
+    """A dataset's title in ``language``, from the English title the analysis records
+    (``settled_by``); a title no bundled dataset has is returned as it is."""
+    if language != "zh":
+        return title
+    return _dataset_titles_zh().get(title, title)
+
+
+@cache
+def _dataset_titles_zh() -> dict[str, str]:
+    from cluster_planner.domain.conditions import read_coverage
+    from cluster_planner.domain.errors import DataError
+
+    try:
+        conditions = read_coverage()
+    except DataError:  # no data folder: the English titles stay
+        return {}
+    return {
+        str(dataset["title_en"]): str(dataset["title_zh"])
+        for entry in conditions.values() if isinstance(entry, dict)
+        for dataset in entry.get("datasets", ()) if dataset.get("title_en") and dataset.get("title_zh")
+    }
+
+
 def _join(items: list[str], language: str) -> str:
     return "、".join(items) if language == "zh" else ", ".join(items)
 
@@ -271,7 +296,7 @@ def _zh_reason(ev: Mapping[str, Any], names: Names) -> str:
     if missing:
         parts.append(f"完整名录表明缺少{_join(missing, 'zh')}")
     if unknown:
-        settled = ev.get("settled_by") or ()
+        settled = [dataset_title(str(title), "zh") for title in ev.get("settled_by") or ()]
         parts.append(
             f"未知：{_join(unknown, 'zh')}" + (f"（可据以确定的数据：{'；'.join(settled)}）" if settled else "")
         )
