@@ -110,6 +110,8 @@ def test_in_chinese_the_reasons_and_their_tooltips_are_chinese(qtbot, window):
         reason = dialog.table.item(row, 4).text()
         assert reason == change_reason(drop, "zh", document_names(window.document)) != drop.reason
         assert reason.startswith("已知与当地条件不符：依据现有证据适配度")
+        status = {"optimal": "最优", "time limit": "达到时间上限"}[proposal.status]
+        assert dialog.status.text().startswith(f"{status}：目标值 ")
         assert "河北" in dialog.table.item(row, 1).text()
         tooltip = dialog.table.item(row, 1).toolTip()
         assert tooltip.startswith(reason) and tooltip.endswith(drop.reason)

@@ -249,9 +249,13 @@ class ProposeDialog(QDialog):
 
     def _on_solved(self, proposal: Proposal) -> None:
         self.proposal = proposal
+        statuses = {"optimal": self.tr("optimal"), "time limit": self.tr("time limit reached"),
+                    "cancelled": self.tr("cancelled"), "unchanged": self.tr("no change needed"),
+                    "empty": self.tr("empty plan")}
         self.status.setText(
             self.tr("{status}: objective {objective:.2f}, bound {bound:.2f}, gap {gap:.2%}, {seconds:.1f} s").format(
-                status=proposal.status, objective=proposal.objective, bound=proposal.bound,
+                status=statuses.get(proposal.status, proposal.status), objective=proposal.objective,
+                bound=proposal.bound,
                 gap=proposal.gap, seconds=proposal.seconds,
             )
         )

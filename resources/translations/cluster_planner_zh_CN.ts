@@ -1232,6 +1232,26 @@ autosaved {when} — {source}</source>
         <translation>求解中… {seconds:.1f} 秒：当前最优 {objective:.2f}，界 {bound:.2f}，差距 {gap:.2%}</translation>
     </message>
     <message>
+        <source>optimal</source>
+        <translation>最优</translation>
+    </message>
+    <message>
+        <source>time limit reached</source>
+        <translation>达到时间上限</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>no change needed</source>
+        <translation>无需改动</translation>
+    </message>
+    <message>
+        <source>empty plan</source>
+        <translation>空规划</translation>
+    </message>
+    <message>
         <source>{status}: objective {objective:.2f}, bound {bound:.2f}, gap {gap:.2%}, {seconds:.1f} s</source>
         <translation>{status}：目标值 {objective:.2f}，界 {bound:.2f}，差距 {gap:.2%}，{seconds:.1f} 秒</translation>
     </message>
