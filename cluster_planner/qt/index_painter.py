@@ -31,7 +31,8 @@ class QtIndexPainter:
     def __init__(self) -> None:
         # id(a level's path list) -> (that list, kept alive here, and its QPainterPaths by row).
         self._levels: dict[int, tuple[list, dict[int, QPainterPath]]] = {}
-        self._brushes: dict[int, list[QBrush]] = {}  # by the first value
+        self._brushes: list[QBrush] = []  # the brush of each value from _brushes_first on
+        self._brushes_first = -1
 
     def fill(self, pixels: np.ndarray, paths: list[Path], rows: np.ndarray,
              transform: tuple[float, float, float, float], clip: tuple[int, int, int, int],
@@ -78,16 +79,16 @@ class QtIndexPainter:
 
     def _brushes_for(self, first: int, count: int) -> list[QBrush]:
         """The brush of each row's value ``first + row``, for rows ``0 .. count - 1``."""
-        brushes = self._brushes.get(first)
-        if brushes is None or len(brushes) < count:
+        if self._brushes_first != first or len(self._brushes) < count:
             values = range(first, first + count)
-            brushes = self._brushes[first] = [
-                QBrush(QColor((value >> 16) & 255, (value >> 8) & 255, value & 255)) for value in values]
-        return brushes
+            self._brushes = [QBrush(QColor((value >> 16) & 255, (value >> 8) & 255, value & 255)) for value in values]
+            self._brushes_first = first
+        return self._brushes
 
 
 def _qt_path(path: Path) -> QPainterPath:
-    """``path`` (rings, each starting with MOVETO) as a QPainterPath filled odd-even."""
+    """``path`` (rings, each starting with MOVETO) as a QPainterPath filled by the
+    nonzero rule, as Agg fills matplotlib's paths."""
     result = QPainterPath()
     result.setFillRule(Qt.FillRule.WindingFill)
     vertices = np.ascontiguousarray(path.vertices, dtype=np.float64)

@@ -87,20 +87,14 @@ def _decode_codes(buffer: np.ndarray) -> np.ndarray:
 class _Overlay:
     """A transparent RGBA layer kept as its visible pixels only, ready to blend."""
 
-    def __init__(self, rgba: np.ndarray, boxes: list[tuple[int, int, int, int]] | None = None,
-                 exclude: np.ndarray | None = None):
-        """``exclude``, an (h, w) bool mask, leaves those pixels out (lines blended
-        apart, see :class:`_UniformLine`); only without ``boxes``."""
+    def __init__(self, rgba: np.ndarray, boxes: list[tuple[int, int, int, int]] | None = None):
         flat = rgba.reshape(-1, 4)
         if boxes is None:
             # One pass over the picture's words (alpha is a word's top byte: a fifth of
             # the time of reading every fourth byte), then over its inked pixels only.
             # int32 positions: half the memory of numpy's default for a few Mpx.
             words = np.ascontiguousarray(flat).view("<u4").reshape(-1)
-            ink = words >= 1 << 24
-            if exclude is not None:
-                ink &= ~exclude.reshape(-1)
-            inked = np.flatnonzero(ink).astype(np.int32)
+            inked = np.flatnonzero(words >= 1 << 24).astype(np.int32)
             full = words[inked] >= 255 << 24
             self.opaque = inked[full]
             self.partial = inked[~full]
@@ -133,15 +127,22 @@ class _Overlay:
 
     def blended(self, under: np.ndarray, entries: np.ndarray | slice = slice(None)) -> np.ndarray:
         """The partial pixels ``entries`` blended over the opaque colours ``under`` (uint32)."""
-        rgb = np.ascontiguousarray(under, dtype=np.uint32).view(np.uint8).reshape(-1, 4)[:, :3]
-        rgb = rgb.astype(np.uint16)
-        rgb *= self.inverse_alpha[entries]
-        rgb += self.premultiplied[entries]
-        rgb //= 255
-        out = np.empty((len(rgb), 4), dtype=np.uint8)
-        out[:, :3] = rgb
-        out[:, 3] = 255
-        return _pack(out)
+        return _blend_over(under, self.premultiplied[entries], self.inverse_alpha[entries])
+
+
+def _blend_over(under: np.ndarray, premultiplied: np.ndarray, inverse_alpha) -> np.ndarray:
+    """Ink blended over the opaque uint32 colours ``under``, as opaque uint32 colours:
+    ``(over * a + under * (255 - a) + 127) // 255`` with ``premultiplied`` holding
+    ``over * a + 127`` and ``inverse_alpha`` ``255 - a`` (per pixel, or one for all)."""
+    rgb = np.ascontiguousarray(under, dtype=np.uint32).view(np.uint8).reshape(-1, 4)[:, :3]
+    rgb = rgb.astype(np.uint16)
+    rgb *= inverse_alpha
+    rgb += premultiplied
+    rgb //= 255
+    out = np.empty((len(rgb), 4), dtype=np.uint8)
+    out[:, :3] = rgb
+    out[:, 3] = 255
+    return _pack(out)
 
 
 def _ink_in_boxes(rgba: np.ndarray, boxes) -> tuple[np.ndarray, np.ndarray]:
@@ -169,20 +170,12 @@ class _UniformLine:
         self.codes = codes_flat.take(positions)
         rgba = np.array([word], dtype="<u4").view(np.uint8).astype(np.uint16)
         alpha = int(rgba[3])
-        # out = (over * a + under * (255 - a) + 127) // 255, as _Overlay.blended.
-        self.premultiplied = rgba[:3] * alpha + 127
+        self.premultiplied = rgba[:3] * alpha + 127  # see _blend_over
         self.inverse_alpha = 255 - alpha
 
     def blend_into(self, pixels: np.ndarray, table: np.ndarray) -> None:
         """Write the line over ``pixels`` (flat uint32, the fills of ``table``)."""
-        rgb = table.view(np.uint8).reshape(-1, 4)[:, :3].astype(np.uint16)
-        rgb *= self.inverse_alpha
-        rgb += self.premultiplied
-        rgb //= 255
-        blended = np.empty((len(table), 4), dtype=np.uint8)
-        blended[:, :3] = rgb
-        blended[:, 3] = 255
-        pixels[self.positions] = _pack(blended).take(self.codes)
+        pixels[self.positions] = _blend_over(table, self.premultiplied, self.inverse_alpha).take(self.codes)
 
 
 class _Fills:
@@ -200,11 +193,12 @@ class _Fills:
     MAX_SHARE = 0.25
 
     def __init__(self, codes: np.ndarray, static: _Overlay, static_rgba: np.ndarray, boxes,
-                 lines: list[_UniformLine] | None = None):
+                 lines: list[_UniformLine] | None = None, reuse: np.ndarray | None = None):
         self.codes = codes  # (h, w)
         self.static = static
         self.lines = lines or []  # traced lines, not in ``static``
-        self.reuse: np.ndarray | None = None  # a flat uint32 buffer the fills may write into
+        # A flat uint32 buffer the fills may write into (the retired fills' pixels).
+        self.reuse = reuse if reuse is not None and reuse.size == codes.size else None
         self.static_rgba = static_rgba  # (h, w, 4) uint8, for the boxes
         self.boxes = boxes  # code -> list of (rows, columns) slices, or None for "anywhere"
         self.pixels: np.ndarray | None = None  # flat uint32
@@ -223,13 +217,9 @@ class _Fills:
         return self.pixels
 
     def _write_all(self, table: np.ndarray) -> None:
-        if self.pixels is None:
-            # Into the buffer the last view's fills left, when there is one: a fresh
-            # picture-sized array costs its first touch of every page.
-            reused = self.reuse if self.reuse is not None and self.reuse.size == self.codes.size else None
-            self.pixels = table.take(self.codes.reshape(-1), out=reused, mode="clip")  # "raise" would buffer the output
-        else:
-            table.take(self.codes.reshape(-1), out=self.pixels, mode="clip")
+        # "raise" would buffer the output; the codes are all in the table.
+        self.pixels = table.take(self.codes.reshape(-1), out=self.pixels if self.pixels is not None else self.reuse,
+                                 mode="clip")
         for line in self.lines:
             line.blend_into(self.pixels, table)
         self.static.blend_into(self.pixels)
@@ -311,7 +301,7 @@ class RasterView:
         #: Fills the index raster instead of Agg when set (see :class:`IndexPainter`).
         self.index_painter: IndexPainter | None = None
         self._index_words: np.ndarray | None = None  # what the painter fills
-        self._static_buffers: list[np.ndarray] = []  # see _spare_static
+        self._retired: _Fills | None = None  # the layers before the current ones (their buffers are reused)
         self._merged_paths: tuple[list, np.ndarray, Path] | None = None  # see _merged
         self._sprites = LabelSprites(mapfig, self._render, self._only_layer)
 
@@ -356,12 +346,18 @@ class RasterView:
                 return
             inset_slice = self._inset_pixels(renderer) if self.mapfig.inset_ax.get_visible() else None
             self._inset_slice = inset_slice
-            static_rgba = self._render(renderer, self._static_layer, out=self._spare_static())
+            # Into the static buffer the layers before the current ones used, if any: a
+            # fresh picture-sized array costs its first touch of every page.
+            spare = None if self._retired is None else self._retired.static_rgba
+            static_rgba = self._render(renderer, self._static_layer, out=spare)
+            # The overlay before the trace: the traced lines only paint where nothing
+            # else is, and are blended apart (see _UniformLine).
+            static = _Overlay(static_rgba)
             lines = self._trace(static_rgba, codes, inset_slice) if self._traces_borders() else []
             yield
             if self.view_key() != key:
                 return
-            self._commit_view_layers(codes, static_rgba, inset_slice, key, lines)
+            self._commit_view_layers(codes, static_rgba, static, inset_slice, key, lines)
         labels_key = (self._view_key, self.mapfig.decoration_version)
         if self._labels is None or self._labels_key != labels_key:
             picture = self._sprites.picture(renderer)
@@ -370,11 +366,7 @@ class RasterView:
 
     def view_geometry(self, width: int, height: int) -> ViewGeometry:
         """Where the current view puts the map on a picture of this size."""
-        figure = self.mapfig.figure
-        was_stale = figure.stale  # applying the aspect marks it stale, changed or not
-        _apply_aspect(self.mapfig.ax)
-        _apply_aspect(self.mapfig.inset_ax)
-        figure.stale = was_stale
+        _place_axes(self.mapfig)
         return ViewGeometry.of(self.mapfig, width, height)
 
     def source_frame(self, buffer: np.ndarray, view: ViewGeometry) -> SourceFrame:
@@ -445,37 +437,27 @@ class RasterView:
         return next(t for t in (np.uint8, np.uint16, np.int32)
                     if len(self.mapfig) + FIRST_REGION <= np.iinfo(t).max)
 
-    def _commit_view_layers(self, codes: np.ndarray, static_rgba: np.ndarray, inset_slice, key,
-                            lines: list[tuple[np.ndarray, int]] | None = None) -> None:
-        """Make the view's layers current; ``lines`` are the traced lines (their pixels
-        and RGBA word, see :func:`~cluster_planner.render.borders.trace_borders`), kept
-        apart from the static overlay and blended by a table per colour."""
+    def _commit_view_layers(self, codes: np.ndarray, static_rgba: np.ndarray, static: _Overlay, inset_slice,
+                            key, lines: list[tuple[np.ndarray, int]]) -> None:
+        """Make the view's layers current. ``static`` is the static overlay without the
+        traced ``lines`` (their pixels and RGBA word, see
+        :func:`~cluster_planner.render.borders.trace_borders`), which are blended by a
+        table per colour; ``static_rgba`` holds both."""
         self.codes = codes
         self._codes_flat = self.codes.reshape(-1)
         self._inset_slice = inset_slice
         uniform = [_UniformLine(np.flatnonzero(mask).astype(np.int32), word, self._codes_flat)
-                   for mask, word in lines or []]
-        traced = None
-        for mask, _word in lines or []:
-            traced = mask if traced is None else traced | mask
-        self._static = _Overlay(static_rgba, exclude=traced)
+                   for mask, word in lines]
+        self._static = static
         self._boxes = None
-        last = self._fills
-        self._fills = _Fills(self.codes, self._static, static_rgba, self._boxes_of, uniform)
-        if last is not None:
-            self._fills.reuse = last.pixels
+        # The retired layers' buffers are written by the next ones (fills) and the
+        # view after (static overlay).
+        self._retired = self._fills
+        self._fills = _Fills(self.codes, self._static, static_rgba, self._boxes_of, uniform,
+                             reuse=None if self._retired is None else self._retired.pixels)
         self._islands: np.ndarray | None = None  # built at the first hit test over the sea (~15 ms at county)
         self._view_key = key
         self.view_renders += 1
-
-    def _spare_static(self) -> np.ndarray | None:
-        """A static overlay buffer the current layers do not use (two are kept, in
-        turn): a fresh picture-sized array costs its first touch of every page."""
-        in_use = None if self._fills is None else self._fills.static_rgba
-        if in_use is not None and not any(buffer is in_use for buffer in self._static_buffers):
-            self._static_buffers.append(in_use)
-            del self._static_buffers[:-2]
-        return next((buffer for buffer in self._static_buffers if buffer is not in_use), None)
 
     def _render(self, renderer, configure, out: np.ndarray | None = None) -> np.ndarray:
         """Draw the figure with ``configure(stack)``'s temporary changes; a copy of the
@@ -522,9 +504,7 @@ class RasterView:
         mapfig = self.mapfig
         regions = self._pyramid("regions", mapfig.paths)
         ax = mapfig.ax
-        # As the draw will: the limits and the inset's box follow the axes' aspect.
-        _apply_aspect(ax)
-        _apply_aspect(mapfig.inset_ax)
+        _place_axes(mapfig)
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         km_per_pixel = abs(x1 - x0) / max(ax.bbox.width, 1.0)
         rows = rows_in_view(mapfig.region_extents(), (x0, x1), (y0, y1), margin=4 * km_per_pixel)
@@ -567,10 +547,7 @@ class RasterView:
         :meth:`_narrow`): what :meth:`_index_layer` draws with Agg (outside, the sea of
         each axes, each region's code)."""
         assert self.index_painter is not None
-        figure = self.mapfig.figure
-        was_stale = figure.stale  # placing the axes marks it stale, changed or not
         views = self._view_paths(INDEX_TOLERANCE_PX)
-        figure.stale = was_stale
         pixels = self._index_words
         if pixels is None or pixels.shape != (height, width):
             pixels = self._index_words = np.empty((height, width), dtype=np.uint32)
@@ -868,6 +845,17 @@ def _pixels_inside(box, width: int, height: int) -> tuple[slice, slice]:
 def _hide(stack: ExitStack, artist) -> None:
     stack.callback(artist.set_visible, artist.get_visible())
     artist.set_visible(False)
+
+
+def _place_axes(mapfig) -> None:
+    """Place the main map and the inset as the next draw will (their limits and boxes
+    follow their aspect), leaving the figure as stale as it was: applying an aspect
+    marks it stale, changed or not, and a stale figure is redrawn whole."""
+    figure = mapfig.figure
+    was_stale = figure.stale
+    _apply_aspect(mapfig.ax)
+    _apply_aspect(mapfig.inset_ax)
+    figure.stale = was_stale
 
 
 def _apply_aspect(ax) -> None:
