@@ -87,7 +87,7 @@ def atomic_write(
     except (FileNotFoundError, NotADirectoryError):  # the folder checks below say why
         status = None
     except OSError as failure:
-        raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
+        raise error(path, f"cannot {action}: {os_reason(failure)}") from None
     folder = path.parent
     if status is not None:
         if stat.S_ISDIR(status.st_mode):
@@ -112,7 +112,7 @@ def atomic_write(
             tempfile.mkdtemp(prefix=f".{_temp_stem(path.name)}.", suffix=TEMP_SUFFIX, dir=folder)
         )
     except OSError as failure:
-        raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
+        raise error(path, f"cannot {action}: {os_reason(failure)}") from None
     lock = locks.acquire(temp_folder)  # tells later saves this folder is in use
     temp = temp_folder / path.name
     try:
@@ -127,7 +127,7 @@ def atomic_write(
     except error:
         raise
     except OSError as failure:
-        raise error(path, f"cannot {action}: {_os_reason(failure)}") from None
+        raise error(path, f"cannot {action}: {os_reason(failure)}") from None
     finally:
         _remove_tree(temp_folder)
         locks.release(lock)
@@ -251,7 +251,3 @@ def _remove_tree(folder: Path) -> None:
         pass
     except OSError:
         pass
-
-
-def _os_reason(error: OSError) -> str:
-    return os_reason(error)

@@ -55,7 +55,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +98,6 @@ _V2_ASSIGNMENT_FIELDS = ("region", "level", "industry", "role", "note")
 _TIME_FIELDS = ("created", "modified")
 #: The quoting ``json.dumps(..., ensure_ascii=False)`` uses for text (the C function).
 _ENCODE_TEXT: Callable[[str], str] = json.encoder.encode_basestring
-_FIELD_GETTERS = tuple(map(itemgetter, _ASSIGNMENT_FIELDS))
 #: A JSON string token, escapes and all (as json's scanner reads it).
 _JSON_TEXT = r'"(?:[^"\\\x00-\x1f]|\\.)*"'
 #: The start of the text :func:`format_plan_data` writes for a version-2 plan with
@@ -890,7 +888,9 @@ def _plan_data(
     }
 
 
-def dumps_plan(plan: Plan, *, region_data: str | None = None, now: datetime | None = None) -> str:
+def dumps_plan(
+    plan: Plan, *, region_data: str | None = None, now: datetime | None = None, source: str | None = None
+) -> str:
     """The normalised text of ``plan`` in the current format.
 
     Keys in a fixed order, assignments sorted by region then industry and one per line,
@@ -899,9 +899,10 @@ def dumps_plan(plan: Plan, *, region_data: str | None = None, now: datetime | No
     Raises
     ------
     PlanFileError
-        When a setting or metadata value cannot be written as JSON.
+        ``<source>: ...`` (the plan's name by default) when a setting or metadata value
+        cannot be written as JSON.
     """
-    return _plan_text(plan, region_data, now, plan.name)[0]
+    return _plan_text(plan, region_data, now, plan.name if source is None else source)[0]
 
 
 def _plan_text(

@@ -9,7 +9,7 @@ Files live in ``<user data dir>/recovery/`` (``platformdirs.user_data_dir
 ("cluster-planner")``, or ``$CLUSTER_PLANNER_HOME`` when set, e.g. by tests). Each is
 named ``<session>-<slot>.recovery.json``: the session is this process (its pid and a
 random tag), the slot one open plan, so two windows, or two running copies of the app,
-never overwrite each other's files. A recovery file wraps a version-1 plan::
+never overwrite each other's files. A recovery file wraps a plan in the current plan-file format::
 
     {"format": "cluster-planner-recovery", "version": 1, "session": "4242-9f3a1c2e",
      "pid": 4242, "host": "...", "saved": "2026-03-05T09:30:00Z",
@@ -35,12 +35,11 @@ from cluster_planner.domain.plan import Plan
 from cluster_planner.io import locks
 from cluster_planner.io.planfile import (
     atomic_write_bytes,
-    format_plan_data,
+    dumps_plan,
     parse_json,
     parse_time,
     plan_file_bytes,
     plan_from_data,
-    plan_to_data,
     read_file_bytes,
     remove_stale_temp_folders,
 )
@@ -154,9 +153,6 @@ def write_recovery(
     """
     path = recovery_path(slot, plan)
     moment = datetime.now(UTC)
-    plan_data = plan_to_data(plan, now=moment)
-    if "created" in plan.metadata:
-        plan_data["metadata"]["created"] = plan.metadata["created"]
     wrapper = {
         "format": RECOVERY_FORMAT,
         "version": RECOVERY_VERSION,
@@ -168,7 +164,7 @@ def write_recovery(
         "source_path": None if source_path is None else str(Path(source_path).absolute()),
     }
     # The plan part uses the plan file's normalised text, so it reads like a plan file.
-    plan_text = format_plan_data(plan_data, str(path)).rstrip("\n").replace("\n", "\n  ")
+    plan_text = dumps_plan(plan, now=moment, source=str(path)).rstrip("\n").replace("\n", "\n  ")
     header = json.dumps(wrapper, ensure_ascii=False, indent=2)[:-2]
     text = f'{header},\n  "plan": {plan_text}\n}}\n'
     data = plan_file_bytes(text, path, what="recovery file")
@@ -329,10 +325,10 @@ def hold_session_lock() -> Path | None:
 def _remove_dead_locks(folder: Path, sessions_with_files: set[str]) -> None:
     # Lock files of sessions that ended and left nothing to restore.
     try:
-        locks = list(folder.glob(f"*{LOCK_SUFFIX}"))
+        lock_files = list(folder.glob(f"*{LOCK_SUFFIX}"))  # not ``locks``: the module
     except OSError:
         return
-    for lock in locks:
+    for lock in lock_files:
         session = lock.name[: -len(LOCK_SUFFIX)]
         if session not in sessions_with_files and not session_is_running(session):
             try:
